@@ -1,0 +1,92 @@
+//! Prints detection accuracy on the MIDV-500 dev frames: quad IoU per frame, the corners decision,
+//! and analysis time. Run: `cargo run --release --example midv_eval [-- --verbose]`.
+
+#[path = "../tests/common/midv.rs"]
+mod midv;
+
+use std::time::Instant;
+
+use idcap::decode;
+use idcap::quality::{Analyzer, CheckId, Profile, framing};
+
+fn main() {
+    let verbose = std::env::args().any(|a| a == "--verbose");
+    let Some(dir) = midv::dataset_dir() else {
+        eprintln!(
+            "dataset not found: expected ../shared/datasets/midv500-dev beside the repository"
+        );
+        std::process::exit(2);
+    };
+    let samples = midv::load(&dir);
+    let profile = Profile::default();
+    let mut analyzer = Analyzer::new();
+    let (mut ious, mut inside_ious) = (Vec::new(), Vec::new());
+    let (mut corner_right, mut corner_total, mut found_inside, mut n_inside) = (0, 0, 0, 0);
+    let mut times = Vec::new();
+    for s in &samples {
+        let Ok(photo) = decode::read_file(&s.image) else {
+            eprintln!("{}: cannot read", s.id);
+            continue;
+        };
+        let (w, h) = photo.image.dimensions();
+        let truth = s.truth_quad();
+        let t = Instant::now();
+        let report = analyzer.assess(&photo.image, &profile);
+        times.push(t.elapsed().as_secs_f64() * 1e3);
+        let iou = report.document.as_ref().map_or(0.0, |d| d.quad.iou(&truth));
+        let all_inside = truth
+            .corners()
+            .iter()
+            .all(|p| p.x >= 0.0 && p.y >= 0.0 && p.x <= w as f64 && p.y <= h as f64);
+        let truth_corners = framing::corners(&truth, w, h, &profile).pass;
+        let ours = report.passes(CheckId::Corners);
+        corner_total += 1;
+        corner_right += usize::from(ours == truth_corners);
+        ious.push(iou);
+        if all_inside {
+            n_inside += 1;
+            found_inside += usize::from(report.document.is_some());
+            inside_ious.push(iou);
+        }
+        if verbose || iou < 0.9 || ours != truth_corners {
+            println!(
+                "{:<32} iou {:.3}  corners ours {:<5} truth {:<5} {}",
+                s.id,
+                iou,
+                ours,
+                truth_corners,
+                report
+                    .check(CheckId::Corners)
+                    .map(|c| c.message.as_str())
+                    .unwrap_or("")
+            );
+        }
+    }
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+    let over =
+        |v: &[f64], t: f64| v.iter().filter(|&&x| x > t).count() as f64 / v.len().max(1) as f64;
+    times.sort_by(f64::total_cmp);
+    println!(
+        "frames: {} ({} with all corners inside)",
+        samples.len(),
+        n_inside
+    );
+    println!("document found (all corners inside): {found_inside}/{n_inside}");
+    println!(
+        "quad IoU, corners-inside frames: mean {:.4}, > 0.9 on {:.1}%; all frames: mean {:.4}, > 0.9 on {:.1}%",
+        mean(&inside_ious),
+        100.0 * over(&inside_ious, 0.9),
+        mean(&ious),
+        100.0 * over(&ious, 0.9)
+    );
+    println!(
+        "corners decision agrees with ground truth: {corner_right}/{corner_total} ({:.1}%)",
+        100.0 * corner_right as f64 / corner_total.max(1) as f64
+    );
+    if !times.is_empty() {
+        println!(
+            "analysis time per 1080×1920 frame: median {:.2} ms",
+            times[times.len() / 2]
+        );
+    }
+}

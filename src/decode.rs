@@ -1,0 +1,231 @@
+//! Reading image files into frames.
+//!
+//! Decides what a readable photo is: JPEG, PNG, WebP, TIFF or BMP, at most `MAX_FILE_BYTES` on disk
+//! and `MAX_SIDE_PX` pixels on a side, decoded with the decoder's own allocation limits so a header
+//! that lies about its size cannot exhaust memory. EXIF orientation is applied, so every frame is
+//! upright, and the raw EXIF block is kept for the metadata flags.
+
+use std::path::Path;
+
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits, RgbImage};
+use thiserror::Error;
+
+/// Largest file read, bytes (200 MB: far above any phone photo).
+pub const MAX_FILE_BYTES: u64 = 200 * 1024 * 1024;
+/// Largest accepted width or height, pixels (a 50 MP phone photo is about 8 200 × 6 100).
+pub const MAX_SIDE_PX: u32 = 16_384;
+/// Most memory the decoder may allocate, bytes: a 16 384 × 16 384 RGB image would need 805 MB, so a
+/// maximal side is only accepted for panoramas; 100 MP of RGBA fits.
+pub const MAX_DECODE_ALLOC: u64 = 420 * 1024 * 1024;
+
+/// Why a file could not be read; the text is shown to people as is.
+#[derive(Debug, Error)]
+pub enum DecodeError {
+    #[error("cannot open the file: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("the file is empty")]
+    Empty,
+    #[error("the file is {0} bytes; files over 200 MB are not read")]
+    FileTooLarge(u64),
+    #[error("{0} files are not supported: export or save the photo as JPEG or PNG")]
+    UnsupportedFormat(&'static str),
+    #[error("not an image file (JPEG, PNG, WebP, TIFF or BMP expected)")]
+    NotAnImage,
+    #[error(
+        "the image is {width} × {height} pixels; images over {MAX_SIDE_PX} pixels on a side are not read"
+    )]
+    TooLarge { width: u32, height: u32 },
+    #[error("the image is damaged or truncated: {0}")]
+    Corrupt(String),
+}
+
+/// A decoded, upright photo and what its file said about itself.
+#[derive(Clone)]
+pub struct Photo {
+    pub image: RgbImage,
+    pub format: ImageFormat,
+    /// The raw EXIF block (TIFF header onwards), when the file has one.
+    pub exif: Option<Vec<u8>>,
+}
+
+/// Reads and decodes an image file.
+pub fn read_file(path: &Path) -> Result<Photo, DecodeError> {
+    let meta = std::fs::metadata(path)?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(DecodeError::FileTooLarge(meta.len()));
+    }
+    let bytes = std::fs::read(path)?;
+    decode_bytes(&bytes)
+}
+
+/// Decodes an image held in memory.
+pub fn decode_bytes(bytes: &[u8]) -> Result<Photo, DecodeError> {
+    if bytes.is_empty() {
+        return Err(DecodeError::Empty);
+    }
+    if let Some(name) = known_unsupported(bytes) {
+        return Err(DecodeError::UnsupportedFormat(name));
+    }
+    let format = image::guess_format(bytes).map_err(|_| DecodeError::NotAnImage)?;
+    if !matches!(
+        format,
+        ImageFormat::Jpeg
+            | ImageFormat::Png
+            | ImageFormat::WebP
+            | ImageFormat::Tiff
+            | ImageFormat::Bmp
+    ) {
+        return Err(DecodeError::UnsupportedFormat(format_name(format)));
+    }
+    let mut reader = ImageReader::with_format(std::io::Cursor::new(bytes), format);
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE_PX);
+    limits.max_image_height = Some(MAX_SIDE_PX);
+    limits.max_alloc = Some(MAX_DECODE_ALLOC);
+    reader.limits(limits);
+    let mut decoder = reader.into_decoder().map_err(map_image_error)?;
+    let (width, height) = decoder.dimensions();
+    if width > MAX_SIDE_PX || height > MAX_SIDE_PX {
+        return Err(DecodeError::TooLarge { width, height });
+    }
+    if width == 0 || height == 0 {
+        return Err(DecodeError::Corrupt("the image has no pixels".into()));
+    }
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let exif = decoder.exif_metadata().ok().flatten();
+    let mut image = DynamicImage::from_decoder(decoder).map_err(map_image_error)?;
+    image.apply_orientation(orientation);
+    Ok(Photo {
+        image: image.into_rgb8(),
+        format,
+        exif,
+    })
+}
+
+fn map_image_error(e: image::ImageError) -> DecodeError {
+    use image::ImageError;
+    match e {
+        ImageError::Limits(_) => DecodeError::Corrupt(
+            "the image needs more memory than allowed (its header may claim a huge size)".into(),
+        ),
+        ImageError::Unsupported(u) => DecodeError::Corrupt(u.to_string()),
+        ImageError::IoError(io) => DecodeError::Corrupt(io.to_string()),
+        other => DecodeError::Corrupt(other.to_string()),
+    }
+}
+
+/// Formats people often try that idcap cannot read, recognised by their first bytes.
+fn known_unsupported(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"%PDF") {
+        return Some("PDF");
+    }
+    if bytes.len() >= 12 && &bytes[4..8] == b"ftyp" {
+        let brand = &bytes[8..12];
+        if [
+            b"heic", b"heix", b"hevc", b"hevx", b"mif1", b"msf1", b"heim", b"heis",
+        ]
+        .iter()
+        .any(|b| brand == *b)
+        {
+            return Some("HEIC");
+        }
+        if brand == b"avif" || brand == b"avis" {
+            return Some("AVIF");
+        }
+    }
+    None
+}
+
+fn format_name(f: ImageFormat) -> &'static str {
+    match f {
+        ImageFormat::Gif => "GIF",
+        ImageFormat::Avif => "AVIF",
+        ImageFormat::Ico => "ICO",
+        ImageFormat::Tga => "TGA",
+        ImageFormat::Hdr => "HDR",
+        ImageFormat::OpenExr => "OpenEXR",
+        ImageFormat::Pnm => "PNM",
+        ImageFormat::Dds => "DDS",
+        ImageFormat::Qoi => "QOI",
+        ImageFormat::Farbfeld => "Farbfeld",
+        _ => "These",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn jpeg(w: u32, h: u32) -> Vec<u8> {
+        let img = RgbImage::from_pixel(w, h, image::Rgb([200, 100, 50]));
+        let mut out = Vec::new();
+        let enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90);
+        img.write_with_encoder(enc).expect("encode");
+        out
+    }
+
+    #[test]
+    fn a_jpeg_decodes() {
+        let p = decode_bytes(&jpeg(64, 48)).expect("decodes");
+        assert_eq!(p.image.dimensions(), (64, 48));
+        assert_eq!(p.format, ImageFormat::Jpeg);
+    }
+
+    #[test]
+    fn bad_inputs_get_clear_errors() {
+        assert!(matches!(decode_bytes(b""), Err(DecodeError::Empty)));
+        assert!(matches!(
+            decode_bytes(b"hello, this is text"),
+            Err(DecodeError::NotAnImage)
+        ));
+        assert!(matches!(
+            decode_bytes(b"%PDF-1.7 ..."),
+            Err(DecodeError::UnsupportedFormat("PDF"))
+        ));
+        let heic = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic";
+        assert!(matches!(
+            decode_bytes(heic),
+            Err(DecodeError::UnsupportedFormat("HEIC"))
+        ));
+        let full = jpeg(64, 48);
+        let truncated = &full[..full.len() / 3];
+        assert!(decode_bytes(truncated).is_err());
+    }
+
+    #[test]
+    fn a_header_claiming_30000_pixels_is_refused_without_allocating() {
+        // A PNG header (IHDR) for 30 000 × 30 000 RGB with no image data.
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        let mut ihdr = Vec::new();
+        ihdr.extend_from_slice(&30_000u32.to_be_bytes());
+        ihdr.extend_from_slice(&30_000u32.to_be_bytes());
+        ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+        png.extend_from_slice(&(ihdr.len() as u32).to_be_bytes());
+        let mut chunk = b"IHDR".to_vec();
+        chunk.extend_from_slice(&ihdr);
+        png.extend_from_slice(&chunk);
+        png.extend_from_slice(&crc32(&chunk).to_be_bytes());
+        let err = decode_bytes(&png)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("30000") || err.contains("memory"), "{err}");
+    }
+
+    fn crc32(data: &[u8]) -> u32 {
+        let mut crc = 0xffff_ffffu32;
+        for &b in data {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 != 0 {
+                    (crc >> 1) ^ 0xedb8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+}

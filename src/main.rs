@@ -1,0 +1,138 @@
+//! The `idcap` command line: no subcommand opens the app; `check` scores image files.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use idcap::quality::{Analyzer, DocChoice, Preset, Verdict};
+use idcap::{decode, report};
+
+#[derive(Parser)]
+#[command(
+    name = "idcap",
+    version,
+    about = "Take an ID photo that a KYC portal accepts on the first try."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DocArg {
+    IdCard,
+    Passport,
+    Auto,
+}
+
+impl From<DocArg> for DocChoice {
+    fn from(d: DocArg) -> Self {
+        match d {
+            DocArg::IdCard => DocChoice::IdCard,
+            DocArg::Passport => DocChoice::Passport,
+            DocArg::Auto => DocChoice::Auto,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum PresetArg {
+    Standard,
+    Strict,
+}
+
+impl From<PresetArg> for Preset {
+    fn from(p: PresetArg) -> Self {
+        match p {
+            PresetArg::Standard => Preset::Standard,
+            PresetArg::Strict => Preset::Strict,
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Score image files. Exit status: 0 all pass, 1 some fail, 2 some could not be read.
+    Check {
+        /// Print one JSON object per file (JSON Lines) instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Which document to expect.
+        #[arg(long, value_enum, default_value = "auto")]
+        doc: DocArg,
+        /// Threshold preset.
+        #[arg(long, value_enum, default_value = "standard")]
+        preset: PresetArg,
+        /// Image files (JPEG, PNG, WebP, TIFF, BMP).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Check {
+            json,
+            doc,
+            preset,
+            files,
+        }) => check(json, doc.into(), preset.into(), &files),
+        None => {
+            eprintln!("idcap: the app is not built yet; try `idcap check FILE…`");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn check(json: bool, doc: DocChoice, preset: Preset, files: &[PathBuf]) -> ExitCode {
+    let profile = preset.profile(doc);
+    let mut analyzer = Analyzer::new();
+    let (mut any_fail, mut any_error) = (false, false);
+    let stdout = std::io::stdout();
+    for path in files {
+        let name = path.display().to_string();
+        let t0 = Instant::now();
+        let line = match decode::read_file(path) {
+            Err(e) => {
+                any_error = true;
+                let msg = format!("cannot read {name}: {e}");
+                if json {
+                    report::json_error(&name, &msg).to_string()
+                } else {
+                    msg
+                }
+            }
+            Ok(photo) => {
+                let decode_ms = t0.elapsed().as_secs_f64() * 1e3;
+                let t1 = Instant::now();
+                let rep = analyzer.assess(&photo.image, &profile);
+                let analyze_ms = t1.elapsed().as_secs_f64() * 1e3;
+                any_fail |= rep.verdict() == Verdict::Fail;
+                let timings = report::Timings {
+                    decode_ms,
+                    analyze_ms,
+                };
+                if json {
+                    report::json_line(&name, &rep, timings).to_string()
+                } else {
+                    report::human(&name, &rep, timings)
+                }
+            }
+        };
+        let mut out = stdout.lock();
+        if writeln!(out, "{line}").and_then(|_| out.flush()).is_err() {
+            // stdout closed (for example piped into `head`): stop quietly.
+            return ExitCode::from(2);
+        }
+    }
+    if any_error {
+        ExitCode::from(2)
+    } else if any_fail {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -1,0 +1,327 @@
+//! The quality engine: one frame in, one report out.
+//!
+//! Pure and deterministic: no I/O, no threads, no UI. `Analyzer::assess` runs every check on an RGB
+//! frame and returns a `Report` whose checks follow the contract in ARCHITECTURE.md (stable ids,
+//! pass/value/limit/message, plus the wording portals use when they reject). The analyzer owns scratch
+//! buffers so a live stream does not allocate per frame.
+
+pub mod document;
+pub mod exposure;
+pub mod focus;
+pub mod framing;
+pub mod geometry;
+pub mod glare;
+pub mod prepare;
+pub mod profile;
+pub mod rectify;
+
+use serde::Serialize;
+
+pub use geometry::{Point, Quad};
+pub use profile::{DocChoice, DocumentKind, Preset, Profile};
+
+/// The frame type every check reads: 8-bit RGB, row-major, after EXIF orientation.
+pub type Frame = image::RgbImage;
+
+/// Stable check ids (ARCHITECTURE.md): add more, never rename.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "kebab-case")]
+pub enum CheckId {
+    Document,
+    Corners,
+    Fill,
+    Tilt,
+    Resolution,
+    Focus,
+    Glare,
+    Exposure,
+    /// Live only: the document held still over several frames (set by `capture`, not by `assess`).
+    Stability,
+}
+
+impl CheckId {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckId::Document => "document",
+            CheckId::Corners => "corners",
+            CheckId::Fill => "fill",
+            CheckId::Tilt => "tilt",
+            CheckId::Resolution => "resolution",
+            CheckId::Focus => "focus",
+            CheckId::Glare => "glare",
+            CheckId::Exposure => "exposure",
+            CheckId::Stability => "stability",
+        }
+    }
+
+    /// A short name for a checklist.
+    pub fn label(self) -> &'static str {
+        match self {
+            CheckId::Document => "Document found",
+            CheckId::Corners => "All corners visible",
+            CheckId::Fill => "Fills the frame",
+            CheckId::Tilt => "Held flat and straight",
+            CheckId::Resolution => "Enough detail",
+            CheckId::Focus => "Sharp",
+            CheckId::Glare => "No reflections",
+            CheckId::Exposure => "Well lit",
+            CheckId::Stability => "Held still",
+        }
+    }
+
+    /// The unit of `value` and `limit`, for display.
+    pub fn unit(self) -> &'static str {
+        match self {
+            CheckId::Document => "",
+            CheckId::Corners => "% of short side",
+            CheckId::Fill => "% of frame",
+            CheckId::Tilt => "°",
+            CheckId::Resolution => "dpi",
+            CheckId::Focus => "mm blur",
+            CheckId::Glare => "% of document",
+            CheckId::Exposure => "",
+            CheckId::Stability => "% of diagonal",
+        }
+    }
+}
+
+/// One check's result.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Check {
+    pub id: CheckId,
+    pub pass: bool,
+    /// The measured value, in the unit the check documents (`CheckId::unit`).
+    pub value: Option<f64>,
+    /// The threshold `value` was compared with.
+    pub limit: Option<f64>,
+    /// What is wrong and what to do, with the numbers ("Move closer: the card covers 31% of the
+    /// frame width, 40% needed").
+    pub message: String,
+    /// A few words to show large over a live view ("Move closer").
+    pub hint: String,
+    /// The wording a KYC portal uses when it rejects for this reason ("Photo too blurry").
+    pub portal: &'static str,
+}
+
+impl Check {
+    pub fn new(id: CheckId, pass: bool, value: Option<f64>, limit: Option<f64>) -> Self {
+        Check {
+            id,
+            pass,
+            value,
+            limit,
+            message: String::new(),
+            hint: String::new(),
+            portal: default_portal_wording(id),
+        }
+    }
+
+    pub fn message(mut self, message: impl Into<String>) -> Self {
+        self.message = message.into();
+        self
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = hint.into();
+        self
+    }
+
+    pub fn portal(mut self, portal: &'static str) -> Self {
+        self.portal = portal;
+        self
+    }
+}
+
+/// The seed table of portal rejection wording, per check.
+pub fn default_portal_wording(id: CheckId) -> &'static str {
+    match id {
+        CheckId::Document => "No document detected",
+        CheckId::Corners => "Document not fully visible",
+        CheckId::Fill => "Document too small in the photo",
+        CheckId::Tilt => "Document not straight",
+        CheckId::Resolution => "Image resolution too low",
+        CheckId::Focus => "Photo too blurry",
+        CheckId::Glare => "Reflection detected",
+        CheckId::Exposure => "Photo too dark",
+        CheckId::Stability => "Photo too blurry",
+    }
+}
+
+/// The overall verdict of a report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Pass,
+    Fail,
+}
+
+/// How a blurred frame is blurred, when it can be told.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BlurKind {
+    Motion,
+    OutOfFocus,
+}
+
+/// The document that was found.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Document {
+    #[serde(rename = "type")]
+    pub kind: DocumentKind,
+    /// Corners in image pixels, clockwise from the one nearest the image's top-left. Corners of a
+    /// document partly out of frame are extrapolated and may lie outside the image.
+    pub quad: Quad,
+    /// Fraction 0–1 of the quad's outline backed by a measured edge.
+    #[serde(skip)]
+    pub edge_support: f64,
+}
+
+/// An axis-aligned rectangle in image pixels.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Region {
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+}
+
+/// Everything `assess` found out about one frame.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Report {
+    pub width: u32,
+    pub height: u32,
+    pub document: Option<Document>,
+    pub checks: Vec<Check>,
+    /// Specular highlights on the document, in image pixels, for an overlay.
+    pub glare_regions: Vec<Region>,
+    /// Motion blur or defocus, when focus fails and the kind can be told.
+    pub blur_kind: Option<BlurKind>,
+    /// Higher is sharper: the reciprocal of the measured blur in mm (0 without a document). Used to
+    /// keep the sharpest of several frames of the same document.
+    pub sharpness: f64,
+}
+
+/// The order in which problems are worth fixing: the first failing check in this list is the one
+/// the live view tells the person about.
+pub const GUIDANCE_ORDER: [CheckId; 9] = [
+    CheckId::Document,
+    CheckId::Exposure,
+    CheckId::Corners,
+    CheckId::Fill,
+    CheckId::Resolution,
+    CheckId::Tilt,
+    CheckId::Stability,
+    CheckId::Focus,
+    CheckId::Glare,
+];
+
+impl Report {
+    pub fn verdict(&self) -> Verdict {
+        if self.checks.iter().all(|c| c.pass) {
+            Verdict::Pass
+        } else {
+            Verdict::Fail
+        }
+    }
+
+    pub fn check(&self, id: CheckId) -> Option<&Check> {
+        self.checks.iter().find(|c| c.id == id)
+    }
+
+    /// Whether the check `id` is present and passes.
+    pub fn passes(&self, id: CheckId) -> bool {
+        self.check(id).is_some_and(|c| c.pass)
+    }
+
+    /// The most important failing check, by `GUIDANCE_ORDER`.
+    pub fn primary_problem(&self) -> Option<&Check> {
+        GUIDANCE_ORDER
+            .iter()
+            .filter_map(|id| self.check(*id))
+            .find(|c| !c.pass)
+    }
+}
+
+/// Runs every check; owns scratch memory so that analysing a stream does not allocate per frame.
+#[derive(Default)]
+pub struct Analyzer {
+    prepared: prepare::Prepared,
+    detector: document::Detector,
+    rectified: rectify::Rectified,
+}
+
+impl Analyzer {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Scores one frame. Deterministic: the same frame and profile give the same report.
+    pub fn assess(&mut self, frame: &Frame, profile: &Profile) -> Report {
+        self.prepared.build(frame);
+        let found = self.detector.detect(&self.prepared, frame, profile.doc);
+        let (width, height) = frame.dimensions();
+        let mut report = Report {
+            width,
+            height,
+            document: None,
+            checks: Vec::with_capacity(8),
+            glare_regions: Vec::new(),
+            blur_kind: None,
+            sharpness: 0.0,
+        };
+        let Some(doc) = found else {
+            report.checks.push(document::missing_check());
+            for id in [
+                CheckId::Corners,
+                CheckId::Fill,
+                CheckId::Tilt,
+                CheckId::Resolution,
+                CheckId::Focus,
+                CheckId::Glare,
+                CheckId::Exposure,
+            ] {
+                report.checks.push(
+                    Check::new(id, false, None, None)
+                        .message("Not measured: no document was found.")
+                        .hint("Show the document to the camera"),
+                );
+            }
+            return report;
+        };
+        report.checks.push(document::found_check(&doc));
+        let pose =
+            geometry::Pose::estimate(&doc.quad, doc.kind, width, height, profile.assumed_hfov_deg);
+        report
+            .checks
+            .push(framing::corners(&doc.quad, width, height, profile));
+        report
+            .checks
+            .push(framing::fill(&doc.quad, width, height, profile));
+        report
+            .checks
+            .push(framing::tilt(&doc.quad, &pose, doc.kind, profile));
+        report
+            .checks
+            .push(framing::resolution(&doc.quad, &pose, doc.kind, profile));
+
+        self.rectified
+            .build(frame, &doc.quad, doc.kind, width, height);
+        let focus = focus::assess(&self.rectified, profile);
+        report.blur_kind = focus.blur_kind;
+        report.sharpness = focus.sharpness;
+        report.checks.push(focus.check);
+        let glare = glare::assess(&self.rectified, profile);
+        report.glare_regions = glare.regions;
+        report.checks.push(glare.check);
+        report
+            .checks
+            .push(exposure::assess(&self.rectified, profile));
+        report.document = Some(doc);
+        report
+    }
+}
+
+/// Scores one frame with a fresh analyzer (convenient for stills; use an `Analyzer` for streams).
+pub fn assess(frame: &Frame, profile: &Profile) -> Report {
+    Analyzer::new().assess(frame, profile)
+}

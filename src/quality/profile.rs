@@ -1,0 +1,201 @@
+//! Every threshold the checks use, in one place, with its unit.
+//!
+//! A `Profile` decides what "good enough" means: which document is expected and how strict each check
+//! is. The defaults follow ../shared/research (BlinkID, Regula, idnorm, published focus numbers); the
+//! presets change only what a portal is known to change.
+
+use serde::{Deserialize, Serialize};
+
+/// The physical document the frame should contain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DocumentKind {
+    /// ISO/IEC 7810 ID-1: ID cards, driving licences, 85.60 × 53.98 mm.
+    IdCard,
+    /// ISO/IEC 7810 ID-3: a passport data page, 125 × 88 mm.
+    Passport,
+}
+
+impl DocumentKind {
+    /// Width × height of the document in millimetres (landscape).
+    pub fn size_mm(self) -> (f64, f64) {
+        match self {
+            DocumentKind::IdCard => (85.60, 53.98),
+            DocumentKind::Passport => (125.0, 88.0),
+        }
+    }
+
+    /// Long side over short side: 1.586 for ID-1, 1.420 for ID-3.
+    pub fn aspect(self) -> f64 {
+        let (w, h) = self.size_mm();
+        w / h
+    }
+
+    /// The id used in JSON and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocumentKind::IdCard => "id-card",
+            DocumentKind::Passport => "passport",
+        }
+    }
+
+    /// A label for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            DocumentKind::IdCard => "ID card",
+            DocumentKind::Passport => "Passport page",
+        }
+    }
+}
+
+/// Which document to look for: a fixed kind, or whichever fits the detected shape best.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum DocChoice {
+    IdCard,
+    Passport,
+    #[default]
+    Auto,
+}
+
+impl DocChoice {
+    /// The kinds this choice allows, most likely first.
+    pub fn kinds(self) -> &'static [DocumentKind] {
+        match self {
+            DocChoice::IdCard => &[DocumentKind::IdCard],
+            DocChoice::Passport => &[DocumentKind::Passport],
+            DocChoice::Auto => &[DocumentKind::IdCard, DocumentKind::Passport],
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocChoice::IdCard => "id-card",
+            DocChoice::Passport => "passport",
+            DocChoice::Auto => "auto",
+        }
+    }
+}
+
+/// Thresholds for every check. Fields are public so a preset or a test can change one number.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Profile {
+    /// Which document to look for.
+    pub doc: DocChoice,
+
+    /// `corners`: each corner must lie at least this far inside the image, as a fraction of the image's
+    /// shorter side. Range 0.0–0.2; default 0.02 (2 %). BlinkID uses 1 % of the document size.
+    pub corner_margin_frac: f64,
+
+    /// `fill`: the document's long side must cover at least this fraction of the frame extent along
+    /// the same direction (frame width for a card lying across a landscape frame). Range 0.0–1.0;
+    /// default 0.40.
+    pub min_fill_frac: f64,
+
+    /// `tilt`: largest accepted out-of-plane tilt of the document against the camera, degrees.
+    /// Range 0–45; default 10 (idnorm; industry guides say 10–12).
+    pub max_tilt_deg: f64,
+
+    /// `tilt`: largest accepted in-plane rotation of the document's long edge from the nearest image
+    /// axis, degrees. Range 0–45; default 20 (Veridas). Reported always; 45 disables it.
+    pub max_rotation_deg: f64,
+
+    /// `tilt`: accepted relative deviation of the perspective-corrected aspect ratio from the document's
+    /// (ID-1 1.586, ID-3 1.420). Unitless fraction; default 0.06 (6 %). The two kinds are 11 % apart.
+    pub aspect_tolerance: f64,
+
+    /// Horizontal field of view assumed for the camera, degrees, used to turn the quad into a 3-D
+    /// pose. Typical webcams and phone main cameras are 60–78°; default 70.
+    pub assumed_hfov_deg: f64,
+
+    /// `resolution`: minimum dots per inch across the document (pixels across its long side divided by
+    /// its width in inches). Default 250 (843 px across an ID-1 card); the strict preset asks 300.
+    pub min_dpi: f64,
+
+    /// `focus`: largest accepted edge blur, as the Gaussian σ of the document's sharpest edges in
+    /// millimetres on the document. A sharp print photographed at ≥ 250 dpi measures 0.06–0.12 mm;
+    /// default 0.16 mm (≈ 1.6 px at 10 px/mm, the published "fail > 1.5 px at 10 px/mm" boundary).
+    pub max_blur_mm: f64,
+
+    /// `focus`: below this anisotropy of the gradient structure tensor (λmin/λmax, 0–1) a blurred
+    /// frame is called motion blur rather than defocus. Default 0.45.
+    pub motion_anisotropy: f64,
+
+    /// `glare`: a pixel is clipped when max(R,G,B) reaches this value (0–255). Default 250.
+    pub glare_clip_level: u8,
+
+    /// `glare`: a clipped blob counts as a specular highlight when it is at least this fraction of the
+    /// document area. Default 0.0002 (0.02 %).
+    pub glare_min_blob_frac: f64,
+
+    /// `glare`: fail when clipped highlight blobs cover more than this fraction of the document.
+    /// Range 0–0.1; default 0.005 (0.5 %). Regula's example allows 6 %, which lets glare over a
+    /// photo through.
+    pub max_glare_frac: f64,
+
+    /// `exposure`: too dark when the document's 95th luma percentile is below this (0–255). Default 110.
+    pub min_p95_luma: f64,
+
+    /// `exposure`: too bright when the document's median luma reaches this (0–255). Default 245.
+    pub max_median_luma: f64,
+
+    /// `exposure`: low contrast when p95 − p5 of document luma is below this (0–255). Default 60.
+    pub min_contrast: f64,
+
+    /// `exposure`: uneven light when (brightest − darkest)/brightest of the local paper white over a
+    /// grid of document cells exceeds this. Unitless 0–1; default 0.35. A half-shadowed card
+    /// measures ≈ 0.5, an evenly lit one 0.05–0.2.
+    pub max_unevenness: f64,
+}
+
+impl Default for Profile {
+    fn default() -> Self {
+        Profile {
+            doc: DocChoice::Auto,
+            corner_margin_frac: 0.02,
+            min_fill_frac: 0.40,
+            max_tilt_deg: 10.0,
+            max_rotation_deg: 20.0,
+            aspect_tolerance: 0.06,
+            assumed_hfov_deg: 70.0,
+            min_dpi: 250.0,
+            max_blur_mm: 0.16,
+            motion_anisotropy: 0.45,
+            glare_clip_level: 250,
+            glare_min_blob_frac: 0.0002,
+            max_glare_frac: 0.005,
+            min_p95_luma: 110.0,
+            max_median_luma: 245.0,
+            min_contrast: 60.0,
+            max_unevenness: 0.35,
+        }
+    }
+}
+
+/// Named presets a person or a script can pick.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Preset {
+    /// What most KYC portals accept (Binance-style): 250 dpi, 2 % corner margin.
+    #[default]
+    Standard,
+    /// For back ends that read the document automatically (AssureID-style): 300 dpi, 8° tilt.
+    Strict,
+}
+
+impl Preset {
+    pub fn profile(self, doc: DocChoice) -> Profile {
+        let base = Profile {
+            doc,
+            ..Profile::default()
+        };
+        match self {
+            Preset::Standard => base,
+            Preset::Strict => Profile {
+                min_dpi: 300.0,
+                max_tilt_deg: 8.0,
+                ..base
+            },
+        }
+    }
+}
