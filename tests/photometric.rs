@@ -586,8 +586,8 @@ fn synthetic_white_card_is_not_glare_and_blur_does_not_depend_on_card_size() {
 }
 
 #[test]
-#[ignore = "the document detector is being finished in parallel (lead); through Analyzer::assess \
-            the untouched-frame pass rates depend on it finding the quad"]
+#[ignore = "detector still being tuned (lead): on this branch it misses 2 of 59 frames and finds a \
+            wrong quad on 26_hrv_drvlic__knir26_06, so untouched focus/exposure pass 94.9% (< 95%)"]
 fn pipeline_on_dataset_matches_the_ground_truth_figures() {
     let Some(frames) = frames() else { return };
     let p = Profile::default();

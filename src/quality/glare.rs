@@ -47,8 +47,22 @@ pub struct Highlights {
     pub blobs: Vec<(u32, u32, u32, u32)>,
 }
 
-/// Finds the clipped blobs on the valid part of the document.
+/// Scratch buffers for `measure_with`, reusable across frames: a visited flag per canonical pixel
+/// (258 KB for a 640 × 404 document) and the flood-fill stack.
+#[derive(Default)]
+pub struct GlareScratch {
+    seen: Vec<bool>,
+    stack: Vec<u32>,
+}
+
+/// Finds the clipped blobs on the valid part of the document. Allocates its scratch; see
+/// `measure_with` to reuse it.
 pub fn measure(doc: &Rectified, profile: &Profile) -> Highlights {
+    measure_with(doc, profile, &mut GlareScratch::default())
+}
+
+/// `measure` with caller-owned scratch buffers.
+pub fn measure_with(doc: &Rectified, profile: &Profile, scratch: &mut GlareScratch) -> Highlights {
     let (w, h) = (doc.width as usize, doc.height as usize);
     let n = w * h;
     let mut none = Highlights {
@@ -77,8 +91,11 @@ pub fn measure(doc: &Rectified, profile: &Profile) -> Highlights {
         .ceil()
         .max(1.0) as usize;
     // Flood fill (8-connected) over hot pixels. Scratch is per call: one byte per canonical pixel.
-    let mut seen = vec![false; n];
-    let mut stack: Vec<usize> = Vec::new();
+    let seen = &mut scratch.seen;
+    seen.clear();
+    seen.resize(n, false);
+    let stack = &mut scratch.stack;
+    stack.clear();
     let mut blobs = Vec::new();
     let mut area_total = 0usize;
     for start in 0..n {
@@ -86,11 +103,11 @@ pub fn measure(doc: &Rectified, profile: &Profile) -> Highlights {
             continue;
         }
         seen[start] = true;
-        stack.push(start);
+        stack.push(start as u32);
         let (mut x0, mut y0, mut x1, mut y1) = (w, h, 0usize, 0usize);
         let mut area = 0usize;
         while let Some(i) = stack.pop() {
-            let (x, y) = (i % w, i / w);
+            let (x, y) = (i as usize % w, i as usize / w);
             area += 1;
             x0 = x0.min(x);
             x1 = x1.max(x);
@@ -101,7 +118,7 @@ pub fn measure(doc: &Rectified, profile: &Profile) -> Highlights {
                     let j = ny * w + nx;
                     if !seen[j] && hot(j) {
                         seen[j] = true;
-                        stack.push(j);
+                        stack.push(j as u32);
                     }
                 }
             }
@@ -134,9 +151,15 @@ pub(crate) fn percentile(hist: &[u32; 256], p: f64) -> u8 {
 }
 
 /// The glare check: fails when highlights cover more than `profile.max_glare_frac` of the document.
+/// Allocates its scratch; see `assess_with` to reuse it across frames.
 pub fn assess(doc: &Rectified, profile: &Profile) -> GlareResult {
+    assess_with(doc, profile, &mut GlareScratch::default())
+}
+
+/// `assess` with caller-owned scratch buffers (for a live stream).
+pub fn assess_with(doc: &Rectified, profile: &Profile, scratch: &mut GlareScratch) -> GlareResult {
     let limit = 100.0 * profile.max_glare_frac;
-    let m = measure(doc, profile);
+    let m = measure_with(doc, profile, scratch);
     if doc.valid_count == 0 {
         return GlareResult {
             check: Check::new(CheckId::Glare, false, None, Some(limit))
