@@ -50,17 +50,18 @@ pub fn measure(doc: &Rectified, profile: &Profile) -> Option<Lighting> {
     if n == 0 || doc.luma.len() < n || doc.valid.len() < n || doc.valid_count == 0 {
         return None;
     }
+    // One luma histogram per grid cell; the whole document's is their sum.
     let mut cells = [[0u32; 256]; GRID_ROWS * GRID_COLS];
-    let mut clipped = 0usize;
     for y in 0..h {
-        let row = (y * GRID_ROWS / h) * GRID_COLS;
-        for x in 0..w {
-            let i = y * w + x;
-            if doc.valid[i] == 0 {
-                continue;
+        let grid_row = (y * GRID_ROWS / h) * GRID_COLS;
+        let luma = &doc.luma[y * w..(y + 1) * w];
+        let valid = &doc.valid[y * w..(y + 1) * w];
+        for col in 0..GRID_COLS {
+            let span = col * w / GRID_COLS..(col + 1) * w / GRID_COLS;
+            let hist = &mut cells[grid_row + col];
+            for (&l, &v) in luma[span.clone()].iter().zip(&valid[span]) {
+                hist[l as usize] += u32::from(v != 0);
             }
-            cells[row + x * GRID_COLS / w][doc.luma[i] as usize] += 1;
-            clipped += usize::from(doc.luma[i] >= profile.glare_clip_level);
         }
     }
     let mut all = [0u32; 256];
@@ -69,6 +70,7 @@ pub fn measure(doc: &Rectified, profile: &Profile) -> Option<Lighting> {
             *a += c;
         }
     }
+    let clipped: u32 = all[profile.glare_clip_level as usize..].iter().sum();
     let cell_area = n as f64 / (GRID_ROWS * GRID_COLS) as f64;
     let mut brightest = 0u8;
     let mut darkest = 255u8;
@@ -91,7 +93,7 @@ pub fn measure(doc: &Rectified, profile: &Profile) -> Option<Lighting> {
         p5: pct(CONTRAST_LOW_PERCENTILE),
         p50: pct(0.5),
         p95: pct(CONTRAST_HIGH_PERCENTILE),
-        clipped: clipped as f64 / doc.valid_count as f64,
+        clipped: f64::from(clipped) / doc.valid_count as f64,
         unevenness,
     })
 }
