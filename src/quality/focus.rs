@@ -51,6 +51,12 @@ const ESTIMATOR_FLOOR_PX: f64 = 1.0;
 /// background) and a slightly wrong quad must not decide the focus of the content.
 const BORDER_MARGIN_MM: f64 = 1.5;
 
+/// Edge points are sampled on every this-many-th row (1 = all). 2 halves the cost of the per-point
+/// tests (focus 1.5 → 0.9 ms CPU in a rustc -O run on the loaded dev box) and still leaves
+/// 2 000–4 000 points, but on MIDV-500 it lets noise σ = 8 push 3 of the softest real frames over
+/// the limit (verdict unchanged on 94.9 % instead of 96.6 %), so it stays 1 until recalibrated.
+const SAMPLE_ROW_STEP: usize = 1;
+
 /// Gradient orientation bins (over 0–180°).
 const ORIENTATION_BINS: usize = 4;
 
@@ -160,31 +166,35 @@ pub fn measure_with(doc: &Rectified, scratch: &mut FocusScratch) -> Option<EdgeB
     let mut counts = [0u32; ORIENTATION_BINS];
     // tan(22.5°) for quantising the gradient direction.
     const TAN_22_5: f32 = 0.414_213_57;
-    // First flat, vectorisable passes mark the pixels with a strong gradient and a wide local
-    // range (about a fifth of the document); the branchy tests then run on those only.
+    // Edge points are taken on every `SAMPLE_ROW_STEP`-th row. On each, a flat, vectorisable
+    // pass marks the pixels with a strong gradient and a wide local range (about a fifth); the
+    // branchy tests then run on those only.
     let mask = &mut scratch.mask;
     mask.clear();
-    mask.resize(n, 0);
-    let lo = corner;
-    for (((m, (&a, &b)), (&hi, &lw)), &v) in mask[lo..]
-        .iter_mut()
-        .zip(gx[lo..].iter().zip(&gy[lo..]))
-        .zip(win_max.iter().zip(win_min.iter()))
-        .zip(&valid[lo..])
-    {
-        let (a, b) = (i32::from(a), i32::from(b));
-        let strong = a * a + b * b >= min_mag2;
-        let wide = hi.wrapping_sub(lw) >= MIN_EDGE_RANGE;
-        *m = u8::from(strong & wide & (v != 0));
-    }
+    mask.resize(w, 0);
     let candidates = &mut scratch.candidates;
     candidates.clear();
-    for y in margin..h - margin {
-        let row = y * w;
-        let span = &mask[row + margin..row + w - margin];
+    for y in (margin..h - margin).step_by(SAMPLE_ROW_STEP) {
+        let (start, end) = (y * w + margin, (y + 1) * w - margin);
+        let span = &mut mask[..end - start];
+        for (((m, (&a, &b)), (&hi, &lw)), &v) in span
+            .iter_mut()
+            .zip(gx[start..end].iter().zip(&gy[start..end]))
+            .zip(
+                win_max[start - corner..end - corner]
+                    .iter()
+                    .zip(&win_min[start - corner..end - corner]),
+            )
+            .zip(&valid[start..end])
+        {
+            let (a, b) = (i32::from(a), i32::from(b));
+            let strong = a * a + b * b >= min_mag2;
+            let wide = hi.wrapping_sub(lw) >= MIN_EDGE_RANGE;
+            *m = u8::from(strong & wide & (v != 0));
+        }
         // Skip eight unmarked pixels at a time.
         let mut chunks = span.chunks_exact(8);
-        let mut base = row + margin;
+        let mut base = start;
         for chunk in &mut chunks {
             let mut bits = u64::from_le_bytes([
                 chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7],
