@@ -153,6 +153,12 @@ pub struct Profile {
     /// MIDV-500 dev: untouched 97–200; contrast ×0.5 48–100.
     pub min_contrast: f64,
 
+    /// `exposure`: too bright when more than this fraction (0–1) of the whole frame has a channel
+    /// at 250 or above, whatever the document detector found. Default 0.5: untouched MIDV-500 dev
+    /// frames reach 0.24 (white paper on the desk), the same frames over-exposed ×2.5 are at
+    /// 0.21–1.0 (median 0.73).
+    pub max_frame_clipped_frac: f64,
+
     /// `exposure`: uneven light when (brightest − darkest)/brightest of the local paper white
     /// (90th luma percentile) over a 3 × 4 grid of document cells exceeds this. Unitless 0–1;
     /// default 0.50. MIDV-500 dev: untouched 0.01–0.42 (the top ones hold a reflection or a dark
@@ -179,6 +185,7 @@ impl Default for Profile {
             min_p95_luma: 110.0,
             max_median_luma: 252.0,
             min_contrast: 60.0,
+            max_frame_clipped_frac: 0.5,
             max_unevenness: 0.50,
         }
     }
