@@ -216,7 +216,7 @@ struct Best<'a> {
 }
 
 impl<'a> Best<'a> {
-    const KEEP: usize = 16;
+    const KEEP: usize = 6;
 
     fn new(prep: &'a Prepared, choice: DocChoice) -> Self {
         Best {
@@ -1018,11 +1018,13 @@ fn tilt_prior(tilt_deg: f64) -> f64 {
 /// truncating rounds without a libm call: `f64::round` is not an instruction on baseline x86-64,
 /// and this runs in the detector's innermost loops.)
 fn nearest_pixel(p: Point, width: u32, height: u32) -> Option<(usize, usize)> {
-    if !(p.x >= -0.5 && p.y >= -0.5) {
+    // Range-check in floating point first so the casts below never saturate (an `as` cast to a
+    // 32-bit integer of a value known to be in range is a single instruction).
+    let (x, y) = (p.x + 0.5, p.y + 0.5);
+    if !(x >= 0.0 && y >= 0.0 && x < f64::from(width) && y < f64::from(height)) {
         return None;
     }
-    let (x, y) = ((p.x + 0.5) as usize, (p.y + 0.5) as usize);
-    (x < width as usize && y < height as usize).then_some((x, y))
+    Some((x as i32 as usize, y as i32 as usize))
 }
 
 fn edge_angle_at(prep: &Prepared, p: Point) -> Option<u8> {
