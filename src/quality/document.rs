@@ -22,6 +22,8 @@ use super::{Check, CheckId, Document};
 
 /// How many Hough peaks become candidate lines.
 const MAX_LINES: usize = 40;
+/// How many Hough peaks are refitted, at most, to find `MAX_LINES` distinct lines.
+const MAX_PEAKS: usize = 100;
 /// An edge pixel votes for normal angles within this many degrees of its gradient direction.
 const VOTE_SPREAD_DEG: i32 = 3;
 /// A Hough peak needs at least this many votes (≈ working pixels of edge along it).
@@ -37,6 +39,35 @@ const MIN_SIDE_PX: f64 = 30.0;
 const CORNER_SKIP_FRAC: f64 = 0.07;
 /// A visible side needs at least this fraction of it supported by edges.
 const MIN_SIDE_SUPPORT: f64 = 0.45;
+/// One side of a four-line quad may fall short of `MIN_SIDE_SUPPORT` (a finger over it, a shadow)
+/// but needs at least this much.
+const MIN_OCCLUDED_SIDE_SUPPORT: f64 = 0.2;
+/// Least fraction of a quad's perimeter (rounded corners left out) that must lie inside the frame.
+const MIN_VISIBLE_PERIMETER: f64 = 0.6;
+/// Score factor for a quad built from three lines and the aspect ratio: on a tie, four seen sides
+/// beat three.
+const THREE_LINE_DISCOUNT: f64 = 0.97;
+/// A predicted side is tried up to this fraction of its nominal distance nearer or farther
+/// (perspective and the assumed focal length make the aspect ratio in the image inexact).
+const PREDICTED_SIDE_SLIDE: f64 = 0.1;
+/// Probes across the band where a hidden side is looked for.
+const HIDDEN_SIDE_PROBES: u32 = 12;
+/// A side predicted out of frame needs the two sides that reach it supported over their last
+/// this many working pixels before the border…
+const BORDER_RUN_PX: f64 = 25.0;
+/// …at least this fraction of them.
+const MIN_BORDER_RUN_SUPPORT: f64 = 0.6;
+/// Field of view assumed when judging a candidate's shape, degrees across the long side.
+const DETECTION_HFOV_DEG: f64 = 70.0;
+/// Out-of-plane tilt, degrees, up to which a candidate's pose is not held against it. The
+/// MIDV-500 dev frames are all below 26°.
+const PLAUSIBLE_TILT_DEG: f64 = 30.0;
+/// Points per side where `step_factor` compares inside and outside colour.
+const STEP_SAMPLES: u32 = 12;
+/// Distance from a side, working pixels, of the inside and outside colour samples.
+const STEP_OFFSET_PX: f64 = 5.0;
+/// Least difference of mean colour (0–255, strongest channel) across a side for it to be a step.
+const MIN_STEP_CONTRAST: f64 = 10.0;
 /// A quad's perspective-corrected aspect ratio may differ this much (relative) from its kind.
 const MAX_ASPECT_DEVIATION: f64 = 0.15;
 /// `document` check: least mean edge support (0–1) of a quad for it to count as found.
@@ -117,18 +148,430 @@ impl Line {
     }
 }
 
+/// Whether two refitted lines are the same edge: within 2° and 2.5 px of each other across the
+/// part of the image they share.
+fn same_line(a: &Line, b: &Line) -> bool {
+    if angle_diff_deg(a.theta_deg, b.theta_deg) > 2.0 {
+        return false;
+    }
+    // Distance of b's visible end points from a.
+    [b.point(b.t_min), b.point(b.t_max)]
+        .iter()
+        .all(|p| (a.normal.dot(*p) - a.rho).abs() <= 2.5)
+}
+
+/// An angle in degrees (any value) as whole degrees 0–179.
+fn whole_degrees(deg: f64) -> i32 {
+    ((deg + 0.5).floor() as i32).rem_euclid(180)
+}
+
+/// Whether an edge direction (whole degrees 0–179) is within `tol` degrees of `theta` (0–179),
+/// modulo 180°. Integer arithmetic: this runs per pixel in the detector's walks.
+fn angle_within(a: u8, theta: i32, tol: i32) -> bool {
+    let d = (i32::from(a) - theta).abs();
+    d <= tol || 180 - d <= tol
+}
+
 fn angle_diff_deg(a: f64, b: f64) -> f64 {
     let d = (a - b).rem_euclid(180.0);
     d.min(180.0 - d)
 }
 
-/// A scored 4-line hypothesis: line indices in cyclic order a1, b1, a2, b2.
+/// A scored quad hypothesis in working-image pixels, corners in cyclic order.
 #[derive(Clone, Copy, Debug)]
 struct Candidate {
-    lines: [usize; 4],
     corners: [Point; 4],
     score: f64,
     support: f64,
+    /// The side (from corner k to k + 1) inferred from the others, for three-line quads.
+    predicted_side: Option<usize>,
+    kind: DocumentKind,
+}
+
+/// The best few candidates whose shape fits an allowed document kind, best first.
+struct Best<'a> {
+    list: Vec<Candidate>,
+    prep: &'a Prepared,
+    choice: DocChoice,
+}
+
+impl<'a> Best<'a> {
+    const KEEP: usize = 16;
+
+    fn new(prep: &'a Prepared, choice: DocChoice) -> Self {
+        Best {
+            list: Vec::with_capacity(Self::KEEP + 1),
+            prep,
+            choice,
+        }
+    }
+
+    fn could_take(&self, score: f64) -> bool {
+        self.list.len() < Self::KEEP || self.list.last().is_some_and(|c| score > c.score)
+    }
+
+    fn offer(&mut self, mut cand: Candidate) {
+        if !self.could_take(cand.score) {
+            return;
+        }
+        // The perspective-corrected aspect ratio decides whether this is a document at all.
+        let in_frame = cand.corners.map(|p| {
+            let (x, y) = self.prep.to_frame(p.x, p.y);
+            Point::new(x, y)
+        });
+        let (fw, fh) = (self.prep.frame_width, self.prep.frame_height);
+        let Some((kind, tilt)) = fitting_kind(&Quad::ordered(in_frame), self.choice, fw, fh) else {
+            return;
+        };
+        cand.kind = kind;
+        cand.score *= tilt_prior(tilt);
+        if !self.could_take(cand.score) {
+            return;
+        }
+        // A document's border is a step between the document and what it lies on; a printed
+        // line (ruled paper, a box on a poster, a keyboard's key rows) has the same colour on
+        // both sides. Sides that are not steps lose their score.
+        cand.score *= step_factor(self.prep, &cand.corners);
+        if !self.could_take(cand.score) {
+            return;
+        }
+        let pos = self
+            .list
+            .iter()
+            .position(|c| c.score < cand.score)
+            .unwrap_or(self.list.len());
+        self.list.insert(pos, cand);
+        self.list.truncate(Self::KEEP);
+    }
+}
+
+/// A quad hypothesis from three lines: sides a1 and a2 opposite, b1 across them (corner1 on a1,
+/// corner2 on a2), the fourth side hidden at some distance along a1 and a2.
+struct ThreeLine {
+    a1: usize,
+    a2: usize,
+    corner1: Point,
+    corner2: Point,
+    /// Parameters of corner1 on a1 and corner2 on a2.
+    t1: f64,
+    t2: f64,
+    /// Which way along a1 and a2 the document lies (+1 towards larger parameters).
+    sign: f64,
+    /// Distance of the hidden side from b1 that the aspect ratio predicts, working pixels.
+    nominal: f64,
+    base_vis: f64,
+    base_sup: f64,
+    base_full: f64,
+    /// Upper bound of the score.
+    bound: f64,
+}
+
+impl ThreeLine {
+    fn hidden_side(&self, la1: &Line, la2: &Line, length: f64) -> (Point, Point) {
+        (
+            la1.point(self.t1 + self.sign * length),
+            la2.point(self.t2 + self.sign * length),
+        )
+    }
+
+    /// Where between `nominal` ± `PREDICTED_SIDE_SLIDE` the hidden side has most edge evidence:
+    /// perspective and the assumed focal length make the aspect ratio in the image inexact. A
+    /// 1-px histogram of edge hits along a few probes across the band; `nominal` without evidence.
+    fn locate_hidden_side(&self, prep: &Prepared, la1: &Line, la2: &Line) -> f64 {
+        let lo = self.nominal * (1.0 - PREDICTED_SIDE_SLIDE);
+        let bins = (2.0 * PREDICTED_SIDE_SLIDE * self.nominal).ceil() as usize + 1;
+        let (p, q) = self.hidden_side(la1, la2, self.nominal);
+        let d = q.minus(p);
+        let theta = whole_degrees(d.x.atan2(-d.y).to_degrees());
+        let mut hits = [0u16; 160];
+        let bins = bins.min(hits.len());
+        for (k, slot) in hits.iter_mut().enumerate().take(bins) {
+            let (p, q) = self.hidden_side(la1, la2, lo + k as f64);
+            let step = q.minus(p).scale(0.7 / f64::from(HIDDEN_SIDE_PROBES));
+            let mut at = p.plus(q.minus(p).scale(0.15)).plus(step.scale(0.5));
+            for _ in 0..HIDDEN_SIDE_PROBES {
+                if edge_angle_at(prep, at).is_some_and(|a| angle_within(a, theta, 20)) {
+                    *slot += 1;
+                }
+                at = at.plus(step);
+            }
+        }
+        let mut best = (0u16, self.nominal);
+        for k in 1..bins.saturating_sub(1) {
+            let votes = hits[k - 1] + hits[k] + hits[k + 1];
+            if votes > best.0 {
+                best = (votes, lo + k as f64);
+            }
+        }
+        if u32::from(best.0) * 4 >= HIDDEN_SIDE_PROBES {
+            best.1
+        } else {
+            self.nominal
+        }
+    }
+
+    /// The candidate with the hidden side at `length`, scored, or `None` when it is implausible
+    /// or cannot enter `best`.
+    fn place(
+        &self,
+        prep: &Prepared,
+        la1: &Line,
+        la2: &Line,
+        length: f64,
+        best: &Best,
+    ) -> Option<Candidate> {
+        let (e1, e2) = (self.t1 + self.sign * length, self.t2 + self.sign * length);
+        let (c4, c3) = (la1.point(e1), la2.point(e2));
+        let corners = [self.corner1, self.corner2, c3, c4];
+        if !plausible_shape(&corners) {
+            return None;
+        }
+        let mut tally = Tally::default();
+        let (lo, hi) = trimmed(self.t1, e1, length);
+        let (lo2, hi2) = trimmed(self.t2, e2, length);
+        let s1 = la1.support(lo, hi);
+        let s2 = la2.support(lo2, hi2);
+        let seen = tally.add(f64::from(s1.0), f64::from(s1.1), hi - lo, 0)
+            && tally.add(self.base_vis, self.base_sup, self.base_full, 0)
+            && tally.add(f64::from(s2.0), f64::from(s2.1), hi2 - lo2, 0);
+        // Bound: the fourth side can add at most its own length.
+        let side4 = c3.dist(c4);
+        if !seen || !best.could_take(tally.upper_bound(side4)) {
+            return None;
+        }
+        let skip = CORNER_SKIP_FRAC * side4;
+        let dir = c4.minus(c3).scale(1.0 / side4.max(1e-9));
+        let (p, q) = (c3.plus(dir.scale(skip)), c4.minus(dir.scale(skip)));
+        let (visible, supported) = segment_support(prep, p, q);
+        if visible == 0.0 && !(runs_to_border(la1, self.sign) && runs_to_border(la2, self.sign)) {
+            // A side out of frame means the document goes on to the border.
+            return None;
+        }
+        tally.add_predicted(visible, supported, side4 - 2.0 * skip);
+        // A guessed side inside the frame is less certain than one out of it.
+        let discount = if visible > 0.0 {
+            THREE_LINE_DISCOUNT
+        } else {
+            1.0
+        };
+        let (score, support) = tally.score()?;
+        Some(Candidate {
+            corners,
+            score: score * discount,
+            support,
+            predicted_side: Some(2),
+            kind: DocumentKind::IdCard,
+        })
+    }
+}
+
+/// Adds up how well a quad's sides are backed by edges.
+#[derive(Default)]
+struct Tally {
+    visible: f64,
+    supported: f64,
+    full: f64,
+    raw_score: f64,
+    weak_sides: u32,
+}
+
+impl Tally {
+    /// Adds a side found as a line. Returns false when the quad is ruled out: a visible side with
+    /// almost no support, or more weak sides than `weak_allowed` (a finger or a shadow may hide
+    /// part of one side).
+    fn add(&mut self, visible: f64, supported: f64, full: f64, weak_allowed: u32) -> bool {
+        if visible >= 8.0 {
+            if supported < MIN_OCCLUDED_SIDE_SUPPORT * visible {
+                return false;
+            }
+            if supported < MIN_SIDE_SUPPORT * visible {
+                self.weak_sides += 1;
+                if self.weak_sides > weak_allowed {
+                    return false;
+                }
+            }
+        }
+        self.add_predicted(visible, supported, full);
+        true
+    }
+
+    /// Adds a side predicted from the others: it may be unsupported, which only costs score.
+    fn add_predicted(&mut self, visible: f64, supported: f64, full: f64) {
+        self.visible += visible;
+        self.supported += supported;
+        self.full += full.max(0.0);
+        self.raw_score += 2.0 * supported - visible;
+    }
+
+    /// Score if a further side of `length` were fully visible and supported.
+    fn upper_bound(&self, length: f64) -> f64 {
+        let full = self.full + length;
+        let visible = self.visible + length;
+        (self.raw_score + length) * (visible / full.max(1.0)).sqrt()
+    }
+
+    /// (score, support) of the quad, or `None` when too little of it is in the frame.
+    fn score(&self) -> Option<(f64, f64)> {
+        // A document mostly out of frame is no use to guide anyone; and a big quad made of lines
+        // that run off the frame (a sheet of paper, a desk) must not win on the strength of the
+        // part we cannot see.
+        let visible_frac = self.visible / self.full.max(1.0);
+        if visible_frac < MIN_VISIBLE_PERIMETER {
+            return None;
+        }
+        Some((
+            self.raw_score * visible_frac.sqrt(),
+            self.supported / self.visible.max(1.0),
+        ))
+    }
+}
+
+/// The part of a side between parameters `a` and `b` (length `len`) left after skipping the
+/// rounded corners, as an ordered (lo, hi).
+fn trimmed(a: f64, b: f64, len: f64) -> (f64, f64) {
+    let skip = CORNER_SKIP_FRAC * len;
+    if a <= b {
+        (a + skip, b - skip)
+    } else {
+        (b + skip, a - skip)
+    }
+}
+
+/// Whether four corners make a convex quad with sides long enough and a card-like side ratio.
+fn plausible_shape(corners: &[Point; 4]) -> bool {
+    let side = |k: usize| corners[k].dist(corners[(k + 1) % 4]);
+    let sides = [side(0), side(1), side(2), side(3)];
+    if sides.iter().any(|&s| s < MIN_SIDE_PX) {
+        return false;
+    }
+    let (a, b) = (sides[0] + sides[2], sides[1] + sides[3]);
+    let ratio = a.max(b) / a.min(b);
+    (1.1..=2.3).contains(&ratio) && Quad(*corners).is_convex()
+}
+
+/// Whether `line` is supported along its last `BORDER_RUN_PX` before it leaves the image in the
+/// direction `sign` (+1 towards `t_max`).
+fn runs_to_border(line: &Line, sign: f64) -> bool {
+    let (a, b) = if sign > 0.0 {
+        (line.t_max - BORDER_RUN_PX, line.t_max)
+    } else {
+        (line.t_min, line.t_min + BORDER_RUN_PX)
+    };
+    let (visible, supported) = line.support(a, b);
+    visible > 0 && f64::from(supported) >= MIN_BORDER_RUN_SUPPORT * f64::from(visible)
+}
+
+/// Fraction 0–1 of a quad's visible outline (by length) whose sides are colour steps: the mean
+/// colour a few pixels inside differs from the mean colour a few pixels outside by at least
+/// `MIN_STEP_CONTRAST` in some channel, at half or more of the sample points along the side.
+fn step_factor(prep: &Prepared, corners: &[Point; 4]) -> f64 {
+    let centre = Quad(*corners).centroid();
+    let (mut step_len, mut total_len) = (0.0, 0.0);
+    for k in 0..4 {
+        let (p, q) = (corners[k], corners[(k + 1) % 4]);
+        let len = p.dist(q);
+        let Some(fraction) = step_fraction_sampled(prep, p, q, centre, STEP_SAMPLES) else {
+            continue;
+        };
+        total_len += len;
+        // A finger or a shadow may break part of a real border: a side counts as a step when
+        // at least half of it is one.
+        if fraction >= 0.5 {
+            step_len += len;
+        }
+    }
+    if total_len > 0.0 {
+        step_len / total_len
+    } else {
+        0.0
+    }
+}
+
+/// Fraction 0–1 of `samples` points spread over the middle 70 % of side p–q (the in-frame ones)
+/// where the mean colour `STEP_OFFSET_PX` towards `interior` differs from the mean colour as far
+/// the other way by at least `MIN_STEP_CONTRAST` in some channel; `None` when none is in frame.
+fn step_fraction_sampled(
+    prep: &Prepared,
+    p: Point,
+    q: Point,
+    interior: Point,
+    samples: u32,
+) -> Option<f64> {
+    let len = p.dist(q);
+    if len < 1.0 {
+        return None;
+    }
+    let dir = q.minus(p).scale(1.0 / len);
+    let mut normal = Point::new(-dir.y, dir.x);
+    if normal.dot(interior.minus(p)) < 0.0 {
+        normal = normal.scale(-1.0);
+    }
+    let (mut visible, mut steps) = (0u32, 0u32);
+    for i in 0..samples {
+        let f = 0.15 + 0.7 * (f64::from(i) + 0.5) / f64::from(samples);
+        let at = p.plus(q.minus(p).scale(f));
+        let inside = mean_rgb(prep, at.plus(normal.scale(STEP_OFFSET_PX)));
+        let outside = mean_rgb(prep, at.minus(normal.scale(STEP_OFFSET_PX)));
+        let (Some(a), Some(b)) = (inside, outside) else {
+            continue;
+        };
+        visible += 1;
+        let diff = (0..3).map(|c| (a[c] - b[c]).abs()).fold(0.0, f64::max);
+        if diff >= MIN_STEP_CONTRAST {
+            steps += 1;
+        }
+    }
+    (visible > 0).then(|| f64::from(steps) / f64::from(visible))
+}
+
+/// Mean colour of the 3 × 3 working pixels around `p`, if they are inside the image.
+fn mean_rgb(prep: &Prepared, p: Point) -> Option<[f64; 3]> {
+    let (x, y) = nearest_pixel(p, prep.width, prep.height)?;
+    let (x, y) = (x as i64, y as i64);
+    let (w, h) = (i64::from(prep.width), i64::from(prep.height));
+    if x < 1 || y < 1 || x >= w - 1 || y >= h - 1 {
+        return None;
+    }
+    let mut sum = [0u32; 3];
+    for dy in -1..=1 {
+        for dx in -1..=1 {
+            let i = ((y + dy) * w + x + dx) as usize;
+            sum[0] += u32::from(prep.red[i]);
+            sum[1] += u32::from(prep.green[i]);
+            sum[2] += u32::from(prep.blue[i]);
+        }
+    }
+    Some(sum.map(|v| f64::from(v) / 9.0))
+}
+
+/// Visible and supported 1-px steps along the segment p–q of the working image: a step is
+/// supported when an edge pixel within 1 px has a direction within 20° of the segment's normal.
+fn segment_support(prep: &Prepared, p: Point, q: Point) -> (f64, f64) {
+    let len = p.dist(q);
+    if len < 1.0 {
+        return (0.0, 0.0);
+    }
+    let dir = q.minus(p).scale(1.0 / len);
+    let normal = Point::new(-dir.y, dir.x);
+    let theta = whole_degrees(normal.y.atan2(normal.x).to_degrees());
+    let (w, h) = (f64::from(prep.width) - 3.0, f64::from(prep.height) - 3.0);
+    let (mut visible, mut supported) = (0.0, 0.0);
+    let mut t = 0.0;
+    while t <= len {
+        let c = p.plus(dir.scale(t));
+        t += 1.0;
+        if c.x < 2.0 || c.y < 2.0 || c.x > w || c.y > h {
+            continue;
+        }
+        visible += 1.0;
+        let hit = [0.0, -1.0, 1.0].iter().any(|&k| {
+            edge_angle_at(prep, c.plus(normal.scale(k))).is_some_and(|a| angle_within(a, theta, 20))
+        });
+        if hit {
+            supported += 1.0;
+        }
+    }
+    (visible, supported)
 }
 
 /// Finds documents; owns its scratch buffers.
@@ -153,36 +596,37 @@ impl Detector {
         let peaks = self.hough_peaks(prep);
         self.lines.clear();
         for (theta, rho) in peaks {
-            if let Some(line) = self.refit_line(prep, theta, rho) {
+            let Some(line) = self.refit_line(prep, theta, rho) else {
+                continue;
+            };
+            // Different peaks often refit to the same edge (double lines, butterflies): keep one.
+            let duplicate = self.lines.iter().any(|l| same_line(l, &line));
+            if !duplicate {
                 self.lines.push(line);
+                if self.lines.len() == MAX_LINES {
+                    break;
+                }
             }
         }
-        let candidates = self.candidates(prep);
+        let candidates = self.candidates(prep, choice);
         for cand in candidates {
             let corners_frame = cand.corners.map(|p| {
                 let (x, y) = prep.to_frame(p.x, p.y);
                 Point::new(x, y)
             });
-            let rough = Quad::ordered(corners_frame);
-            let Some(kind) = fitting_kind(&rough, choice, prep.frame_width, prep.frame_height)
-            else {
-                continue;
-            };
-            let lines = cand.lines.map(|i| {
-                let l = &self.lines[i];
-                let a = l.point(l.t_min);
-                let b = l.point(l.t_max);
-                let (ax, ay) = prep.to_frame(a.x, a.y);
-                let (bx, by) = prep.to_frame(b.x, b.y);
-                (Point::new(ax, ay), Point::new(bx, by))
-            });
-            let refined = refine_quad(frame, &lines, &corners_frame, f64::from(prep.factor));
+            let kind = cand.kind;
+            let refined = refine_quad(
+                frame,
+                &corners_frame,
+                f64::from(prep.factor),
+                cand.predicted_side,
+            );
             let quad = Quad::ordered(refined.unwrap_or(corners_frame));
             if !quad.is_convex() {
                 continue;
             }
-            let kind =
-                fitting_kind(&quad, choice, prep.frame_width, prep.frame_height).unwrap_or(kind);
+            let kind = fitting_kind(&quad, choice, prep.frame_width, prep.frame_height)
+                .map_or(kind, |k| k.0);
             return Some(Document {
                 kind,
                 quad,
@@ -206,12 +650,14 @@ impl Detector {
                 (c, s)
             })
             .collect();
+        let r0_f = r0 as f32;
         for &EdgePoint { x, y, angle } in &prep.edges {
             let (xf, yf) = (f32::from(x), f32::from(y));
             for dk in -VOTE_SPREAD_DEG..=VOTE_SPREAD_DEG {
                 let k = (i32::from(angle) + dk).rem_euclid(180) as usize;
                 let (c, s) = trig[k];
-                let rho = (xf * c + yf * s).round() as i32 + r0;
+                // ρ + r0 is never negative, so adding 0.5 and truncating rounds it.
+                let rho = (xf * c + yf * s + r0_f + 0.5) as i32;
                 let cell = &mut self.accumulator[k * n_rho + rho as usize];
                 *cell = cell.saturating_add(1);
             }
@@ -245,7 +691,7 @@ impl Detector {
             }
         }
         peaks.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-        let mut chosen: Vec<(f64, f64)> = Vec::with_capacity(MAX_LINES);
+        let mut chosen: Vec<(f64, f64)> = Vec::with_capacity(MAX_PEAKS);
         for (_, k, r) in peaks {
             let theta = k as f64;
             let rho = f64::from(r as i32 - r0);
@@ -261,7 +707,7 @@ impl Detector {
             });
             if !duplicate {
                 chosen.push((theta, rho));
-                if chosen.len() == MAX_LINES {
+                if chosen.len() == MAX_PEAKS {
                     break;
                 }
             }
@@ -273,16 +719,18 @@ impl Detector {
     fn refit_line(&mut self, prep: &Prepared, theta: f64, rho: f64) -> Option<Line> {
         let (w, h) = (f64::from(prep.width), f64::from(prep.height));
         let line = Line::from_normal(theta, rho, w, h)?;
+        let theta_whole = whole_degrees(theta);
         self.near.clear();
         let mut t = line.t_min;
         while t <= line.t_max {
             let p = line.point(t);
             for k in [0.0, -1.0, 1.0, -2.0, 2.0] {
                 let q = p.plus(line.normal.scale(k));
-                if edge_angle_at(prep, q)
-                    .is_some_and(|a| angle_diff_deg(f64::from(a), theta) <= 10.0)
+                if edge_angle_at(prep, q).is_some_and(|a| angle_within(a, theta_whole, 10))
+                    && let Some((x, y)) = nearest_pixel(q, prep.width, prep.height)
                 {
-                    self.near.push(Point::new(q.x.round(), q.y.round()));
+                    // Fit the edge pixel's own position, not the probe's.
+                    self.near.push(Point::new(x as f64, y as f64));
                     break;
                 }
             }
@@ -295,6 +743,7 @@ impl Detector {
             line
         };
         let steps = (line.t_max - line.t_min).floor() as usize + 1;
+        let line_theta = whole_degrees(line.theta_deg);
         let mut supported = Vec::with_capacity(steps + 1);
         supported.push(0u32);
         let mut count = 0u32;
@@ -302,7 +751,7 @@ impl Detector {
             let p = line.point(line.t_min + s as f64);
             let hit = [0.0, -1.0, 1.0].iter().any(|&k| {
                 edge_angle_at(prep, p.plus(line.normal.scale(k)))
-                    .is_some_and(|a| angle_diff_deg(f64::from(a), line.theta_deg) <= 12.0)
+                    .is_some_and(|a| angle_within(a, line_theta, 12))
             });
             count += u32::from(hit);
             supported.push(count);
@@ -312,7 +761,7 @@ impl Detector {
     }
 
     /// Scores every 4-line hypothesis; returns the best few, best first.
-    fn candidates(&self, prep: &Prepared) -> Vec<Candidate> {
+    fn candidates(&self, prep: &Prepared, choice: DocChoice) -> Vec<Candidate> {
         let n = self.lines.len();
         let (w, h) = (f64::from(prep.width), f64::from(prep.height));
         // Pairwise relations and intersections.
@@ -352,8 +801,7 @@ impl Detector {
                 }
             }
         }
-        let mut best: Vec<Candidate> = Vec::new();
-        const KEEP: usize = 6;
+        let mut best = Best::new(prep, choice);
         for (pi, &(a1, a2)) in opposite_pairs.iter().enumerate() {
             for &(b1, b2) in &opposite_pairs[pi + 1..] {
                 if a1 == b1 || a1 == b2 || a2 == b1 || a2 == b2 {
@@ -368,96 +816,162 @@ impl Detector {
                     continue;
                 };
                 let corners = [c1.0, c2.0, c3.0, c4.0];
+                if !plausible_shape(&corners) {
+                    continue;
+                }
                 // Sides: on a1 from c4 to c1, on b1 from c1 to c2, on a2 from c2 to c3, on b2 c3 to c4.
+                let mut tally = Tally::default();
                 let sides = [
-                    (a1, c4.2, c1.1, corners[3].dist(corners[0])),
-                    (b1, c1.2, c2.1, corners[0].dist(corners[1])),
-                    (a2, c2.2, c3.1, corners[1].dist(corners[2])),
-                    (b2, c3.2, c4.1, corners[2].dist(corners[3])),
+                    (a1, c4.2, c1.1),
+                    (b1, c1.2, c2.1),
+                    (a2, c2.2, c3.1),
+                    (b2, c3.2, c4.1),
                 ];
-                let (mut long_a, mut long_b) = (sides[0].3 + sides[2].3, sides[1].3 + sides[3].3);
-                if long_a < long_b {
-                    std::mem::swap(&mut long_a, &mut long_b);
-                }
-                if sides.iter().any(|s| s.3 < MIN_SIDE_PX) {
-                    continue;
-                }
-                let ratio = long_a / long_b;
-                if !(1.1..=2.3).contains(&ratio) {
-                    continue;
-                }
-                let quad = Quad(corners);
-                if !quad.is_convex() {
-                    continue;
-                }
-                let mut score = 0.0;
-                let mut visible_total = 0.0;
-                let mut supported_total = 0.0;
-                let mut ok = true;
-                let mut full_total = 0.0;
-                for &(li, ta, tb, len) in &sides {
-                    let skip = CORNER_SKIP_FRAC * len;
-                    let (lo, hi) = if ta <= tb {
-                        (ta + skip, tb - skip)
-                    } else {
-                        (tb + skip, ta - skip)
-                    };
+                for (k, &(li, ta, tb)) in sides.iter().enumerate() {
+                    let len = corners[(k + 3) % 4].dist(corners[k]);
+                    let (lo, hi) = trimmed(ta, tb, len);
                     let (visible, supported) = self.lines[li].support(lo, hi);
-                    let (visible, supported) = (f64::from(visible), f64::from(supported));
-                    full_total += hi - lo;
-                    if visible >= 8.0 && supported < MIN_SIDE_SUPPORT * visible {
-                        ok = false;
+                    if !tally.add(f64::from(visible), f64::from(supported), hi - lo, 1) {
                         break;
                     }
-                    visible_total += visible;
-                    supported_total += supported;
-                    score += 2.0 * supported - visible;
                 }
-                if !ok || visible_total < 0.5 * full_total {
-                    continue;
+                if let Some((score, support)) = tally.score() {
+                    best.offer(Candidate {
+                        corners,
+                        score,
+                        support,
+                        predicted_side: None,
+                        kind: DocumentKind::IdCard,
+                    });
                 }
-                let support = supported_total / visible_total.max(1.0);
-                if best.len() == KEEP && score <= best[KEEP - 1].score {
-                    continue;
-                }
-                let cand = Candidate {
-                    lines: [a1, b1, a2, b2],
-                    corners,
-                    score,
-                    support,
-                };
-                let pos = best
-                    .iter()
-                    .position(|c| c.score < score)
-                    .unwrap_or(best.len());
-                best.insert(pos, cand);
-                best.truncate(KEEP);
             }
         }
-        best
+        // Three lines and the document's shape: the fourth side is out of frame, hidden, or too
+        // faint for the Hough transform (a pale card on white paper). It is predicted from the
+        // aspect ratio and checked against the edge map directly.
+        let aspects: Vec<f64> = choice.kinds().iter().map(|k| k.aspect()).collect();
+        let mut hypotheses: Vec<ThreeLine> = Vec::new();
+        for &(a1, a2) in &opposite_pairs {
+            let (la1, la2) = (&self.lines[a1], &self.lines[a2]);
+            for b1 in 0..n {
+                let (Some(c1), Some(c2)) = (cross[a1 * n + b1], cross[b1 * n + a2]) else {
+                    continue;
+                };
+                let base = c1.0.dist(c2.0);
+                if base < MIN_SIDE_PX {
+                    continue;
+                }
+                let (t1, t2) = (c1.1, c2.2);
+                let (base_lo, base_hi) = trimmed(c1.2, c2.1, base);
+                let base_support = self.lines[b1].support(base_lo, base_hi);
+                let (base_vis, base_sup) = (f64::from(base_support.0), f64::from(base_support.1));
+                if base_vis < 8.0 || base_sup < MIN_SIDE_SUPPORT * base_vis {
+                    continue;
+                }
+                for &aspect in &aspects {
+                    for nominal in [base * aspect, base / aspect] {
+                        // Which way along a1 and a2 the document lies: where they are supported.
+                        let fwd = la1.support(t1, t1 + nominal).1 + la2.support(t2, t2 + nominal).1;
+                        let back =
+                            la1.support(t1 - nominal, t1).1 + la2.support(t2 - nominal, t2).1;
+                        let sign = if fwd >= back { 1.0 } else { -1.0 };
+                        // The most this hypothesis could score: the most support and the least
+                        // visible length any slide of the hidden side gives.
+                        let (longest, shortest) = (
+                            nominal * (1.0 + PREDICTED_SIDE_SLIDE),
+                            nominal * (1.0 - PREDICTED_SIDE_SLIDE),
+                        );
+                        let most = |l: &Line, t: f64| f64::from(l.support(t, t + sign * longest).1);
+                        let least =
+                            |l: &Line, t: f64| f64::from(l.support(t, t + sign * shortest).0);
+                        let bound = 2.0 * (most(la1, t1) + most(la2, t2) + base_sup)
+                            - (least(la1, t1) + least(la2, t2) + base_vis)
+                            + 1.3 * base;
+                        if !best.could_take(bound) {
+                            continue;
+                        }
+                        hypotheses.push(ThreeLine {
+                            a1,
+                            a2,
+                            corner1: c1.0,
+                            corner2: c2.0,
+                            t1,
+                            t2,
+                            sign,
+                            nominal,
+                            base_vis,
+                            base_sup,
+                            base_full: base_hi - base_lo,
+                            bound,
+                        });
+                    }
+                }
+            }
+        }
+        // Most promising first, so the bound soon stops the search.
+        hypotheses.sort_by(|a, b| b.bound.total_cmp(&a.bound));
+        for hyp in &hypotheses {
+            if !best.could_take(hyp.bound) {
+                break;
+            }
+            let (la1, la2) = (&self.lines[hyp.a1], &self.lines[hyp.a2]);
+            let length = hyp.locate_hidden_side(prep, la1, la2);
+            if let Some(c) = hyp.place(prep, la1, la2, length, &best) {
+                best.offer(c);
+            }
+        }
+        best.list
     }
 }
 
 /// The allowed document kind whose aspect ratio the quad fits best, if any fits within
-/// `MAX_ASPECT_DEVIATION`.
-fn fitting_kind(quad: &Quad, choice: DocChoice, width: u32, height: u32) -> Option<DocumentKind> {
-    let mut best: Option<(f64, DocumentKind)> = None;
-    for &kind in choice.kinds() {
-        let pose = Pose::estimate(quad, kind, width, height, 70.0);
-        let dev = (pose.aspect / kind.aspect() - 1.0).abs();
-        if dev <= MAX_ASPECT_DEVIATION && best.is_none_or(|(d, _)| dev < d) {
-            best = Some((dev, kind));
-        }
+/// `MAX_ASPECT_DEVIATION`, and the quad's out-of-plane tilt in degrees.
+fn fitting_kind(
+    quad: &Quad,
+    choice: DocChoice,
+    width: u32,
+    height: u32,
+) -> Option<(DocumentKind, f64)> {
+    let pose = Pose::estimate(
+        quad,
+        DocumentKind::IdCard,
+        width,
+        height,
+        DETECTION_HFOV_DEG,
+    );
+    choice
+        .kinds()
+        .iter()
+        .map(|&kind| ((pose.aspect / kind.aspect() - 1.0).abs(), kind))
+        .filter(|(dev, _)| *dev <= MAX_ASPECT_DEVIATION)
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, kind)| (kind, pose.tilt_deg))
+}
+
+/// Score factor 0.3–1 for a quad's out-of-plane tilt: nobody photographs an ID at 60°, while a
+/// quad that borrows a line from the desk or the paper underneath often implies such a pose.
+fn tilt_prior(tilt_deg: f64) -> f64 {
+    if tilt_deg <= PLAUSIBLE_TILT_DEG {
+        1.0
+    } else {
+        (1.0 - (tilt_deg - PLAUSIBLE_TILT_DEG) / 60.0).max(0.3)
     }
-    best.map(|(_, k)| k)
+}
+
+/// Nearest pixel to a point, if it is inside a `width` × `height` image. (Adding 0.5 and
+/// truncating rounds without a libm call: `f64::round` is not an instruction on baseline x86-64,
+/// and this runs in the detector's innermost loops.)
+fn nearest_pixel(p: Point, width: u32, height: u32) -> Option<(usize, usize)> {
+    if !(p.x >= -0.5 && p.y >= -0.5) {
+        return None;
+    }
+    let (x, y) = ((p.x + 0.5) as usize, (p.y + 0.5) as usize);
+    (x < width as usize && y < height as usize).then_some((x, y))
 }
 
 fn edge_angle_at(prep: &Prepared, p: Point) -> Option<u8> {
-    let (x, y) = (p.x.round(), p.y.round());
-    if x < 0.0 || y < 0.0 || x >= f64::from(prep.width) || y >= f64::from(prep.height) {
-        return None;
-    }
-    let a = prep.edge_angle[(y as usize) * prep.width as usize + x as usize];
+    let (x, y) = nearest_pixel(p, prep.width, prep.height)?;
+    let a = prep.edge_angle[y * prep.width as usize + x];
     (a != NO_EDGE).then_some(a)
 }
 
@@ -490,34 +1004,25 @@ fn fit_line_normal(points: &[Point], theta_hint: f64) -> Option<(f64, f64)> {
     Some((theta, c.x * co + c.y * s))
 }
 
-/// Re-locates each side at full resolution. `lines[k]` are two frame points on side k (sides in
-/// cyclic order a1, b1, a2, b2); `corners` are the working-scale corners mapped to the frame, with
-/// corner k between sides k and k+1... in the order c1 = a1∩b1, c2 = b1∩a2, c3 = a2∩b2, c4 = b2∩a1.
+/// Re-locates each side at full resolution. Side k runs from `corners[k]` to `corners[k + 1]`;
+/// the side `predicted` (if any) was inferred rather than seen, so it is searched more widely.
 fn refine_quad(
     frame: &Frame,
-    lines: &[(Point, Point); 4],
     corners: &[Point; 4],
     factor: f64,
+    predicted: Option<usize>,
 ) -> Option<[Point; 4]> {
-    // Side k runs between these corners.
-    let ends = [
-        (corners[3], corners[0]),
-        (corners[0], corners[1]),
-        (corners[1], corners[2]),
-        (corners[2], corners[3]),
-    ];
-    let mut refined: [(Point, Point); 4] = *lines;
-    let search = 1.5 * factor + 2.0;
+    let mut lines: [(Point, Point); 4] = [(Point::default(), Point::default()); 4];
     for k in 0..4 {
-        let (p, q) = ends[k];
-        if let Some(fit) = refine_side(frame, p, q, search) {
-            refined[k] = fit;
+        let (p, q) = (corners[k], corners[(k + 1) % 4]);
+        let mut search = 1.5 * factor + 2.0;
+        if predicted == Some(k) {
+            search = search.max(0.05 * p.dist(q));
         }
+        lines[k] = refine_side(frame, p, q, search).unwrap_or((p, q));
     }
-    let x = |a: usize, b: usize| {
-        line_intersection(refined[a].0, refined[a].1, refined[b].0, refined[b].1)
-    };
-    Some([x(0, 1)?, x(1, 2)?, x(2, 3)?, x(3, 0)?])
+    let x = |a: usize, b: usize| line_intersection(lines[a].0, lines[a].1, lines[b].0, lines[b].1);
+    Some([x(3, 0)?, x(0, 1)?, x(1, 2)?, x(2, 3)?])
 }
 
 /// Finds the strongest colour edge along the normal of the segment p–q at points spread along it,

@@ -14,7 +14,7 @@ pub const WORK_LONG_SIDE_PX: u32 = 640;
 
 /// Smallest Sobel magnitude (per channel, 0–255 input, gain 4 per grey level of step) that counts as
 /// an edge: 36 ≈ a step of 9 grey levels in one channel.
-pub const EDGE_MIN_SOBEL: i32 = 36;
+pub const EDGE_MIN_SOBEL: i32 = 22;
 
 /// Marks a pixel of `edge_angle` that is not an edge.
 pub const NO_EDGE: u8 = 255;
@@ -224,8 +224,9 @@ pub fn gradient_angle_deg(gx: f32, gy: f32) -> u8 {
     if deg < 0.0 {
         deg += 180.0;
     }
-    let d = deg.round() as i32;
-    (d.rem_euclid(180)) as u8
+    // deg is in [0, 180]: adding 0.5 and truncating rounds it (no libm call).
+    let d = (deg + 0.5) as i32;
+    (d % 180) as u8
 }
 
 #[cfg(test)]
