@@ -333,3 +333,84 @@ fn drop_of_photos_switches_to_review() {
     h.step();
     assert!(h.state().mode == idcap::app::Mode::Live);
 }
+
+/// A camera that delivers 10 frames, is unplugged once, then comes back.
+struct Unplugged {
+    seq: u64,
+    unplugged: bool,
+}
+
+impl FrameSource for Unplugged {
+    fn name(&self) -> String {
+        "Flaky webcam".into()
+    }
+    fn next_frame(&mut self) -> Result<CameraFrame, SourceError> {
+        if self.seq == 10 && !self.unplugged {
+            self.unplugged = true;
+            return Err(SourceError::Unavailable(
+                "The camera stopped delivering frames; reconnecting…".into(),
+            ));
+        }
+        let f = CameraFrame {
+            image: Arc::new(Frame::from_pixel(64, 36, image::Rgb([90, 90, 90]))),
+            seq: self.seq,
+            time_s: self.seq as f64 / 30.0,
+        };
+        self.seq += 1;
+        Ok(f)
+    }
+}
+
+#[test]
+fn unplugged_camera_keeps_the_last_frame_says_so_and_reconnects() {
+    let mut h = harness(AppOptions {
+        injected_source: Some(camera::ready(Unplugged {
+            seq: 0,
+            unplugged: false,
+        })),
+        assess: Some(Box::new(|_: &Frame, _: &Profile| {
+            scripted::report(false, 190.0, 76.0, 1.0)
+        })),
+        lockstep: true,
+        ignore_saved_settings: true,
+        ..AppOptions::default()
+    });
+    assert!(step_until(&mut h, 30.0, |app| matches!(
+        app.live.state,
+        SourceState::Waiting(_)
+    )));
+    h.step();
+    // The message is the guidance line; the live view (not the "no camera" screen) stays.
+    assert!(h.query_by_label_contains("reconnecting").is_some());
+    assert!(h.query_by_label("No camera").is_none());
+    assert!(h.state().live.latest().is_some(), "the last frame stays");
+    // It comes back by itself.
+    assert!(step_until(&mut h, 30.0, |app| {
+        matches!(app.live.state, SourceState::Live { .. })
+            && app.live.latest().is_some_and(|a| a.frame.seq > 10)
+    }));
+}
+
+#[test]
+fn demo_auto_captures_a_passing_photo_with_the_real_checks() {
+    let mut h = harness(AppOptions {
+        injected_source: Some(camera::ready(DemoCamera::new(6.0, false))),
+        lockstep: true,
+        ignore_saved_settings: true,
+        ..AppOptions::default()
+    });
+    assert!(
+        step_until(&mut h, 180.0, |app| app.showing_still),
+        "the demo ends in an auto-capture"
+    );
+    let still = h.state().stills[0].as_ref().expect("front still");
+    assert!(still.auto);
+    assert_eq!(still.report.verdict(), idcap::quality::Verdict::Pass);
+    // Only once the card has settled: the blur, glare and tilt phases never capture.
+    assert!(
+        still.frame.frame.time_s >= idcap::camera::demo::SETTLED_S,
+        "captured at {:.2} s",
+        still.frame.frame.time_s
+    );
+    assert!(still.frame.frame.time_s < 15.0, "within 15 s of demo time");
+}

@@ -45,16 +45,18 @@ pub fn mark(check: &Check) -> (&'static str, egui::Color32) {
     }
 }
 
-/// One row of the checklist.
+/// One row of the checklist: mark and name, then the value against its limit, the message, and
+/// (when failing) the portal's wording.
 fn check_row(ui: &mut Ui, check: &Check) {
     let (m, color) = mark(check);
     ui.horizontal(|ui| {
         ui.label(RichText::new(m).color(color).strong());
         ui.label(RichText::new(check.id.label()).strong());
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            ui.label(RichText::new(value_text(check)).monospace());
-        });
     });
+    let value = value_text(check);
+    if !value.is_empty() {
+        ui.label(RichText::new(value).monospace().small().color(color));
+    }
     if !check.message.is_empty() {
         ui.label(RichText::new(&check.message).small());
     }

@@ -563,11 +563,8 @@ impl eframe::App for App {
                     current: self.current_source.as_ref(),
                     source_name: &self.live.source_name,
                     controls: &self.live.controls,
-                    report: if self.showing_still {
-                        None
-                    } else {
-                        report.as_ref()
-                    },
+                    report: report.as_ref(),
+                    show_checks: !self.showing_still,
                 };
                 commands.extend(panel.ui(ui));
                 let waiting = match &self.live.state {

@@ -16,6 +16,8 @@ pub struct SidePanel<'a> {
     pub source_name: &'a str,
     pub controls: &'a [ControlInfo],
     pub report: Option<&'a Report>,
+    /// Show the live checklist (hidden while a still, which has its own, is shown).
+    pub show_checks: bool,
 }
 
 impl SidePanel<'_> {
@@ -28,9 +30,11 @@ impl SidePanel<'_> {
                     self.camera_ui(ui, &mut commands);
                     ui.separator();
                     self.document_ui(ui, &mut commands);
-                    ui.separator();
-                    ui.label(RichText::new("Checks").strong());
-                    checklist::checklist_ui(ui, self.report);
+                    if self.show_checks {
+                        ui.separator();
+                        ui.label(RichText::new("Checks").strong());
+                        checklist::checklist_ui(ui, self.report);
+                    }
                 });
             });
         commands

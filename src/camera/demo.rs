@@ -118,15 +118,15 @@ pub fn pose_at(t: f64) -> Pose {
         }
     } else if t < SETTLED_S {
         let u = (t - 8.0) / (SETTLED_S - 8.0);
-        // Turned away by 20° (twice the 10° limit), a little farther so no corner leaves the frame.
+        // Turned away by 18° (nearly twice the 10° limit), a little farther so no corner leaves the frame.
         let k = if u < 0.7 {
             smooth(0.0, 1.0, u / 0.25)
         } else {
             smooth(1.0, 0.0, (u - 0.7) / 0.3)
         };
         Pose {
-            yaw_deg: 20.0 * k,
-            scale: 1.0 - 0.1 * k,
+            yaw_deg: 18.0 * k,
+            scale: 1.0 - 0.05 * k,
             ..still
         }
     } else {
@@ -140,6 +140,8 @@ pub struct DemoCamera {
     fps: f64,
     paced: bool,
     seq: u64,
+    /// Index of the next frame on the frame-time grid (paced: never behind the wall clock).
+    tick: u64,
     start: Option<Instant>,
 }
 
@@ -150,6 +152,7 @@ impl DemoCamera {
             fps: fps.clamp(1.0, 120.0),
             paced,
             seq: 0,
+            tick: 0,
             start: None,
         }
     }
@@ -166,15 +169,20 @@ impl FrameSource for DemoCamera {
     }
 
     fn next_frame(&mut self) -> Result<CameraFrame, SourceError> {
-        let t = self.seq as f64 / self.fps;
         if self.paced {
+            // Keep to the wall clock: when rendering is slower than `fps`, frames are skipped (as a
+            // real camera drops them) so the script still plays in real time.
             let start = *self.start.get_or_insert_with(Instant::now);
-            let due = start + Duration::from_secs_f64(t);
+            let now_tick = (start.elapsed().as_secs_f64() * self.fps).floor() as u64;
+            self.tick = self.tick.max(now_tick);
+            let due = start + Duration::from_secs_f64(self.tick as f64 / self.fps);
             let now = Instant::now();
             if due > now {
                 std::thread::sleep(due - now);
             }
         }
+        let t = self.tick as f64 / self.fps;
+        self.tick += 1;
         let image = self.frame_at(t);
         let frame = CameraFrame {
             image: Arc::new(image),
@@ -555,9 +563,9 @@ fn render_card() -> RgbImage {
     stroke_text(
         &mut card,
         "SPECIMEN",
-        f64::from(mm(20.0)),
-        f64::from(mm(38.0)),
-        f64::from(mm(1.45)),
+        f64::from(mm(17.0)),
+        f64::from(mm(37.0)),
+        f64::from(mm(1.25)),
         0.28,
         Rgb([205, 40, 40]),
     );
@@ -615,6 +623,16 @@ mod tests {
         let s = cam.frame_at(12.0);
         let clipped = s.pixels().filter(|p| p.0.iter().all(|&c| c >= 250)).count();
         assert_eq!(clipped, 0);
+    }
+
+    #[test]
+    fn paced_source_keeps_to_the_wall_clock() {
+        let mut cam = DemoCamera::new(30.0, true);
+        let a = cam.next_frame().expect("frame");
+        std::thread::sleep(Duration::from_millis(400));
+        let b = cam.next_frame().expect("frame");
+        assert_eq!((a.seq, b.seq), (0, 1));
+        assert!(b.time_s >= 0.39, "{}", b.time_s);
     }
 
     #[test]
