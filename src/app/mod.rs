@@ -6,6 +6,7 @@
 //! (`idcap capture`), accepting a still writes it and closes the window.
 
 pub mod checklist;
+pub mod dialogs;
 pub mod live;
 pub mod overlay;
 pub mod review;
@@ -48,6 +49,8 @@ pub enum Command {
     AddPhotos(Vec<PathBuf>),
     ShowLive,
     ShowReview,
+    /// Something to tell the person (a save that worked or failed).
+    Notice(String),
 }
 
 /// The side of the document being captured.
@@ -127,6 +130,7 @@ pub struct App {
     current_source: Option<SourceSpec>,
     ctx: egui::Context,
     pending: Vec<Command>,
+    dialogs: dialogs::Dialogs,
 }
 
 /// The thresholds for a document kind.
@@ -165,6 +169,7 @@ impl App {
             current_source: None,
             ctx: cc.egui_ctx.clone(),
             pending: Vec::new(),
+            dialogs: dialogs::Dialogs::default(),
         };
         let assess = options.assess.take();
         if let Some(source) = options.injected_source.take() {
@@ -255,18 +260,8 @@ impl App {
             }
             Command::Accept => self.accept(),
             Command::Export(side) => self.export(side),
-            Command::OpenPhotos => {
-                // Never in tests: a file dialog needs a desktop.
-                if let Some(paths) = rfd::FileDialog::new()
-                    .add_filter(
-                        "Photos",
-                        &["jpg", "jpeg", "png", "webp", "tif", "tiff", "bmp"],
-                    )
-                    .pick_files()
-                {
-                    self.handle(Command::AddPhotos(paths));
-                }
-            }
+            // Never in tests: a file dialog needs a desktop.
+            Command::OpenPhotos => self.dialogs.open_photos(&self.ctx),
             Command::AddPhotos(paths) => {
                 if !paths.is_empty() {
                     self.review.add_paths(paths);
@@ -275,6 +270,7 @@ impl App {
             }
             Command::ShowLive => self.mode = Mode::Live,
             Command::ShowReview => self.mode = Mode::Review,
+            Command::Notice(msg) => self.notice = Some(msg),
         }
     }
 
@@ -346,17 +342,8 @@ impl App {
             Side::Front => "id-front.jpg",
             Side::Back => "id-back.jpg",
         };
-        let Some(path) = rfd::FileDialog::new()
-            .set_file_name(default_name)
-            .add_filter("JPEG", &["jpg", "jpeg"])
-            .save_file()
-        else {
-            return;
-        };
-        match save::save_jpeg(&path, &still.frame.frame.image) {
-            Ok(()) => self.notice = Some(format!("Saved {}", path.display())),
-            Err(e) => self.notice = Some(format!("{e:#}")),
-        }
+        self.dialogs
+            .save_still(&self.ctx, default_name, still.frame.frame.image.clone());
     }
 
     fn side_label(&self) -> String {
@@ -390,6 +377,7 @@ impl App {
             // Keep the preview moving at ≥ 30 fps whatever the analysis does.
             ctx.request_repaint_after(std::time::Duration::from_millis(30));
         }
+        self.pending.extend(self.dialogs.poll());
         for cmd in std::mem::take(&mut self.pending) {
             self.handle(cmd);
         }

@@ -47,3 +47,47 @@ impl Settings {
 
 /// Resolutions offered in the camera panel, pixels.
 pub const RESOLUTIONS: [[u32; 2]; 3] = [[1920, 1080], [1280, 720], [640, 480]];
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    #[derive(Default)]
+    struct MemoryStorage(HashMap<String, String>);
+
+    impl eframe::Storage for MemoryStorage {
+        fn get_string(&self, key: &str) -> Option<String> {
+            self.0.get(key).cloned()
+        }
+        fn set_string(&mut self, key: &str, value: String) {
+            self.0.insert(key.to_string(), value);
+        }
+        fn remove_string(&mut self, key: &str) {
+            self.0.remove(key);
+        }
+        fn flush(&mut self) {}
+    }
+
+    #[test]
+    fn settings_survive_a_restart() {
+        let mut storage = MemoryStorage::default();
+        let chosen = Settings {
+            camera: Some(2),
+            max_size: [1280, 720],
+            doc: DocumentKind::Passport,
+            mirror: true,
+        };
+        chosen.save(&mut storage);
+        assert_eq!(Settings::load(Some(&storage)), chosen);
+    }
+
+    #[test]
+    fn missing_or_damaged_settings_fall_back_to_defaults() {
+        assert_eq!(Settings::load(None), Settings::default());
+        let mut storage = MemoryStorage::default();
+        eframe::Storage::set_string(&mut storage, STORAGE_KEY, "not ron at all (".into());
+        assert_eq!(Settings::load(Some(&storage)), Settings::default());
+    }
+}
