@@ -514,6 +514,7 @@ impl App {
 
 impl eframe::App for App {
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        let started = std::time::Instant::now();
         let ctx = ui.ctx().clone();
         self.logic(&ctx);
         let mut commands = Vec::new();
@@ -578,6 +579,9 @@ impl eframe::App for App {
         for cmd in commands {
             self.handle(cmd);
         }
+        self.live
+            .stats
+            .ui_time(started.elapsed().as_secs_f64() * 1e3);
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

@@ -49,7 +49,12 @@ impl SidePanel<'_> {
         });
         let current_label = match self.current {
             Some(SourceSpec::Demo) => "Demo camera".to_string(),
-            Some(SourceSpec::Folder { dir, .. }) => format!("Folder {}", dir.display()),
+            Some(SourceSpec::Folder { dir, .. }) => format!(
+                "Folder {}",
+                dir.file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_else(|| dir.display().to_string())
+            ),
             Some(SourceSpec::Webcam { index: Some(i), .. }) => self
                 .devices
                 .iter()

@@ -192,7 +192,16 @@ impl CameraThread {
             while let Ok(cmd) = self.commands.try_recv() {
                 source.command(&cmd);
             }
-            match source.next_frame() {
+            // A camera driver that panics must not take the app's camera thread with it: treat
+            // it as the camera going away, and retry.
+            let next =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| source.next_frame()))
+                    .unwrap_or_else(|_| {
+                        Err(SourceError::Unavailable(
+                            "The camera driver failed; retrying…".to_string(),
+                        ))
+                    });
+            match next {
                 Ok(frame) => {
                     self.produced.fetch_add(1, Ordering::Relaxed);
                     if !live {
@@ -279,7 +288,13 @@ fn analysis_loop(
         }
         let profile = profile.lock().map(|p| p.clone()).unwrap_or_default();
         let t0 = Instant::now();
-        let report = assess.assess(&frame.image, &profile);
+        let assessed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            assess.assess(&frame.image, &profile)
+        }));
+        // A frame the analysis cannot handle is skipped, not fatal.
+        let Ok(report) = assessed else {
+            continue;
+        };
         let analysed = Analysed {
             frame,
             report,
@@ -358,6 +373,40 @@ mod tests {
         // The unpaced demo makes frames far faster than 60 ms: most are dropped, never queued.
         assert!(got.windows(2).any(|w| w[1].frame.seq > w[0].frame.seq + 1));
         assert!(p.frames_produced() > 4);
+    }
+
+    /// A source whose driver panics on its first frame, then works.
+    struct PanicsOnce(bool);
+
+    impl FrameSource for PanicsOnce {
+        fn name(&self) -> String {
+            "panicky".into()
+        }
+        fn next_frame(&mut self) -> Result<CameraFrame, SourceError> {
+            if !self.0 {
+                self.0 = true;
+                panic!("driver bug");
+            }
+            Ok(CameraFrame {
+                image: Arc::new(Frame::new(8, 8)),
+                seq: 0,
+                time_s: 0.0,
+            })
+        }
+    }
+
+    #[test]
+    fn a_panicking_driver_is_retried_not_fatal() {
+        let p = Pipeline::start(
+            crate::camera::ready(PanicsOnce(false)),
+            Box::new(|_: &Frame, _: &Profile| scripted::no_document()),
+            Profile::default(),
+            true,
+            noop(),
+        );
+        assert!(wait_analysed(&p, Duration::from_secs(10)).is_some());
+        let status = p.poll_status();
+        assert!(matches!(status.first(), Some(SourceStatus::Waiting(m)) if m.contains("retrying")));
     }
 
     #[test]
