@@ -1,8 +1,13 @@
 //! idcap: take an ID photo that a KYC portal accepts on the first try.
 //!
 //! `quality` is the functional core (frame in, report out); `decode` reads image files; `report`
-//! renders reports for people and scripts. See ARCHITECTURE.md for the layout.
+//! renders reports for people and scripts; `camera` delivers frames (webcam, demo, folder replay)
+//! and carries them through the analysis; `capture` decides when to capture automatically; `app`
+//! is the eframe GUI. See ARCHITECTURE.md for the layout.
 
+pub mod app;
+pub mod camera;
+pub mod capture;
 pub mod decode;
 pub mod quality;
 pub mod report;
