@@ -260,7 +260,10 @@ impl Analyzer {
         Self::default()
     }
 
-    /// Scores one frame. Deterministic: the same frame and profile give the same report.
+    /// Scores one frame. Deterministic: the same sequence of frames and profile gives the same
+    /// reports. In a stream the analyzer remembers the previous frame's quad, so a candidate in the
+    /// same place is preferred and the outline does not flicker between a card's edge and a printed
+    /// band just inside it; a fresh analyzer (or `assess`) judges a still on its own.
     pub fn assess(&mut self, frame: &Frame, profile: &Profile) -> Report {
         self.prepared.build(frame);
         let found = self.detector.detect(&self.prepared, frame, profile.doc);
