@@ -91,10 +91,10 @@ impl Rectified {
         let (max_x, max_y) = ((fw - 1) as f64, (fh - 1) as f64);
         let mut valid_count = 0usize;
         // Hand-written hot loop (callgrind, 1080×1920 frame): `Rectified::build` went from 64.1 M
-        // to 53.0 M instructions. The sample position is computed exactly as before (f64, same
-        // operations, so results are bit-identical); the speed comes from truncating casts after
-        // the range check, a 2 × 2 pixel window fetched as two 6-byte row slices (one bounds check
-        // each), and branch-free weights.
+        // to 42.7 M instructions. The sample position is computed exactly as before (f64, same
+        // operations, so results are bit-identical); the speed comes from one float→int conversion
+        // per axis giving both the pixel and its 8-bit weight, a 2 × 2 pixel window fetched as two
+        // 6-byte row slices (one bounds check each), and branch-free weights.
         let rows = self
             .luma
             .chunks_exact_mut(cw as usize)
@@ -121,14 +121,14 @@ impl Rectified {
                 if !(x >= 0.0 && y >= 0.0 && x <= max_x && y <= max_y) {
                     continue;
                 }
-                // In range, so truncation is the floor and fits.
-                let (xi, yi) = (x as usize, y as usize);
+                // In range, so truncation is the floor and fits. x · 256 is exact and
+                // x − ⌊x⌋ is exact in f64, so this splits into the same ⌊x⌋ and 8-bit weight
+                // ⌊(x − ⌊x⌋) · 256⌋ as computing them separately, with one conversion.
+                let (xf, yf) = ((x * 256.0) as i64, (y * 256.0) as i64);
+                let (xi, yi) = ((xf >> 8) as usize, (yf >> 8) as usize);
                 // 8-bit fixed-point bilinear weights, in [0, 256).
-                let mut fx = ((x - xi as f64) * 256.0) as u32;
-                let mut fy = ((y - yi as f64) * 256.0) as u32;
-                // The window's top-left pixel. On the last column (row) x = max_x exactly, so
-                // fx = 0: shifting the window one pixel back with weight 256 on its second
-                // column gives the same sums and the same nearest pixel.
+                let mut fx = (xf & 255) as u32;
+                let mut fy = (yf & 255) as u32;
                 let x0 = if xi + 1 < fw {
                     xi
                 } else {
