@@ -70,6 +70,8 @@ const PLAUSIBLE_TILT_DEG: f64 = 30.0;
 const STEADY_CORNER_FRAC: f64 = 0.02;
 /// …has its score multiplied by this.
 const STEADY_BONUS: f64 = 1.25;
+/// Most a side may turn, degrees, when refined at full resolution.
+const MAX_REFINE_TURN_DEG: f64 = 3.0;
 /// Points per side where `step_factor` compares inside and outside colour.
 const STEP_SAMPLES: u32 = 12;
 /// Distance from a side, working pixels, of the inside and outside colour samples.
@@ -1192,12 +1194,32 @@ fn refine_side(frame: &Frame, p: Point, q: Point, search: f64) -> Option<(Point,
         } else {
             0.0
         };
-        found.push((base.plus(normal.scale(f64::from(o) + sub)), g));
+        found.push((
+            base.plus(normal.scale(f64::from(o) + sub)),
+            f64::from(o) + sub,
+        ));
     }
     if found.len() < 6 {
         return None;
     }
-    let mut pts: Vec<Point> = found.iter().map(|f| f.0).collect();
+    // The side is where most samples agree: keep the samples in the densest 3-px band of offsets
+    // (print inside the document, such as a line of text near its edge, is scattered).
+    let mut bins = vec![0u32; (2 * steps + 3) as usize];
+    let last_bin = bins.len() - 1;
+    for f in &found {
+        bins[((f.1 + f64::from(steps)).round().max(0.0) as usize).min(last_bin)] += 1;
+    }
+    let centre = (1..bins.len().saturating_sub(1))
+        .max_by_key(|&i| (bins[i - 1] + bins[i] + bins[i + 1], std::cmp::Reverse(i)))
+        .map_or(0.0, |i| i as f64 - f64::from(steps));
+    let mut pts: Vec<Point> = found
+        .iter()
+        .filter(|f| (f.1 - centre).abs() <= 2.0)
+        .map(|f| f.0)
+        .collect();
+    if pts.len() < 6 {
+        return None;
+    }
     for _ in 0..2 {
         let (theta, rho) = fit_line_normal(&pts, normal_angle_deg(normal))?;
         let (s, c) = theta.to_radians().sin_cos();
@@ -1221,6 +1243,10 @@ fn refine_side(frame: &Frame, p: Point, q: Point, search: f64) -> Option<(Point,
         pts = kept;
     }
     let (theta, rho) = fit_line_normal(&pts, normal_angle_deg(normal))?;
+    // The refined side may straighten the rough one by a little, not turn it.
+    if angle_diff_deg(theta, normal_angle_deg(normal)) > MAX_REFINE_TURN_DEG {
+        return None;
+    }
     let (s, c) = theta.to_radians().sin_cos();
     let n = Point::new(c, s);
     let d = Point::new(-s, c);
