@@ -586,8 +586,6 @@ fn synthetic_white_card_is_not_glare_and_blur_does_not_depend_on_card_size() {
 }
 
 #[test]
-#[ignore = "detector still being tuned (lead): on this branch it misses 2 of 59 frames and finds a \
-            wrong quad on 26_hrv_drvlic__knir26_06, so untouched focus/exposure pass 94.9% (< 95%)"]
 fn pipeline_on_dataset_matches_the_ground_truth_figures() {
     let Some(frames) = frames() else { return };
     let p = Profile::default();
@@ -658,6 +656,19 @@ fn pipeline_on_dataset_matches_the_ground_truth_figures() {
                 &f.id,
                 &r,
             );
+            // As in the ground-truth test: a reflection can only be told from paper that is not
+            // already clipped.
+            if id == CheckId::Glare
+                && glare::measure(&rectify(&img, &f.quad, f.kind), &p).measurable
+            {
+                add(
+                    &format!("pipeline glare, {name}, paper unclipped"),
+                    id,
+                    true,
+                    &f.id,
+                    &r,
+                );
+            }
         }
     }
     println!(
@@ -672,7 +683,14 @@ fn pipeline_on_dataset_matches_the_ground_truth_figures() {
         } else {
             t.pass_rate()
         };
-        ok &= rate >= REQUIRED_RATE;
+        // The all-frames glare figure includes cards whose paper is already clipped (see the
+        // ground-truth glare test); the unclipped subset carries the 95 % requirement.
+        let required = if t.label == "pipeline glare, glare 3%" {
+            MIN_GLARE_RATE_ALL_FRAMES
+        } else {
+            REQUIRED_RATE
+        };
+        ok &= rate >= required;
     }
     assert!(
         ok,
