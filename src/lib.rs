@@ -1,8 +1,13 @@
 //! idcap: take an ID photo that a KYC portal accepts on the first try.
 //!
 //! `quality` is the functional core (frame in, report out); `decode` reads image files; `report`
-//! renders reports for people and scripts. See ARCHITECTURE.md for the layout.
+//! renders reports for people and scripts; `export` writes compliant JPGs; `metadata` reads EXIF;
+//! `review` decodes and analyses dropped or opened files off the UI thread. See ARCHITECTURE.md for
+//! the layout.
 
 pub mod decode;
+pub mod export;
+pub mod metadata;
 pub mod quality;
 pub mod report;
+pub mod review;

@@ -1,4 +1,5 @@
-//! The `idcap` command line: no subcommand opens the app; `check` scores image files.
+//! The `idcap` command line: no subcommand opens the app; `check` scores image files; `export` writes
+//! a compliant JPG.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -69,6 +70,28 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Write a JPG a portal accepts (no metadata, size band of the preset). Exit status: 0 written
+    /// and the photo passes, 1 written but the photo fails a check (named on stderr), 2 nothing
+    /// written (unreadable input, existing output without --force, photo cannot meet the preset).
+    Export {
+        /// The photo to export (JPEG, PNG, WebP, TIFF, BMP).
+        input: PathBuf,
+        /// Where to write the JPG. An existing file is kept unless --force is given.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Export the document only, perspective-corrected, with its dpi in the JPEG header.
+        #[arg(long)]
+        crop: bool,
+        /// Export preset: kyc-portal (100 KB – 5 MB), kyc-portal-10mb, document-reader.
+        #[arg(long, default_value = "kyc-portal")]
+        preset: String,
+        /// Which document to expect.
+        #[arg(long, value_enum, default_value = "auto")]
+        doc: DocArg,
+        /// Replace OUTPUT if it exists.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -80,6 +103,33 @@ fn main() -> ExitCode {
             preset,
             files,
         }) => check(json, doc.into(), preset.into(), &files),
+        Some(Command::Export {
+            input,
+            output,
+            crop,
+            preset,
+            doc,
+            force,
+        }) => {
+            let args = idcap::export::cli::ExportArgs {
+                input,
+                output,
+                layout: if crop {
+                    idcap::export::Layout::DeskewedCrop
+                } else {
+                    idcap::export::Layout::FullFrame
+                },
+                preset,
+                doc: doc.into(),
+                force,
+            };
+            let status = idcap::export::cli::run(
+                &args,
+                &mut std::io::stdout().lock(),
+                &mut std::io::stderr().lock(),
+            );
+            ExitCode::from(status)
+        }
         None => {
             eprintln!("idcap: the app is not built yet; try `idcap check FILE…`");
             ExitCode::from(2)
