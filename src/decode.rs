@@ -77,6 +77,11 @@ pub fn decode_bytes(bytes: &[u8]) -> Result<Photo, DecodeError> {
     ) {
         return Err(DecodeError::UnsupportedFormat(format_name(format)));
     }
+    if format == ImageFormat::Jpeg && jpeg_is_truncated(bytes) {
+        return Err(DecodeError::Corrupt(
+            "the JPEG ends before its image data does (the file was cut short)".into(),
+        ));
+    }
     let mut reader = ImageReader::with_format(std::io::Cursor::new(bytes), format);
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE_PX);
@@ -114,6 +119,34 @@ fn map_image_error(e: image::ImageError) -> DecodeError {
         ImageError::IoError(io) => DecodeError::Corrupt(io.to_string()),
         other => DecodeError::Corrupt(other.to_string()),
     }
+}
+
+/// Whether a JPEG stops before its end-of-image marker. The decoder fills a cut-off scan with grey
+/// and reports success, so a half-downloaded photo would otherwise be scored. Walks the marker
+/// segments to the first start-of-scan (skipping APP1, where an EXIF thumbnail carries its own end
+/// marker) and looks for FF D9 after it; entropy-coded data cannot contain FF D9. Bytes after the
+/// end marker (Samsung trailers) are allowed.
+fn jpeg_is_truncated(bytes: &[u8]) -> bool {
+    let mut i = 2;
+    while i + 4 <= bytes.len() {
+        if bytes[i] != 0xFF {
+            return false; // Not a layout this check understands; let the decoder judge.
+        }
+        let marker = bytes[i + 1];
+        if marker == 0xFF {
+            i += 1; // Fill byte.
+            continue;
+        }
+        let len = usize::from(u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]));
+        if marker == 0xDA {
+            let scan = i + 2 + len;
+            return !bytes
+                .get(scan..)
+                .is_some_and(|rest| rest.windows(2).any(|w| w == [0xFF, 0xD9]));
+        }
+        i += 2 + len;
+    }
+    true
 }
 
 /// Formats people often try that idcap cannot read, recognised by their first bytes.
@@ -192,6 +225,22 @@ mod tests {
         let full = jpeg(64, 48);
         let truncated = &full[..full.len() / 3];
         assert!(decode_bytes(truncated).is_err());
+        // Cut inside the image data: the decoder alone would fill the rest with grey.
+        let big = {
+            let img = RgbImage::from_fn(640, 480, |x, y| image::Rgb([x as u8, y as u8, 7]));
+            let mut out = Vec::new();
+            let enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90);
+            img.write_with_encoder(enc).expect("encode");
+            out
+        };
+        let err = decode_bytes(&big[..big.len() * 2 / 3])
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("cut short"), "{err}");
+        let mut trailer = big.clone();
+        trailer.extend_from_slice(b"SEFHtrailer data after the end marker");
+        assert!(decode_bytes(&trailer).is_ok());
     }
 
     #[test]
