@@ -165,10 +165,14 @@ fn check(json: bool, doc: DocChoice, preset: Preset, files: &[PathBuf]) -> ExitC
                     decode_ms,
                     analyze_ms,
                 };
+                let meta = idcap::metadata::read(photo.exif.as_deref(), photo.format);
+                let flags = idcap::review::soft_flags(&photo.image, &rep, &meta);
                 if json {
-                    report::json_line(&name, &rep, timings).to_string()
+                    let mut line = report::json_line(&name, &rep, timings);
+                    report::add_warnings(&mut line, &flags);
+                    line.to_string()
                 } else {
-                    report::human(&name, &rep, timings)
+                    report::human(&name, &rep, timings) + &report::human_warnings(&flags)
                 }
             }
         };

@@ -142,3 +142,26 @@ fn unreadable_inputs_and_impossible_exports_exit_2_and_write_nothing() {
         .collect();
     assert!(leftovers.is_empty());
 }
+
+#[test]
+fn check_json_lists_soft_flag_warnings() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A grey PNG without camera EXIF: looks like a screenshot, and has no colour.
+    let png = dir.path().join("grab.png");
+    let img = image::RgbImage::from_fn(640, 480, |x, y| {
+        let v = ((x / 9 + y / 7) % 2 * 150 + 60) as u8;
+        image::Rgb([v, v, v])
+    });
+    img.save(&png).expect("save png");
+    let o = idcap(&["check", "--json", s(&png)]);
+    let line: serde_json::Value = serde_json::from_slice(&o.stdout).expect("one JSON object");
+    let ids: Vec<&str> = line["warnings"]
+        .as_array()
+        .expect("warnings array")
+        .iter()
+        .filter_map(|w| w["id"].as_str())
+        .collect();
+    assert_eq!(ids, ["screenshot", "no-colour"]);
+    // Warnings do not change the verdict's exit status (1: no document).
+    assert_eq!(o.status.code(), Some(1));
+}

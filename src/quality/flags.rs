@@ -65,9 +65,9 @@ impl SoftFlag {
 }
 
 /// Below this colour spread the document counts as having no colour. Unit: standard deviation of the
-/// opponent chromaticities (R−G and (R+G)/2−B, each divided by brightness and scaled to 0–255).
-/// Grey documents under a colour cast measure 0.5–3; printed colour cards 8 or more (the 59 MIDV-500
-/// dev frames: lowest measured by `tests/export_flags.rs`).
+/// opponent chromaticities (R−G and (R+G)/2−B, each divided by R+G+B and scaled to 0–255).
+/// Measured on the 59 MIDV-500 dev frames inside the true quad (`tests/export_flags.rs`): the least
+/// colourful colour document 7.5; the same frames made grey with a warm cast at most 0.6.
 pub const NO_COLOUR_SPREAD: f64 = 4.0;
 
 /// Samples taken across the document's bounding box, per side.
