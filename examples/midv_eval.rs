@@ -10,7 +10,14 @@ use idcap::decode;
 use idcap::quality::{Analyzer, CheckId, Profile, framing};
 
 fn main() {
-    let verbose = std::env::args().any(|a| a == "--verbose");
+    let args: Vec<String> = std::env::args().collect();
+    let verbose = args.iter().any(|a| a == "--verbose");
+    // `--draw DIR`: write each frame with the truth (green) and the detection (red) drawn on it.
+    let draw_dir = args
+        .iter()
+        .position(|a| a == "--draw")
+        .and_then(|i| args.get(i + 1))
+        .map(std::path::PathBuf::from);
     let Some(dir) = midv::dataset_dir() else {
         eprintln!(
             "dataset not found: expected ../shared/datasets/midv500-dev beside the repository"
@@ -39,6 +46,23 @@ fn main() {
             .iter()
             .all(|p| p.x >= 0.0 && p.y >= 0.0 && p.x <= w as f64 && p.y <= h as f64);
         let truth_corners = framing::corners(&truth, w, h, &profile).pass;
+        if verbose {
+            let kind = report
+                .document
+                .as_ref()
+                .map_or(idcap::quality::DocumentKind::IdCard, |d| d.kind);
+            let pose = idcap::quality::geometry::Pose::estimate(
+                &truth,
+                kind,
+                w,
+                h,
+                profile.assumed_hfov_deg,
+            );
+            println!(
+                "{:<32} truth tilt {:.1} aspect {:.3}",
+                s.id, pose.tilt_deg, pose.aspect
+            );
+        }
         let ours = report.passes(CheckId::Corners);
         corner_total += 1;
         corner_right += usize::from(ours == truth_corners);
@@ -47,6 +71,18 @@ fn main() {
             n_inside += 1;
             found_inside += usize::from(report.document.is_some());
             inside_ious.push(iou);
+        }
+        if let Some(dir) = &draw_dir {
+            let mut img = photo.image.clone();
+            draw_quad(&mut img, &truth, image::Rgb([0, 255, 0]));
+            if let Some(d) = &report.document {
+                draw_quad(&mut img, &d.quad, image::Rgb([255, 0, 0]));
+            }
+            let small =
+                image::imageops::resize(&img, w / 2, h / 2, image::imageops::FilterType::Triangle);
+            if let Err(e) = small.save(dir.join(format!("{}.png", s.id))) {
+                eprintln!("cannot write drawing: {e}");
+            }
         }
         if verbose || iou < 0.9 || ours != truth_corners {
             println!(
@@ -88,5 +124,19 @@ fn main() {
             "analysis time per 1080×1920 frame: median {:.2} ms",
             times[times.len() / 2]
         );
+    }
+}
+
+fn draw_quad(img: &mut image::RgbImage, q: &idcap::quality::Quad, color: image::Rgb<u8>) {
+    for i in 0..4 {
+        let (a, b) = q.edge(i);
+        for off in [-1.0f32, 0.0, 1.0] {
+            imageproc::drawing::draw_line_segment_mut(
+                img,
+                (a.x as f32 + off, a.y as f32),
+                (b.x as f32 + off, b.y as f32),
+                color,
+            );
+        }
     }
 }

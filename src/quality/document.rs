@@ -22,6 +22,8 @@ use super::{Check, CheckId, Document};
 
 /// How many Hough peaks become candidate lines.
 const MAX_LINES: usize = 40;
+/// How many Hough peaks are refitted, at most, to find `MAX_LINES` distinct lines.
+const MAX_PEAKS: usize = 100;
 /// An edge pixel votes for normal angles within this many degrees of its gradient direction.
 const VOTE_SPREAD_DEG: i32 = 3;
 /// A Hough peak needs at least this many votes (≈ working pixels of edge along it).
@@ -37,6 +39,34 @@ const MIN_SIDE_PX: f64 = 30.0;
 const CORNER_SKIP_FRAC: f64 = 0.07;
 /// A visible side needs at least this fraction of it supported by edges.
 const MIN_SIDE_SUPPORT: f64 = 0.45;
+/// One side of a four-line quad may fall short of `MIN_SIDE_SUPPORT` (a finger over it, a shadow)
+/// but needs at least this much.
+const MIN_OCCLUDED_SIDE_SUPPORT: f64 = 0.2;
+/// Least fraction of a quad's perimeter (rounded corners left out) that must lie inside the frame.
+const MIN_VISIBLE_PERIMETER: f64 = 0.6;
+/// Score factor for a quad built from three lines and the aspect ratio: on a tie, four seen sides
+/// beat three.
+const THREE_LINE_DISCOUNT: f64 = 0.97;
+/// A predicted side is tried at its nominal distance ± this many steps…
+const PREDICTED_SIDE_SLIDE_STEPS: i32 = 10;
+/// …of this fraction of that distance each (so ± 10 %).
+const PREDICTED_SIDE_SLIDE_STEP: f64 = 0.01;
+/// A side predicted out of frame needs the two sides that reach it supported over their last
+/// this many working pixels before the border…
+const BORDER_RUN_PX: f64 = 25.0;
+/// …at least this fraction of them.
+const MIN_BORDER_RUN_SUPPORT: f64 = 0.6;
+/// Field of view assumed when judging a candidate's shape, degrees across the long side.
+const DETECTION_HFOV_DEG: f64 = 70.0;
+/// Out-of-plane tilt, degrees, up to which a candidate's pose is not held against it. The
+/// MIDV-500 dev frames are all below 26°.
+const PLAUSIBLE_TILT_DEG: f64 = 30.0;
+/// Points per side where `step_factor` compares inside and outside colour.
+const STEP_SAMPLES: u32 = 12;
+/// Distance from a side, working pixels, of the inside and outside colour samples.
+const STEP_OFFSET_PX: f64 = 5.0;
+/// Least difference of mean colour (0–255, strongest channel) across a side for it to be a step.
+const MIN_STEP_CONTRAST: f64 = 10.0;
 /// A quad's perspective-corrected aspect ratio may differ this much (relative) from its kind.
 const MAX_ASPECT_DEVIATION: f64 = 0.15;
 /// `document` check: least mean edge support (0–1) of a quad for it to count as found.
@@ -117,18 +147,291 @@ impl Line {
     }
 }
 
+/// Whether two refitted lines are the same edge: within 2° and 2.5 px of each other across the
+/// part of the image they share.
+fn same_line(a: &Line, b: &Line) -> bool {
+    if angle_diff_deg(a.theta_deg, b.theta_deg) > 2.0 {
+        return false;
+    }
+    // Distance of b's visible end points from a.
+    [b.point(b.t_min), b.point(b.t_max)]
+        .iter()
+        .all(|p| (a.normal.dot(*p) - a.rho).abs() <= 2.5)
+}
+
 fn angle_diff_deg(a: f64, b: f64) -> f64 {
     let d = (a - b).rem_euclid(180.0);
     d.min(180.0 - d)
 }
 
-/// A scored 4-line hypothesis: line indices in cyclic order a1, b1, a2, b2.
+/// A scored quad hypothesis in working-image pixels, corners in cyclic order.
 #[derive(Clone, Copy, Debug)]
 struct Candidate {
-    lines: [usize; 4],
     corners: [Point; 4],
     score: f64,
     support: f64,
+    /// The side (from corner k to k + 1) inferred from the others, for three-line quads.
+    predicted_side: Option<usize>,
+    kind: DocumentKind,
+}
+
+/// The best few candidates whose shape fits an allowed document kind, best first.
+struct Best<'a> {
+    list: Vec<Candidate>,
+    prep: &'a Prepared,
+    choice: DocChoice,
+}
+
+impl<'a> Best<'a> {
+    const KEEP: usize = 24;
+
+    fn new(prep: &'a Prepared, choice: DocChoice) -> Self {
+        Best {
+            list: Vec::with_capacity(Self::KEEP + 1),
+            prep,
+            choice,
+        }
+    }
+
+    fn could_take(&self, score: f64) -> bool {
+        self.list.len() < Self::KEEP || self.list.last().is_some_and(|c| score > c.score)
+    }
+
+    fn offer(&mut self, mut cand: Candidate) {
+        if !self.could_take(cand.score) {
+            return;
+        }
+        // The perspective-corrected aspect ratio decides whether this is a document at all.
+        let in_frame = cand.corners.map(|p| {
+            let (x, y) = self.prep.to_frame(p.x, p.y);
+            Point::new(x, y)
+        });
+        let (fw, fh) = (self.prep.frame_width, self.prep.frame_height);
+        let Some((kind, tilt)) = fitting_kind(&Quad::ordered(in_frame), self.choice, fw, fh) else {
+            return;
+        };
+        cand.kind = kind;
+        cand.score *= tilt_prior(tilt);
+        if !self.could_take(cand.score) {
+            return;
+        }
+        let pos = self
+            .list
+            .iter()
+            .position(|c| c.score < cand.score)
+            .unwrap_or(self.list.len());
+        self.list.insert(pos, cand);
+        self.list.truncate(Self::KEEP);
+    }
+}
+
+/// Adds up how well a quad's sides are backed by edges.
+#[derive(Default)]
+struct Tally {
+    visible: f64,
+    supported: f64,
+    full: f64,
+    raw_score: f64,
+    weak_sides: u32,
+}
+
+impl Tally {
+    /// Adds a side found as a line. Returns false when the quad is ruled out: a visible side with
+    /// almost no support, or more weak sides than `weak_allowed` (a finger or a shadow may hide
+    /// part of one side).
+    fn add(&mut self, visible: f64, supported: f64, full: f64, weak_allowed: u32) -> bool {
+        if visible >= 8.0 {
+            if supported < MIN_OCCLUDED_SIDE_SUPPORT * visible {
+                return false;
+            }
+            if supported < MIN_SIDE_SUPPORT * visible {
+                self.weak_sides += 1;
+                if self.weak_sides > weak_allowed {
+                    return false;
+                }
+            }
+        }
+        self.add_predicted(visible, supported, full);
+        true
+    }
+
+    /// Adds a side predicted from the others: it may be unsupported, which only costs score.
+    fn add_predicted(&mut self, visible: f64, supported: f64, full: f64) {
+        self.visible += visible;
+        self.supported += supported;
+        self.full += full.max(0.0);
+        self.raw_score += 2.0 * supported - visible;
+    }
+
+    /// Score if a further side of `length` were fully visible and supported.
+    fn upper_bound(&self, length: f64) -> f64 {
+        let full = self.full + length;
+        let visible = self.visible + length;
+        (self.raw_score + length) * (visible / full.max(1.0)).sqrt()
+    }
+
+    /// (score, support) of the quad, or `None` when too little of it is in the frame.
+    fn score(&self) -> Option<(f64, f64)> {
+        // A document mostly out of frame is no use to guide anyone; and a big quad made of lines
+        // that run off the frame (a sheet of paper, a desk) must not win on the strength of the
+        // part we cannot see.
+        let visible_frac = self.visible / self.full.max(1.0);
+        if visible_frac < MIN_VISIBLE_PERIMETER {
+            return None;
+        }
+        Some((
+            self.raw_score * visible_frac.sqrt(),
+            self.supported / self.visible.max(1.0),
+        ))
+    }
+}
+
+/// The part of a side between parameters `a` and `b` (length `len`) left after skipping the
+/// rounded corners, as an ordered (lo, hi).
+fn trimmed(a: f64, b: f64, len: f64) -> (f64, f64) {
+    let skip = CORNER_SKIP_FRAC * len;
+    if a <= b {
+        (a + skip, b - skip)
+    } else {
+        (b + skip, a - skip)
+    }
+}
+
+/// Whether four corners make a convex quad with sides long enough and a card-like side ratio.
+fn plausible_shape(corners: &[Point; 4]) -> bool {
+    let side = |k: usize| corners[k].dist(corners[(k + 1) % 4]);
+    let sides = [side(0), side(1), side(2), side(3)];
+    if sides.iter().any(|&s| s < MIN_SIDE_PX) {
+        return false;
+    }
+    let (a, b) = (sides[0] + sides[2], sides[1] + sides[3]);
+    let ratio = a.max(b) / a.min(b);
+    (1.1..=2.3).contains(&ratio) && Quad(*corners).is_convex()
+}
+
+/// Whether `line` is supported along its last `BORDER_RUN_PX` before it leaves the image in the
+/// direction `sign` (+1 towards `t_max`).
+fn runs_to_border(line: &Line, sign: f64) -> bool {
+    let (a, b) = if sign > 0.0 {
+        (line.t_max - BORDER_RUN_PX, line.t_max)
+    } else {
+        (line.t_min, line.t_min + BORDER_RUN_PX)
+    };
+    let (visible, supported) = line.support(a, b);
+    visible > 0 && f64::from(supported) >= MIN_BORDER_RUN_SUPPORT * f64::from(visible)
+}
+
+/// Fraction 0–1 of a quad's visible outline (by length) whose sides are colour steps: the mean
+/// colour a few pixels inside differs from the mean colour a few pixels outside by at least
+/// `MIN_STEP_CONTRAST` in some channel, at half or more of the sample points along the side.
+fn step_factor(prep: &Prepared, corners: &[Point; 4]) -> f64 {
+    let centre = Quad(*corners).centroid();
+    let (mut step_len, mut total_len) = (0.0, 0.0);
+    for k in 0..4 {
+        let (p, q) = (corners[k], corners[(k + 1) % 4]);
+        let len = p.dist(q);
+        let Some(fraction) = step_fraction_sampled(prep, p, q, centre, STEP_SAMPLES) else {
+            continue;
+        };
+        total_len += len;
+        // A finger or a shadow may break part of a real border: a side counts as a step when
+        // at least half of it is one.
+        if fraction >= 0.5 {
+            step_len += len;
+        }
+    }
+    if total_len > 0.0 {
+        step_len / total_len
+    } else {
+        0.0
+    }
+}
+
+/// Fraction 0–1 of `samples` points spread over the middle 70 % of side p–q (the in-frame ones)
+/// where the mean colour `STEP_OFFSET_PX` towards `interior` differs from the mean colour as far
+/// the other way by at least `MIN_STEP_CONTRAST` in some channel; `None` when none is in frame.
+fn step_fraction_sampled(
+    prep: &Prepared,
+    p: Point,
+    q: Point,
+    interior: Point,
+    samples: u32,
+) -> Option<f64> {
+    let len = p.dist(q);
+    if len < 1.0 {
+        return None;
+    }
+    let dir = q.minus(p).scale(1.0 / len);
+    let mut normal = Point::new(-dir.y, dir.x);
+    if normal.dot(interior.minus(p)) < 0.0 {
+        normal = normal.scale(-1.0);
+    }
+    let (mut visible, mut steps) = (0u32, 0u32);
+    for i in 0..samples {
+        let f = 0.15 + 0.7 * (f64::from(i) + 0.5) / f64::from(samples);
+        let at = p.plus(q.minus(p).scale(f));
+        let inside = mean_rgb(prep, at.plus(normal.scale(STEP_OFFSET_PX)));
+        let outside = mean_rgb(prep, at.minus(normal.scale(STEP_OFFSET_PX)));
+        let (Some(a), Some(b)) = (inside, outside) else {
+            continue;
+        };
+        visible += 1;
+        let diff = (0..3).map(|c| (a[c] - b[c]).abs()).fold(0.0, f64::max);
+        if diff >= MIN_STEP_CONTRAST {
+            steps += 1;
+        }
+    }
+    (visible > 0).then(|| f64::from(steps) / f64::from(visible))
+}
+
+/// Mean colour of the 3 × 3 working pixels around `p`, if they are inside the image.
+fn mean_rgb(prep: &Prepared, p: Point) -> Option<[f64; 3]> {
+    let (x, y) = (p.x.round() as i64, p.y.round() as i64);
+    let (w, h) = (i64::from(prep.width), i64::from(prep.height));
+    if x < 1 || y < 1 || x >= w - 1 || y >= h - 1 {
+        return None;
+    }
+    let mut sum = [0u32; 3];
+    for dy in -1..=1 {
+        for dx in -1..=1 {
+            let i = ((y + dy) * w + x + dx) as usize;
+            sum[0] += u32::from(prep.red[i]);
+            sum[1] += u32::from(prep.green[i]);
+            sum[2] += u32::from(prep.blue[i]);
+        }
+    }
+    Some(sum.map(|v| f64::from(v) / 9.0))
+}
+
+/// Visible and supported 1-px steps along the segment p–q of the working image: a step is
+/// supported when an edge pixel within 1 px has a direction within 20° of the segment's normal.
+fn segment_support(prep: &Prepared, p: Point, q: Point) -> (f64, f64) {
+    let len = p.dist(q);
+    if len < 1.0 {
+        return (0.0, 0.0);
+    }
+    let dir = q.minus(p).scale(1.0 / len);
+    let normal = Point::new(-dir.y, dir.x);
+    let theta = normal.y.atan2(normal.x).to_degrees().rem_euclid(180.0);
+    let (w, h) = (f64::from(prep.width) - 3.0, f64::from(prep.height) - 3.0);
+    let (mut visible, mut supported) = (0.0, 0.0);
+    let mut t = 0.0;
+    while t <= len {
+        let c = p.plus(dir.scale(t));
+        t += 1.0;
+        if c.x < 2.0 || c.y < 2.0 || c.x > w || c.y > h {
+            continue;
+        }
+        visible += 1.0;
+        let hit = [0.0, -1.0, 1.0].iter().any(|&k| {
+            edge_angle_at(prep, c.plus(normal.scale(k)))
+                .is_some_and(|a| angle_diff_deg(f64::from(a), theta) <= 20.0)
+        });
+        if hit {
+            supported += 1.0;
+        }
+    }
+    (visible, supported)
 }
 
 /// Finds documents; owns its scratch buffers.
@@ -153,36 +456,37 @@ impl Detector {
         let peaks = self.hough_peaks(prep);
         self.lines.clear();
         for (theta, rho) in peaks {
-            if let Some(line) = self.refit_line(prep, theta, rho) {
+            let Some(line) = self.refit_line(prep, theta, rho) else {
+                continue;
+            };
+            // Different peaks often refit to the same edge (double lines, butterflies): keep one.
+            let duplicate = self.lines.iter().any(|l| same_line(l, &line));
+            if !duplicate {
                 self.lines.push(line);
+                if self.lines.len() == MAX_LINES {
+                    break;
+                }
             }
         }
-        let candidates = self.candidates(prep);
+        let candidates = self.candidates(prep, choice);
         for cand in candidates {
             let corners_frame = cand.corners.map(|p| {
                 let (x, y) = prep.to_frame(p.x, p.y);
                 Point::new(x, y)
             });
-            let rough = Quad::ordered(corners_frame);
-            let Some(kind) = fitting_kind(&rough, choice, prep.frame_width, prep.frame_height)
-            else {
-                continue;
-            };
-            let lines = cand.lines.map(|i| {
-                let l = &self.lines[i];
-                let a = l.point(l.t_min);
-                let b = l.point(l.t_max);
-                let (ax, ay) = prep.to_frame(a.x, a.y);
-                let (bx, by) = prep.to_frame(b.x, b.y);
-                (Point::new(ax, ay), Point::new(bx, by))
-            });
-            let refined = refine_quad(frame, &lines, &corners_frame, f64::from(prep.factor));
+            let kind = cand.kind;
+            let refined = refine_quad(
+                frame,
+                &corners_frame,
+                f64::from(prep.factor),
+                cand.predicted_side,
+            );
             let quad = Quad::ordered(refined.unwrap_or(corners_frame));
             if !quad.is_convex() {
                 continue;
             }
-            let kind =
-                fitting_kind(&quad, choice, prep.frame_width, prep.frame_height).unwrap_or(kind);
+            let kind = fitting_kind(&quad, choice, prep.frame_width, prep.frame_height)
+                .map_or(kind, |k| k.0);
             return Some(Document {
                 kind,
                 quad,
@@ -245,7 +549,7 @@ impl Detector {
             }
         }
         peaks.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-        let mut chosen: Vec<(f64, f64)> = Vec::with_capacity(MAX_LINES);
+        let mut chosen: Vec<(f64, f64)> = Vec::with_capacity(MAX_PEAKS);
         for (_, k, r) in peaks {
             let theta = k as f64;
             let rho = f64::from(r as i32 - r0);
@@ -261,7 +565,7 @@ impl Detector {
             });
             if !duplicate {
                 chosen.push((theta, rho));
-                if chosen.len() == MAX_LINES {
+                if chosen.len() == MAX_PEAKS {
                     break;
                 }
             }
@@ -312,7 +616,7 @@ impl Detector {
     }
 
     /// Scores every 4-line hypothesis; returns the best few, best first.
-    fn candidates(&self, prep: &Prepared) -> Vec<Candidate> {
+    fn candidates(&self, prep: &Prepared, choice: DocChoice) -> Vec<Candidate> {
         let n = self.lines.len();
         let (w, h) = (f64::from(prep.width), f64::from(prep.height));
         // Pairwise relations and intersections.
@@ -352,8 +656,7 @@ impl Detector {
                 }
             }
         }
-        let mut best: Vec<Candidate> = Vec::new();
-        const KEEP: usize = 6;
+        let mut best = Best::new(prep, choice);
         for (pi, &(a1, a2)) in opposite_pairs.iter().enumerate() {
             for &(b1, b2) in &opposite_pairs[pi + 1..] {
                 if a1 == b1 || a1 == b2 || a2 == b1 || a2 == b2 {
@@ -368,88 +671,178 @@ impl Detector {
                     continue;
                 };
                 let corners = [c1.0, c2.0, c3.0, c4.0];
+                if !plausible_shape(&corners) {
+                    continue;
+                }
                 // Sides: on a1 from c4 to c1, on b1 from c1 to c2, on a2 from c2 to c3, on b2 c3 to c4.
+                let mut tally = Tally::default();
                 let sides = [
-                    (a1, c4.2, c1.1, corners[3].dist(corners[0])),
-                    (b1, c1.2, c2.1, corners[0].dist(corners[1])),
-                    (a2, c2.2, c3.1, corners[1].dist(corners[2])),
-                    (b2, c3.2, c4.1, corners[2].dist(corners[3])),
+                    (a1, c4.2, c1.1),
+                    (b1, c1.2, c2.1),
+                    (a2, c2.2, c3.1),
+                    (b2, c3.2, c4.1),
                 ];
-                let (mut long_a, mut long_b) = (sides[0].3 + sides[2].3, sides[1].3 + sides[3].3);
-                if long_a < long_b {
-                    std::mem::swap(&mut long_a, &mut long_b);
-                }
-                if sides.iter().any(|s| s.3 < MIN_SIDE_PX) {
-                    continue;
-                }
-                let ratio = long_a / long_b;
-                if !(1.1..=2.3).contains(&ratio) {
-                    continue;
-                }
-                let quad = Quad(corners);
-                if !quad.is_convex() {
-                    continue;
-                }
-                let mut score = 0.0;
-                let mut visible_total = 0.0;
-                let mut supported_total = 0.0;
-                let mut ok = true;
-                let mut full_total = 0.0;
-                for &(li, ta, tb, len) in &sides {
-                    let skip = CORNER_SKIP_FRAC * len;
-                    let (lo, hi) = if ta <= tb {
-                        (ta + skip, tb - skip)
-                    } else {
-                        (tb + skip, ta - skip)
-                    };
+                for (k, &(li, ta, tb)) in sides.iter().enumerate() {
+                    let len = corners[(k + 3) % 4].dist(corners[k]);
+                    let (lo, hi) = trimmed(ta, tb, len);
                     let (visible, supported) = self.lines[li].support(lo, hi);
-                    let (visible, supported) = (f64::from(visible), f64::from(supported));
-                    full_total += hi - lo;
-                    if visible >= 8.0 && supported < MIN_SIDE_SUPPORT * visible {
-                        ok = false;
+                    if !tally.add(f64::from(visible), f64::from(supported), hi - lo, 1) {
                         break;
                     }
-                    visible_total += visible;
-                    supported_total += supported;
-                    score += 2.0 * supported - visible;
                 }
-                if !ok || visible_total < 0.5 * full_total {
-                    continue;
+                if let Some((score, support)) = tally.score() {
+                    best.offer(Candidate {
+                        corners,
+                        score,
+                        support,
+                        predicted_side: None,
+                        kind: DocumentKind::IdCard,
+                    });
                 }
-                let support = supported_total / visible_total.max(1.0);
-                if best.len() == KEEP && score <= best[KEEP - 1].score {
-                    continue;
-                }
-                let cand = Candidate {
-                    lines: [a1, b1, a2, b2],
-                    corners,
-                    score,
-                    support,
-                };
-                let pos = best
-                    .iter()
-                    .position(|c| c.score < score)
-                    .unwrap_or(best.len());
-                best.insert(pos, cand);
-                best.truncate(KEEP);
             }
         }
-        best
+        // Three lines and the document's shape: the fourth side is out of frame, hidden, or too
+        // faint for the Hough transform (a pale card on white paper). It is predicted from the
+        // aspect ratio and checked against the edge map directly.
+        let aspects: Vec<f64> = choice.kinds().iter().map(|k| k.aspect()).collect();
+        for &(a1, a2) in &opposite_pairs {
+            let (la1, la2) = (&self.lines[a1], &self.lines[a2]);
+            for b1 in 0..n {
+                let (Some(c1), Some(c2)) = (cross[a1 * n + b1], cross[b1 * n + a2]) else {
+                    continue;
+                };
+                let base = c1.0.dist(c2.0);
+                if base < MIN_SIDE_PX {
+                    continue;
+                }
+                let (t1, t2) = (c1.1, c2.2);
+                let (base_lo, base_hi) = trimmed(c1.2, c2.1, base);
+                let base_support = self.lines[b1].support(base_lo, base_hi);
+                for &aspect in &aspects {
+                    for nominal in [base * aspect, base / aspect] {
+                        // Which way along a1 and a2 the document lies: where they are supported.
+                        let fwd = la1.support(t1, t1 + nominal).1 + la2.support(t2, t2 + nominal).1;
+                        let back =
+                            la1.support(t1 - nominal, t1).1 + la2.support(t2 - nominal, t2).1;
+                        let sign = if fwd >= back { 1.0 } else { -1.0 };
+                        // Perspective and a slightly wrong focal length move the hidden side: slide
+                        // it and keep the position the edge map supports best.
+                        let mut best_here: Option<Candidate> = None;
+                        for step in -PREDICTED_SIDE_SLIDE_STEPS..=PREDICTED_SIDE_SLIDE_STEPS {
+                            let length =
+                                nominal * (1.0 + PREDICTED_SIDE_SLIDE_STEP * f64::from(step));
+                            let (e1, e2) = (t1 + sign * length, t2 + sign * length);
+                            let (c4, c3) = (la1.point(e1), la2.point(e2));
+                            let corners = [c1.0, c2.0, c3, c4];
+                            if !plausible_shape(&corners) {
+                                continue;
+                            }
+                            let mut tally = Tally::default();
+                            let (lo, hi) = trimmed(t1, e1, length);
+                            let (lo2, hi2) = trimmed(t2, e2, length);
+                            let s1 = la1.support(lo, hi);
+                            let s2 = la2.support(lo2, hi2);
+                            let seen = tally.add(f64::from(s1.0), f64::from(s1.1), hi - lo, 0)
+                                && tally.add(
+                                    f64::from(base_support.0),
+                                    f64::from(base_support.1),
+                                    base_hi - base_lo,
+                                    0,
+                                )
+                                && tally.add(f64::from(s2.0), f64::from(s2.1), hi2 - lo2, 0);
+                            if !seen {
+                                continue;
+                            }
+                            // Bound: the fourth side can add at most its own length.
+                            let side4 = c3.dist(c4);
+                            let bound = tally.upper_bound(side4);
+                            if !best.could_take(bound)
+                                || best_here.is_some_and(|b| b.score >= bound)
+                            {
+                                continue;
+                            }
+                            let skip = CORNER_SKIP_FRAC * side4;
+                            let dir = c4.minus(c3).scale(1.0 / side4.max(1e-9));
+                            let (p, q) = (c3.plus(dir.scale(skip)), c4.minus(dir.scale(skip)));
+                            let (visible, supported) = segment_support(prep, p, q);
+                            if visible == 0.0
+                                && !(runs_to_border(la1, sign) && runs_to_border(la2, sign))
+                            {
+                                // A side out of frame means the document goes on to the border.
+                                continue;
+                            }
+                            tally.add_predicted(visible, supported, side4 - 2.0 * skip);
+                            // A guessed side inside the frame is less certain than one out of it.
+                            let discount = if visible > 0.0 {
+                                THREE_LINE_DISCOUNT
+                            } else {
+                                1.0
+                            };
+                            if let Some((score, support)) = tally.score() {
+                                let score = score * discount;
+                                if best_here.is_none_or(|b| score > b.score) {
+                                    best_here = Some(Candidate {
+                                        corners,
+                                        score,
+                                        support,
+                                        predicted_side: Some(2),
+                                        kind: DocumentKind::IdCard,
+                                    });
+                                }
+                            }
+                        }
+                        if let Some(c) = best_here {
+                            best.offer(c);
+                        }
+                    }
+                }
+            }
+        }
+        let mut list = best.list;
+        // A document's border is a step between the document and what it lies on; a printed
+        // line (ruled paper, a box on a poster, a keyboard's key rows) has the same colour on both
+        // sides. Sides that are not steps lose their score.
+        for cand in &mut list {
+            let factor = step_factor(prep, &cand.corners);
+            cand.score *= factor;
+        }
+        list.sort_by(|a, b| b.score.total_cmp(&a.score));
+        list
     }
 }
 
 /// The allowed document kind whose aspect ratio the quad fits best, if any fits within
-/// `MAX_ASPECT_DEVIATION`.
-fn fitting_kind(quad: &Quad, choice: DocChoice, width: u32, height: u32) -> Option<DocumentKind> {
-    let mut best: Option<(f64, DocumentKind)> = None;
-    for &kind in choice.kinds() {
-        let pose = Pose::estimate(quad, kind, width, height, 70.0);
-        let dev = (pose.aspect / kind.aspect() - 1.0).abs();
-        if dev <= MAX_ASPECT_DEVIATION && best.is_none_or(|(d, _)| dev < d) {
-            best = Some((dev, kind));
-        }
+/// `MAX_ASPECT_DEVIATION`, and the quad's out-of-plane tilt in degrees.
+fn fitting_kind(
+    quad: &Quad,
+    choice: DocChoice,
+    width: u32,
+    height: u32,
+) -> Option<(DocumentKind, f64)> {
+    let pose = Pose::estimate(
+        quad,
+        DocumentKind::IdCard,
+        width,
+        height,
+        DETECTION_HFOV_DEG,
+    );
+    choice
+        .kinds()
+        .iter()
+        .map(|&kind| ((pose.aspect / kind.aspect() - 1.0).abs(), kind))
+        .filter(|(dev, _)| *dev <= MAX_ASPECT_DEVIATION)
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, kind)| (kind, pose.tilt_deg))
+}
+
+/// Score factor 0.3–1 for a quad's out-of-plane tilt: nobody photographs an ID at 60°, while a
+/// wrong quad made of unrelated lines often implies such a pose.
+fn tilt_prior(tilt_deg: f64) -> f64 {
+    if tilt_deg <= PLAUSIBLE_TILT_DEG {
+        1.0
+    } else {
+        (1.0 - (tilt_deg - PLAUSIBLE_TILT_DEG) / 60.0).max(0.3)
     }
-    best.map(|(_, k)| k)
 }
 
 fn edge_angle_at(prep: &Prepared, p: Point) -> Option<u8> {
@@ -490,34 +883,25 @@ fn fit_line_normal(points: &[Point], theta_hint: f64) -> Option<(f64, f64)> {
     Some((theta, c.x * co + c.y * s))
 }
 
-/// Re-locates each side at full resolution. `lines[k]` are two frame points on side k (sides in
-/// cyclic order a1, b1, a2, b2); `corners` are the working-scale corners mapped to the frame, with
-/// corner k between sides k and k+1... in the order c1 = a1∩b1, c2 = b1∩a2, c3 = a2∩b2, c4 = b2∩a1.
+/// Re-locates each side at full resolution. Side k runs from `corners[k]` to `corners[k + 1]`;
+/// the side `predicted` (if any) was inferred rather than seen, so it is searched more widely.
 fn refine_quad(
     frame: &Frame,
-    lines: &[(Point, Point); 4],
     corners: &[Point; 4],
     factor: f64,
+    predicted: Option<usize>,
 ) -> Option<[Point; 4]> {
-    // Side k runs between these corners.
-    let ends = [
-        (corners[3], corners[0]),
-        (corners[0], corners[1]),
-        (corners[1], corners[2]),
-        (corners[2], corners[3]),
-    ];
-    let mut refined: [(Point, Point); 4] = *lines;
-    let search = 1.5 * factor + 2.0;
+    let mut lines: [(Point, Point); 4] = [(Point::default(), Point::default()); 4];
     for k in 0..4 {
-        let (p, q) = ends[k];
-        if let Some(fit) = refine_side(frame, p, q, search) {
-            refined[k] = fit;
+        let (p, q) = (corners[k], corners[(k + 1) % 4]);
+        let mut search = 1.5 * factor + 2.0;
+        if predicted == Some(k) {
+            search = search.max(0.05 * p.dist(q));
         }
+        lines[k] = refine_side(frame, p, q, search).unwrap_or((p, q));
     }
-    let x = |a: usize, b: usize| {
-        line_intersection(refined[a].0, refined[a].1, refined[b].0, refined[b].1)
-    };
-    Some([x(0, 1)?, x(1, 2)?, x(2, 3)?, x(3, 0)?])
+    let x = |a: usize, b: usize| line_intersection(lines[a].0, lines[a].1, lines[b].0, lines[b].1);
+    Some([x(3, 0)?, x(0, 1)?, x(1, 2)?, x(2, 3)?])
 }
 
 /// Finds the strongest colour edge along the normal of the segment p–q at points spread along it,

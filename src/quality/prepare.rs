@@ -14,7 +14,7 @@ pub const WORK_LONG_SIDE_PX: u32 = 640;
 
 /// Smallest Sobel magnitude (per channel, 0–255 input, gain 4 per grey level of step) that counts as
 /// an edge: 36 ≈ a step of 9 grey levels in one channel.
-pub const EDGE_MIN_SOBEL: i32 = 36;
+pub const EDGE_MIN_SOBEL: i32 = 22;
 
 /// Marks a pixel of `edge_angle` that is not an edge.
 pub const NO_EDGE: u8 = 255;
