@@ -100,13 +100,56 @@ pub fn decode_bytes(bytes: &[u8]) -> Result<Photo, DecodeError> {
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
     let exif = decoder.exif_metadata().ok().flatten();
-    let mut image = DynamicImage::from_decoder(decoder).map_err(map_image_error)?;
-    image.apply_orientation(orientation);
+    let image = DynamicImage::from_decoder(decoder).map_err(map_image_error)?;
     Ok(Photo {
-        image: image.into_rgb8(),
+        image: orient(image.into_rgb8(), orientation),
         format,
         exif,
     })
+}
+
+/// Applies an EXIF orientation to RGB pixels. Same result as `DynamicImage::apply_orientation`, but
+/// copies in 64 × 64 tiles: a phone's portrait photo (orientation 6) is a 90° turn, and the per-pixel
+/// turn took 160–230 ms on a 12 MP frame, more than decoding it.
+fn orient(image: RgbImage, orientation: image::metadata::Orientation) -> RgbImage {
+    use image::metadata::Orientation as O;
+    let (w, h) = image.dimensions();
+    let (wi, hi) = (w as isize, h as isize);
+    // Every orientation maps output (x, y) to a source byte offset `origin + x·dx + y·dy`; the output
+    // is w × h, or h × w for the quarter turns.
+    let (out_w, out_h, origin, dx, dy) = match orientation {
+        O::NoTransforms => return image,
+        O::Rotate90 => (h, w, (hi - 1) * wi, -wi, 1),
+        O::Rotate180 => (w, h, (hi - 1) * wi + wi - 1, -1, -wi),
+        O::Rotate270 => (h, w, wi - 1, wi, -1),
+        O::FlipHorizontal => (w, h, wi - 1, -1, wi),
+        O::FlipVertical => (w, h, (hi - 1) * wi, 1, -wi),
+        O::Rotate90FlipH => (h, w, 0, wi, 1),
+        O::Rotate270FlipH => (h, w, (hi - 1) * wi + wi - 1, -wi, -1),
+    };
+    const TILE: usize = 64;
+    let src = image.as_raw();
+    let mut out = RgbImage::new(out_w, out_h);
+    let (ow, oh) = (out_w as usize, out_h as usize);
+    let dst: &mut [u8] = &mut out;
+    for ty in (0..oh).step_by(TILE) {
+        for tx in (0..ow).step_by(TILE) {
+            for y in ty..(ty + TILE).min(oh) {
+                let mut s = (origin + tx as isize * dx + y as isize * dy) * 3;
+                let row = &mut dst[(y * ow + tx) * 3..(y * ow + (tx + TILE).min(ow)) * 3];
+                for px in row.chunks_exact_mut(3) {
+                    let i = s as usize;
+                    if let (Some(d), Some(p)) = (px.first_chunk_mut::<3>(), src.get(i..i + 3)) {
+                        d[0] = p[0];
+                        d[1] = p[1];
+                        d[2] = p[2];
+                    }
+                    s += dx * 3;
+                }
+            }
+        }
+    }
+    out
 }
 
 fn map_image_error(e: image::ImageError) -> DecodeError {
@@ -204,6 +247,28 @@ mod tests {
         let p = decode_bytes(&jpeg(64, 48)).expect("decodes");
         assert_eq!(p.image.dimensions(), (64, 48));
         assert_eq!(p.format, ImageFormat::Jpeg);
+    }
+
+    #[test]
+    fn every_exif_orientation_matches_the_image_crate() {
+        use image::metadata::Orientation as O;
+        let img = RgbImage::from_fn(7, 4, |x, y| {
+            image::Rgb([x as u8, y as u8, (x * 10 + y) as u8])
+        });
+        for o in [
+            O::NoTransforms,
+            O::Rotate90,
+            O::Rotate180,
+            O::Rotate270,
+            O::FlipHorizontal,
+            O::FlipVertical,
+            O::Rotate90FlipH,
+            O::Rotate270FlipH,
+        ] {
+            let mut expected = DynamicImage::ImageRgb8(img.clone());
+            expected.apply_orientation(o);
+            assert_eq!(orient(img.clone(), o), expected.into_rgb8(), "{o:?}");
+        }
     }
 
     #[test]
