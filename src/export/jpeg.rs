@@ -49,6 +49,13 @@ pub fn encode(image: &RgbImage, quality: u8, dpi: Option<u16>) -> Result<Vec<u8>
     Ok(out)
 }
 
+/// Above this many pixels the quality is first estimated on a sample of the photo (every n-th band
+/// of 16 rows, about `SAMPLE_PX` pixels), then confirmed with full encodes: a 12 MP export needs
+/// about three full encodes instead of eight. Smaller photos are searched on the full image.
+pub const SAMPLE_ABOVE_PX: u64 = 4_000_000;
+/// Pixels in the estimation sample.
+const SAMPLE_PX: u64 = 1_500_000;
+
 /// The highest-quality JPEG of `image` with `min_bytes ≤ size ≤ max_bytes`.
 pub fn fit_to_band(
     image: &RgbImage,
@@ -56,38 +63,48 @@ pub fn fit_to_band(
     max_bytes: u64,
     dpi: Option<u16>,
 ) -> Result<Fitted, FitError> {
+    fit_with_sampling(image, min_bytes, max_bytes, dpi, SAMPLE_ABOVE_PX, SAMPLE_PX)
+}
+
+/// `fit_to_band` with the sampling thresholds as parameters (tests use small images).
+fn fit_with_sampling(
+    image: &RgbImage,
+    min_bytes: u64,
+    max_bytes: u64,
+    dpi: Option<u16>,
+    sample_above_px: u64,
+    sample_px: u64,
+) -> Result<Fitted, FitError> {
     let mut encodes = 0;
-    let mut run = |img: &RgbImage, q: u8| {
-        encodes += 1;
-        encode(img, q, dpi).map_err(FitError::Encode)
-    };
-    let best = run(image, MAX_QUALITY)?;
-    let size = |b: &Vec<u8>| b.len() as u64;
-    if size(&best) < min_bytes {
-        return Err(FitError::TooSmall {
-            bytes: size(&best),
-            quality: MAX_QUALITY,
-        });
-    }
-    if size(&best) <= max_bytes {
-        let (width, height) = image.dimensions();
-        return Ok(Fitted {
-            bytes: best,
-            quality: MAX_QUALITY,
-            width,
-            height,
-            scaled_down: false,
-            encodes,
-        });
-    }
-    // Too big at the top quality: search, scaling down if even the lowest quality is too big.
     let mut scaled: Option<RgbImage> = None;
     for _ in 0..6 {
         let img = scaled.as_ref().unwrap_or(image);
-        let low = run(img, MIN_QUALITY)?;
-        if size(&low) > max_bytes {
-            // Bytes scale roughly with pixel count: shrink the area by the overshoot, plus 10 %.
-            let factor = ((max_bytes as f64 / size(&low) as f64) * 0.9).sqrt();
+        let guess = if pixels(img) > sample_above_px {
+            Some(estimate_quality(
+                img,
+                max_bytes,
+                dpi,
+                sample_px,
+                &mut encodes,
+            )?)
+        } else {
+            None
+        };
+        let mut run = |q: u8| {
+            encodes += 1;
+            encode(img, q, dpi).map_err(FitError::Encode)
+        };
+        let found = match guess {
+            Some(q) => confirm_quality(q, max_bytes, &mut run)?,
+            None => search_quality(max_bytes, &mut run)?,
+        };
+        let Some((quality, bytes)) = found else {
+            // Too big even at the lowest quality: shrink the area by the overshoot, plus 10 %.
+            let low = encode(img, MIN_QUALITY, dpi).map_err(FitError::Encode)?;
+            encodes += 1;
+            let factor = ((max_bytes as f64 / low.len() as f64) * 0.9)
+                .sqrt()
+                .min(0.95);
             let (w, h) = img.dimensions();
             let nw = ((f64::from(w) * factor).round() as u32).max(1);
             let nh = ((f64::from(h) * factor).round() as u32).max(1);
@@ -98,27 +115,21 @@ pub fn fit_to_band(
                 imageops::FilterType::Triangle,
             ));
             continue;
-        }
-        // Invariant: `lo` fits (≤ max), `hi` does not.
-        let (mut lo, mut hi) = (MIN_QUALITY, MAX_QUALITY);
-        let mut lo_bytes = low;
-        while hi - lo > 1 {
-            let mid = lo + (hi - lo) / 2;
-            let b = run(img, mid)?;
-            if size(&b) <= max_bytes {
-                lo = mid;
-                lo_bytes = b;
+        };
+        if (bytes.len() as u64) < min_bytes {
+            return Err(if quality == MAX_QUALITY {
+                FitError::TooSmall {
+                    bytes: bytes.len() as u64,
+                    quality,
+                }
             } else {
-                hi = mid;
-            }
-        }
-        if size(&lo_bytes) < min_bytes {
-            return Err(FitError::NoQualityFits);
+                FitError::NoQualityFits
+            });
         }
         let (width, height) = img.dimensions();
         return Ok(Fitted {
-            bytes: lo_bytes,
-            quality: lo,
+            bytes,
+            quality,
             width,
             height,
             scaled_down: scaled.is_some(),
@@ -126,6 +137,106 @@ pub fn fit_to_band(
         });
     }
     Err(FitError::NoQualityFits)
+}
+
+fn pixels(img: &RgbImage) -> u64 {
+    u64::from(img.width()) * u64::from(img.height())
+}
+
+type Encoded = Result<Vec<u8>, FitError>;
+
+/// Exact binary search: the highest quality in `MIN_QUALITY..=MAX_QUALITY` whose file is at most
+/// `max_bytes`, or `None` when even `MIN_QUALITY` is too big.
+fn search_quality(
+    max_bytes: u64,
+    run: &mut dyn FnMut(u8) -> Encoded,
+) -> Result<Option<(u8, Vec<u8>)>, FitError> {
+    let top = run(MAX_QUALITY)?;
+    if top.len() as u64 <= max_bytes {
+        return Ok(Some((MAX_QUALITY, top)));
+    }
+    let low = run(MIN_QUALITY)?;
+    if low.len() as u64 > max_bytes {
+        return Ok(None);
+    }
+    // Invariant: `lo` fits, `hi` does not.
+    let (mut lo, mut hi, mut lo_bytes) = (MIN_QUALITY, MAX_QUALITY, low);
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        let b = run(mid)?;
+        if b.len() as u64 <= max_bytes {
+            lo = mid;
+            lo_bytes = b;
+        } else {
+            hi = mid;
+        }
+    }
+    Ok(Some((lo, lo_bytes)))
+}
+
+/// Estimates the highest fitting quality from a sample of `image`'s rows, scaling the sample's
+/// file size by the pixel ratio.
+fn estimate_quality(
+    image: &RgbImage,
+    max_bytes: u64,
+    dpi: Option<u16>,
+    sample_px: u64,
+    encodes: &mut u32,
+) -> Result<u8, FitError> {
+    let (w, h) = image.dimensions();
+    let step = (pixels(image).div_ceil(sample_px)).max(1) as u32;
+    const BAND: u32 = 16;
+    let bands: Vec<u32> = (0..h / BAND).filter(|b| b % step == step / 2).collect();
+    if bands.is_empty() {
+        return Ok(MAX_QUALITY);
+    }
+    let mut sample = RgbImage::new(w, bands.len() as u32 * BAND);
+    let row = w as usize * 3;
+    for (i, b) in bands.iter().enumerate() {
+        let src = &image.as_raw()[(b * BAND) as usize * row..((b + 1) * BAND) as usize * row];
+        let dst: &mut [u8] = &mut sample;
+        dst[i * BAND as usize * row..(i + 1) * BAND as usize * row].copy_from_slice(src);
+    }
+    let ratio = pixels(image) as f64 / pixels(&sample) as f64;
+    let scaled_max = (max_bytes as f64 / ratio) as u64;
+    let mut run = |q: u8| {
+        *encodes += 1;
+        encode(&sample, q, dpi).map_err(FitError::Encode)
+    };
+    Ok(search_quality(scaled_max, &mut run)?.map_or(MIN_QUALITY, |(q, _)| q))
+}
+
+/// From an estimated quality, finds the exact highest fitting one with full encodes: down until
+/// it fits, then up while the next one still fits. `None` when even `MIN_QUALITY` is too big.
+fn confirm_quality(
+    guess: u8,
+    max_bytes: u64,
+    run: &mut dyn FnMut(u8) -> Encoded,
+) -> Result<Option<(u8, Vec<u8>)>, FitError> {
+    let mut q = guess.clamp(MIN_QUALITY, MAX_QUALITY);
+    let mut bytes = run(q)?;
+    if bytes.len() as u64 > max_bytes {
+        // The estimate was optimistic: walk down (rarely more than a step or two).
+        loop {
+            if q == MIN_QUALITY {
+                return Ok(None);
+            }
+            q -= 1;
+            bytes = run(q)?;
+            if bytes.len() as u64 <= max_bytes {
+                return Ok(Some((q, bytes)));
+            }
+        }
+    }
+    while q < MAX_QUALITY {
+        let next = run(q + 1)?;
+        if next.len() as u64 > max_bytes {
+            break;
+        }
+        q += 1;
+        bytes = next;
+    }
+    Ok(Some((q, bytes)))
 }
 
 #[cfg(test)]
@@ -163,6 +274,30 @@ mod tests {
         );
         assert!(!fitted.scaled_down);
         assert!(fitted.encodes <= 8, "{} encodes", fitted.encodes);
+    }
+
+    #[test]
+    fn the_sampled_estimate_lands_on_the_same_quality_as_the_exact_search() {
+        // Sampling thresholds scaled down with the image: 0.96 MP sampled at 0.2 MP.
+        let img = noisy(1200, 800);
+        let at_max = encode(&img, MAX_QUALITY, None).expect("encode").len() as u64;
+        let max = at_max / 2;
+        let fitted = fit_with_sampling(&img, 0, max, None, 500_000, 200_000).expect("fits");
+        assert!(fitted.bytes.len() as u64 <= max);
+        let above = encode(&img, fitted.quality + 1, None).expect("encode");
+        assert!(
+            above.len() as u64 > max,
+            "quality {} + 1 still fits",
+            fitted.quality
+        );
+        let mut encodes = 0;
+        let exact = search_quality(max, &mut |q| {
+            encodes += 1;
+            encode(&img, q, None).map_err(FitError::Encode)
+        })
+        .expect("search")
+        .expect("fits");
+        assert_eq!(fitted.quality, exact.0);
     }
 
     #[test]
