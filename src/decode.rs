@@ -328,6 +328,44 @@ mod tests {
         assert!(err.contains("30000") || err.contains("memory"), "{err}");
     }
 
+    /// EXIF (TIFF, little-endian) with one tag: Orientation = `value`.
+    fn exif_orientation(value: u16) -> Vec<u8> {
+        let mut e = b"II*\0".to_vec();
+        e.extend_from_slice(&8u32.to_le_bytes());
+        e.extend_from_slice(&1u16.to_le_bytes());
+        e.extend_from_slice(&0x0112u16.to_le_bytes());
+        e.extend_from_slice(&3u16.to_le_bytes());
+        e.extend_from_slice(&1u32.to_le_bytes());
+        e.extend_from_slice(&u32::from(value).to_le_bytes());
+        e.extend_from_slice(&0u32.to_le_bytes());
+        e
+    }
+
+    #[test]
+    fn exif_orientation_is_applied() {
+        use image::ImageEncoder;
+        // 60 × 40, red on the left half; orientation 6 means "rotate 90° clockwise to display".
+        let mut img = RgbImage::from_pixel(60, 40, image::Rgb([0, 0, 255]));
+        for y in 0..40 {
+            for x in 0..30 {
+                img.put_pixel(x, y, image::Rgb([255, 0, 0]));
+            }
+        }
+        let mut out = Vec::new();
+        let mut enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 95);
+        enc.set_exif_metadata(exif_orientation(6)).expect("exif");
+        enc.write_image(img.as_raw(), 60, 40, image::ExtendedColorType::Rgb8)
+            .expect("encode");
+        let p = decode_bytes(&out).expect("decodes");
+        assert_eq!(p.image.dimensions(), (40, 60), "rotated upright");
+        // After a clockwise turn the red left half is on top.
+        let top = p.image.get_pixel(20, 5);
+        let bottom = p.image.get_pixel(20, 55);
+        assert!(top[0] > 200 && top[2] < 60, "{top:?}");
+        assert!(bottom[2] > 200 && bottom[0] < 60, "{bottom:?}");
+        assert!(p.exif.is_some());
+    }
+
     fn crc32(data: &[u8]) -> u32 {
         let mut crc = 0xffff_ffffu32;
         for &b in data {

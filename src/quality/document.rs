@@ -47,10 +47,11 @@ const MIN_VISIBLE_PERIMETER: f64 = 0.6;
 /// Score factor for a quad built from three lines and the aspect ratio: on a tie, four seen sides
 /// beat three.
 const THREE_LINE_DISCOUNT: f64 = 0.97;
-/// A predicted side is tried at its nominal distance ± this many steps…
-const PREDICTED_SIDE_SLIDE_STEPS: i32 = 10;
-/// …of this fraction of that distance each (so ± 10 %).
-const PREDICTED_SIDE_SLIDE_STEP: f64 = 0.01;
+/// A predicted side is tried up to this fraction of its nominal distance nearer or farther
+/// (perspective and the assumed focal length make the aspect ratio in the image inexact).
+const PREDICTED_SIDE_SLIDE: f64 = 0.1;
+/// Probes across the band where a hidden side is looked for.
+const HIDDEN_SIDE_PROBES: u32 = 12;
 /// A side predicted out of frame needs the two sides that reach it supported over their last
 /// this many working pixels before the border…
 const BORDER_RUN_PX: f64 = 25.0;
@@ -159,6 +160,18 @@ fn same_line(a: &Line, b: &Line) -> bool {
         .all(|p| (a.normal.dot(*p) - a.rho).abs() <= 2.5)
 }
 
+/// An angle in degrees (any value) as whole degrees 0–179.
+fn whole_degrees(deg: f64) -> i32 {
+    ((deg + 0.5).floor() as i32).rem_euclid(180)
+}
+
+/// Whether an edge direction (whole degrees 0–179) is within `tol` degrees of `theta` (0–179),
+/// modulo 180°. Integer arithmetic: this runs per pixel in the detector's walks.
+fn angle_within(a: u8, theta: i32, tol: i32) -> bool {
+    let d = (i32::from(a) - theta).abs();
+    d <= tol || 180 - d <= tol
+}
+
 fn angle_diff_deg(a: f64, b: f64) -> f64 {
     let d = (a - b).rem_euclid(180.0);
     d.min(180.0 - d)
@@ -183,7 +196,7 @@ struct Best<'a> {
 }
 
 impl<'a> Best<'a> {
-    const KEEP: usize = 24;
+    const KEEP: usize = 16;
 
     fn new(prep: &'a Prepared, choice: DocChoice) -> Self {
         Best {
@@ -215,6 +228,13 @@ impl<'a> Best<'a> {
         if !self.could_take(cand.score) {
             return;
         }
+        // A document's border is a step between the document and what it lies on; a printed
+        // line (ruled paper, a box on a poster, a keyboard's key rows) has the same colour on
+        // both sides. Sides that are not steps lose their score.
+        cand.score *= step_factor(self.prep, &cand.corners);
+        if !self.could_take(cand.score) {
+            return;
+        }
         let pos = self
             .list
             .iter()
@@ -222,6 +242,126 @@ impl<'a> Best<'a> {
             .unwrap_or(self.list.len());
         self.list.insert(pos, cand);
         self.list.truncate(Self::KEEP);
+    }
+}
+
+/// A quad hypothesis from three lines: sides a1 and a2 opposite, b1 across them (corner1 on a1,
+/// corner2 on a2), the fourth side hidden at some distance along a1 and a2.
+struct ThreeLine {
+    a1: usize,
+    a2: usize,
+    corner1: Point,
+    corner2: Point,
+    /// Parameters of corner1 on a1 and corner2 on a2.
+    t1: f64,
+    t2: f64,
+    /// Which way along a1 and a2 the document lies (+1 towards larger parameters).
+    sign: f64,
+    /// Distance of the hidden side from b1 that the aspect ratio predicts, working pixels.
+    nominal: f64,
+    base_vis: f64,
+    base_sup: f64,
+    base_full: f64,
+    /// Upper bound of the score.
+    bound: f64,
+}
+
+impl ThreeLine {
+    fn hidden_side(&self, la1: &Line, la2: &Line, length: f64) -> (Point, Point) {
+        (
+            la1.point(self.t1 + self.sign * length),
+            la2.point(self.t2 + self.sign * length),
+        )
+    }
+
+    /// Where between `nominal` ± `PREDICTED_SIDE_SLIDE` the hidden side has most edge evidence:
+    /// perspective and the assumed focal length make the aspect ratio in the image inexact. A
+    /// 1-px histogram of edge hits along a few probes across the band; `nominal` without evidence.
+    fn locate_hidden_side(&self, prep: &Prepared, la1: &Line, la2: &Line) -> f64 {
+        let lo = self.nominal * (1.0 - PREDICTED_SIDE_SLIDE);
+        let bins = (2.0 * PREDICTED_SIDE_SLIDE * self.nominal).ceil() as usize + 1;
+        let (p, q) = self.hidden_side(la1, la2, self.nominal);
+        let d = q.minus(p);
+        let theta = whole_degrees(d.x.atan2(-d.y).to_degrees());
+        let mut hits = [0u16; 160];
+        let bins = bins.min(hits.len());
+        for (k, slot) in hits.iter_mut().enumerate().take(bins) {
+            let (p, q) = self.hidden_side(la1, la2, lo + k as f64);
+            let step = q.minus(p).scale(0.7 / f64::from(HIDDEN_SIDE_PROBES));
+            let mut at = p.plus(q.minus(p).scale(0.15)).plus(step.scale(0.5));
+            for _ in 0..HIDDEN_SIDE_PROBES {
+                if edge_angle_at(prep, at).is_some_and(|a| angle_within(a, theta, 20)) {
+                    *slot += 1;
+                }
+                at = at.plus(step);
+            }
+        }
+        let mut best = (0u16, self.nominal);
+        for k in 1..bins.saturating_sub(1) {
+            let votes = hits[k - 1] + hits[k] + hits[k + 1];
+            if votes > best.0 {
+                best = (votes, lo + k as f64);
+            }
+        }
+        if u32::from(best.0) * 4 >= HIDDEN_SIDE_PROBES {
+            best.1
+        } else {
+            self.nominal
+        }
+    }
+
+    /// The candidate with the hidden side at `length`, scored, or `None` when it is implausible
+    /// or cannot enter `best`.
+    fn place(
+        &self,
+        prep: &Prepared,
+        la1: &Line,
+        la2: &Line,
+        length: f64,
+        best: &Best,
+    ) -> Option<Candidate> {
+        let (e1, e2) = (self.t1 + self.sign * length, self.t2 + self.sign * length);
+        let (c4, c3) = (la1.point(e1), la2.point(e2));
+        let corners = [self.corner1, self.corner2, c3, c4];
+        if !plausible_shape(&corners) {
+            return None;
+        }
+        let mut tally = Tally::default();
+        let (lo, hi) = trimmed(self.t1, e1, length);
+        let (lo2, hi2) = trimmed(self.t2, e2, length);
+        let s1 = la1.support(lo, hi);
+        let s2 = la2.support(lo2, hi2);
+        let seen = tally.add(f64::from(s1.0), f64::from(s1.1), hi - lo, 0)
+            && tally.add(self.base_vis, self.base_sup, self.base_full, 0)
+            && tally.add(f64::from(s2.0), f64::from(s2.1), hi2 - lo2, 0);
+        // Bound: the fourth side can add at most its own length.
+        let side4 = c3.dist(c4);
+        if !seen || !best.could_take(tally.upper_bound(side4)) {
+            return None;
+        }
+        let skip = CORNER_SKIP_FRAC * side4;
+        let dir = c4.minus(c3).scale(1.0 / side4.max(1e-9));
+        let (p, q) = (c3.plus(dir.scale(skip)), c4.minus(dir.scale(skip)));
+        let (visible, supported) = segment_support(prep, p, q);
+        if visible == 0.0 && !(runs_to_border(la1, self.sign) && runs_to_border(la2, self.sign)) {
+            // A side out of frame means the document goes on to the border.
+            return None;
+        }
+        tally.add_predicted(visible, supported, side4 - 2.0 * skip);
+        // A guessed side inside the frame is less certain than one out of it.
+        let discount = if visible > 0.0 {
+            THREE_LINE_DISCOUNT
+        } else {
+            1.0
+        };
+        let (score, support) = tally.score()?;
+        Some(Candidate {
+            corners,
+            score: score * discount,
+            support,
+            predicted_side: Some(2),
+            kind: DocumentKind::IdCard,
+        })
     }
 }
 
@@ -386,7 +526,8 @@ fn step_fraction_sampled(
 
 /// Mean colour of the 3 × 3 working pixels around `p`, if they are inside the image.
 fn mean_rgb(prep: &Prepared, p: Point) -> Option<[f64; 3]> {
-    let (x, y) = (p.x.round() as i64, p.y.round() as i64);
+    let (x, y) = nearest_pixel(p, prep.width, prep.height)?;
+    let (x, y) = (x as i64, y as i64);
     let (w, h) = (i64::from(prep.width), i64::from(prep.height));
     if x < 1 || y < 1 || x >= w - 1 || y >= h - 1 {
         return None;
@@ -412,7 +553,7 @@ fn segment_support(prep: &Prepared, p: Point, q: Point) -> (f64, f64) {
     }
     let dir = q.minus(p).scale(1.0 / len);
     let normal = Point::new(-dir.y, dir.x);
-    let theta = normal.y.atan2(normal.x).to_degrees().rem_euclid(180.0);
+    let theta = whole_degrees(normal.y.atan2(normal.x).to_degrees());
     let (w, h) = (f64::from(prep.width) - 3.0, f64::from(prep.height) - 3.0);
     let (mut visible, mut supported) = (0.0, 0.0);
     let mut t = 0.0;
@@ -424,8 +565,7 @@ fn segment_support(prep: &Prepared, p: Point, q: Point) -> (f64, f64) {
         }
         visible += 1.0;
         let hit = [0.0, -1.0, 1.0].iter().any(|&k| {
-            edge_angle_at(prep, c.plus(normal.scale(k)))
-                .is_some_and(|a| angle_diff_deg(f64::from(a), theta) <= 20.0)
+            edge_angle_at(prep, c.plus(normal.scale(k))).is_some_and(|a| angle_within(a, theta, 20))
         });
         if hit {
             supported += 1.0;
@@ -510,12 +650,14 @@ impl Detector {
                 (c, s)
             })
             .collect();
+        let r0_f = r0 as f32;
         for &EdgePoint { x, y, angle } in &prep.edges {
             let (xf, yf) = (f32::from(x), f32::from(y));
             for dk in -VOTE_SPREAD_DEG..=VOTE_SPREAD_DEG {
                 let k = (i32::from(angle) + dk).rem_euclid(180) as usize;
                 let (c, s) = trig[k];
-                let rho = (xf * c + yf * s).round() as i32 + r0;
+                // ρ + r0 is never negative, so adding 0.5 and truncating rounds it.
+                let rho = (xf * c + yf * s + r0_f + 0.5) as i32;
                 let cell = &mut self.accumulator[k * n_rho + rho as usize];
                 *cell = cell.saturating_add(1);
             }
@@ -577,16 +719,18 @@ impl Detector {
     fn refit_line(&mut self, prep: &Prepared, theta: f64, rho: f64) -> Option<Line> {
         let (w, h) = (f64::from(prep.width), f64::from(prep.height));
         let line = Line::from_normal(theta, rho, w, h)?;
+        let theta_whole = whole_degrees(theta);
         self.near.clear();
         let mut t = line.t_min;
         while t <= line.t_max {
             let p = line.point(t);
             for k in [0.0, -1.0, 1.0, -2.0, 2.0] {
                 let q = p.plus(line.normal.scale(k));
-                if edge_angle_at(prep, q)
-                    .is_some_and(|a| angle_diff_deg(f64::from(a), theta) <= 10.0)
+                if edge_angle_at(prep, q).is_some_and(|a| angle_within(a, theta_whole, 10))
+                    && let Some((x, y)) = nearest_pixel(q, prep.width, prep.height)
                 {
-                    self.near.push(Point::new(q.x.round(), q.y.round()));
+                    // Fit the edge pixel's own position, not the probe's.
+                    self.near.push(Point::new(x as f64, y as f64));
                     break;
                 }
             }
@@ -599,6 +743,7 @@ impl Detector {
             line
         };
         let steps = (line.t_max - line.t_min).floor() as usize + 1;
+        let line_theta = whole_degrees(line.theta_deg);
         let mut supported = Vec::with_capacity(steps + 1);
         supported.push(0u32);
         let mut count = 0u32;
@@ -606,7 +751,7 @@ impl Detector {
             let p = line.point(line.t_min + s as f64);
             let hit = [0.0, -1.0, 1.0].iter().any(|&k| {
                 edge_angle_at(prep, p.plus(line.normal.scale(k)))
-                    .is_some_and(|a| angle_diff_deg(f64::from(a), line.theta_deg) <= 12.0)
+                    .is_some_and(|a| angle_within(a, line_theta, 12))
             });
             count += u32::from(hit);
             supported.push(count);
@@ -705,6 +850,7 @@ impl Detector {
         // faint for the Hough transform (a pale card on white paper). It is predicted from the
         // aspect ratio and checked against the edge map directly.
         let aspects: Vec<f64> = choice.kinds().iter().map(|k| k.aspect()).collect();
+        let mut hypotheses: Vec<ThreeLine> = Vec::new();
         for &(a1, a2) in &opposite_pairs {
             let (la1, la2) = (&self.lines[a1], &self.lines[a2]);
             for b1 in 0..n {
@@ -718,6 +864,10 @@ impl Detector {
                 let (t1, t2) = (c1.1, c2.2);
                 let (base_lo, base_hi) = trimmed(c1.2, c2.1, base);
                 let base_support = self.lines[b1].support(base_lo, base_hi);
+                let (base_vis, base_sup) = (f64::from(base_support.0), f64::from(base_support.1));
+                if base_vis < 8.0 || base_sup < MIN_SIDE_SUPPORT * base_vis {
+                    continue;
+                }
                 for &aspect in &aspects {
                     for nominal in [base * aspect, base / aspect] {
                         // Which way along a1 and a2 the document lies: where they are supported.
@@ -725,89 +875,52 @@ impl Detector {
                         let back =
                             la1.support(t1 - nominal, t1).1 + la2.support(t2 - nominal, t2).1;
                         let sign = if fwd >= back { 1.0 } else { -1.0 };
-                        // Perspective and a slightly wrong focal length move the hidden side: slide
-                        // it and keep the position the edge map supports best.
-                        let mut best_here: Option<Candidate> = None;
-                        for step in -PREDICTED_SIDE_SLIDE_STEPS..=PREDICTED_SIDE_SLIDE_STEPS {
-                            let length =
-                                nominal * (1.0 + PREDICTED_SIDE_SLIDE_STEP * f64::from(step));
-                            let (e1, e2) = (t1 + sign * length, t2 + sign * length);
-                            let (c4, c3) = (la1.point(e1), la2.point(e2));
-                            let corners = [c1.0, c2.0, c3, c4];
-                            if !plausible_shape(&corners) {
-                                continue;
-                            }
-                            let mut tally = Tally::default();
-                            let (lo, hi) = trimmed(t1, e1, length);
-                            let (lo2, hi2) = trimmed(t2, e2, length);
-                            let s1 = la1.support(lo, hi);
-                            let s2 = la2.support(lo2, hi2);
-                            let seen = tally.add(f64::from(s1.0), f64::from(s1.1), hi - lo, 0)
-                                && tally.add(
-                                    f64::from(base_support.0),
-                                    f64::from(base_support.1),
-                                    base_hi - base_lo,
-                                    0,
-                                )
-                                && tally.add(f64::from(s2.0), f64::from(s2.1), hi2 - lo2, 0);
-                            if !seen {
-                                continue;
-                            }
-                            // Bound: the fourth side can add at most its own length.
-                            let side4 = c3.dist(c4);
-                            let bound = tally.upper_bound(side4);
-                            if !best.could_take(bound)
-                                || best_here.is_some_and(|b| b.score >= bound)
-                            {
-                                continue;
-                            }
-                            let skip = CORNER_SKIP_FRAC * side4;
-                            let dir = c4.minus(c3).scale(1.0 / side4.max(1e-9));
-                            let (p, q) = (c3.plus(dir.scale(skip)), c4.minus(dir.scale(skip)));
-                            let (visible, supported) = segment_support(prep, p, q);
-                            if visible == 0.0
-                                && !(runs_to_border(la1, sign) && runs_to_border(la2, sign))
-                            {
-                                // A side out of frame means the document goes on to the border.
-                                continue;
-                            }
-                            tally.add_predicted(visible, supported, side4 - 2.0 * skip);
-                            // A guessed side inside the frame is less certain than one out of it.
-                            let discount = if visible > 0.0 {
-                                THREE_LINE_DISCOUNT
-                            } else {
-                                1.0
-                            };
-                            if let Some((score, support)) = tally.score() {
-                                let score = score * discount;
-                                if best_here.is_none_or(|b| score > b.score) {
-                                    best_here = Some(Candidate {
-                                        corners,
-                                        score,
-                                        support,
-                                        predicted_side: Some(2),
-                                        kind: DocumentKind::IdCard,
-                                    });
-                                }
-                            }
+                        // The most this hypothesis could score: the most support and the least
+                        // visible length any slide of the hidden side gives.
+                        let (longest, shortest) = (
+                            nominal * (1.0 + PREDICTED_SIDE_SLIDE),
+                            nominal * (1.0 - PREDICTED_SIDE_SLIDE),
+                        );
+                        let most = |l: &Line, t: f64| f64::from(l.support(t, t + sign * longest).1);
+                        let least =
+                            |l: &Line, t: f64| f64::from(l.support(t, t + sign * shortest).0);
+                        let bound = 2.0 * (most(la1, t1) + most(la2, t2) + base_sup)
+                            - (least(la1, t1) + least(la2, t2) + base_vis)
+                            + 1.3 * base;
+                        if !best.could_take(bound) {
+                            continue;
                         }
-                        if let Some(c) = best_here {
-                            best.offer(c);
-                        }
+                        hypotheses.push(ThreeLine {
+                            a1,
+                            a2,
+                            corner1: c1.0,
+                            corner2: c2.0,
+                            t1,
+                            t2,
+                            sign,
+                            nominal,
+                            base_vis,
+                            base_sup,
+                            base_full: base_hi - base_lo,
+                            bound,
+                        });
                     }
                 }
             }
         }
-        let mut list = best.list;
-        // A document's border is a step between the document and what it lies on; a printed
-        // line (ruled paper, a box on a poster, a keyboard's key rows) has the same colour on both
-        // sides. Sides that are not steps lose their score.
-        for cand in &mut list {
-            let factor = step_factor(prep, &cand.corners);
-            cand.score *= factor;
+        // Most promising first, so the bound soon stops the search.
+        hypotheses.sort_by(|a, b| b.bound.total_cmp(&a.bound));
+        for hyp in &hypotheses {
+            if !best.could_take(hyp.bound) {
+                break;
+            }
+            let (la1, la2) = (&self.lines[hyp.a1], &self.lines[hyp.a2]);
+            let length = hyp.locate_hidden_side(prep, la1, la2);
+            if let Some(c) = hyp.place(prep, la1, la2, length, &best) {
+                best.offer(c);
+            }
         }
-        list.sort_by(|a, b| b.score.total_cmp(&a.score));
-        list
+        best.list
     }
 }
 
@@ -836,7 +949,7 @@ fn fitting_kind(
 }
 
 /// Score factor 0.3–1 for a quad's out-of-plane tilt: nobody photographs an ID at 60°, while a
-/// wrong quad made of unrelated lines often implies such a pose.
+/// quad that borrows a line from the desk or the paper underneath often implies such a pose.
 fn tilt_prior(tilt_deg: f64) -> f64 {
     if tilt_deg <= PLAUSIBLE_TILT_DEG {
         1.0
@@ -845,12 +958,20 @@ fn tilt_prior(tilt_deg: f64) -> f64 {
     }
 }
 
-fn edge_angle_at(prep: &Prepared, p: Point) -> Option<u8> {
-    let (x, y) = (p.x.round(), p.y.round());
-    if x < 0.0 || y < 0.0 || x >= f64::from(prep.width) || y >= f64::from(prep.height) {
+/// Nearest pixel to a point, if it is inside a `width` × `height` image. (Adding 0.5 and
+/// truncating rounds without a libm call: `f64::round` is not an instruction on baseline x86-64,
+/// and this runs in the detector's innermost loops.)
+fn nearest_pixel(p: Point, width: u32, height: u32) -> Option<(usize, usize)> {
+    if !(p.x >= -0.5 && p.y >= -0.5) {
         return None;
     }
-    let a = prep.edge_angle[(y as usize) * prep.width as usize + x as usize];
+    let (x, y) = ((p.x + 0.5) as usize, (p.y + 0.5) as usize);
+    (x < width as usize && y < height as usize).then_some((x, y))
+}
+
+fn edge_angle_at(prep: &Prepared, p: Point) -> Option<u8> {
+    let (x, y) = nearest_pixel(p, prep.width, prep.height)?;
+    let a = prep.edge_angle[y * prep.width as usize + x];
     (a != NO_EDGE).then_some(a)
 }
 

@@ -224,8 +224,9 @@ pub fn gradient_angle_deg(gx: f32, gy: f32) -> u8 {
     if deg < 0.0 {
         deg += 180.0;
     }
-    let d = deg.round() as i32;
-    (d.rem_euclid(180)) as u8
+    // deg is in [0, 180]: adding 0.5 and truncating rounds it (no libm call).
+    let d = (deg + 0.5) as i32;
+    (d % 180) as u8
 }
 
 #[cfg(test)]
