@@ -45,6 +45,18 @@ fn synthetic_12mp(dir: &std::path::Path) -> PathBuf {
     path
 }
 
+/// CPU time used by this process so far, milliseconds (Linux: /proc/self/stat utime + stime, in
+/// 10 ms ticks). On a shared, overloaded machine wall time includes waiting for a core; CPU time
+/// shows the work itself.
+fn cpu_ms() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let after = stat.rsplit_once(')')?.1;
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let utime: f64 = f.get(11)?.parse().ok()?;
+    let stime: f64 = f.get(12)?.parse().ok()?;
+    Some((utime + stime) * 10.0)
+}
+
 fn main() {
     let tmp = std::env::temp_dir().join(format!("idcap-timing-{}", std::process::id()));
     std::fs::create_dir_all(&tmp).expect("temp dir");
@@ -64,10 +76,15 @@ fn main() {
         // Three runs; the first warms the file cache and allocator.
         for run in 0..3 {
             let mut session = ReviewSession::new(Profile::default());
+            let cpu0 = cpu_ms();
             let t0 = Instant::now();
             session.add(Source::Path(path.clone()));
             session.wait_idle(Duration::from_secs(120));
             let wall = t0.elapsed().as_secs_f64() * 1e3;
+            let cpu = match (cpu0, cpu_ms()) {
+                (Some(a), Some(b)) => format!("{:.0} ms CPU (±10)", b - a),
+                _ => "CPU time unknown".into(),
+            };
             let Some(entry) = session.selected_entry() else {
                 continue;
             };
@@ -75,7 +92,7 @@ fn main() {
                 EntryState::Done(r) => {
                     let (w, h) = r.image.dimensions();
                     println!(
-                        "run {run}: {} {w}×{h}: review {wall:.0} ms wall (read+decode+orient {:.0} ms, analyse {:.0} ms, flags+preview+thumbnail {:.0} ms); verdict {:?}",
+                        "run {run}: {} {w}×{h}: review {wall:.0} ms wall, {cpu} (read+decode+orient {:.0} ms, analyse {:.0} ms, flags+preview+thumbnail {:.0} ms); verdict {:?}",
                         entry.name,
                         r.timings.decode_ms,
                         r.timings.analyze_ms,

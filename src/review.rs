@@ -246,17 +246,32 @@ fn review_one(
         return Ok(None);
     }
     let _ = stage(Stage::Analysing);
-    let t1 = Instant::now();
-    let report = analyzer.assess(&photo.image, profile);
-    let analyze_ms = t1.elapsed().as_secs_f64() * 1e3;
+    // The preview and thumbnail do not depend on the analysis: make them on a second thread while
+    // this one analyses (on a busy machine the two simply share the cores).
+    let image = &photo.image;
+    let (report, analyze_ms, (display, thumbnail)) = std::thread::scope(|scope| {
+        let previews = scope.spawn(|| {
+            let display = reduce(image, DISPLAY_MAX_SIDE_PX);
+            let thumbnail = reduce(&display, THUMB_MAX_SIDE_PX);
+            (display, thumbnail)
+        });
+        let t1 = Instant::now();
+        let report = analyzer.assess(image, profile);
+        let analyze_ms = t1.elapsed().as_secs_f64() * 1e3;
+        let previews = previews.join().unwrap_or_else(|_| {
+            // Only a bug could panic there; fall back to doing it here.
+            let display = reduce(image, DISPLAY_MAX_SIDE_PX);
+            let thumbnail = reduce(&display, THUMB_MAX_SIDE_PX);
+            (display, thumbnail)
+        });
+        (report, analyze_ms, previews)
+    });
     if cancelled() {
         return Ok(None);
     }
     let _ = stage(Stage::Preparing);
     let metadata = metadata::read(photo.exif.as_deref(), photo.format);
     let flags = soft_flags(&photo.image, &report, &metadata);
-    let display = reduce(&photo.image, DISPLAY_MAX_SIDE_PX);
-    let thumbnail = reduce(&display, THUMB_MAX_SIDE_PX);
     Ok(Some(Reviewed {
         image: Arc::new(photo.image),
         format: photo.format,
