@@ -5,7 +5,7 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::fixtures::{jpeg_with_metadata, phone_exif, sensor_scene};
+use common::fixtures::{jpeg_with_metadata, phone_exif, png_bomb, sensor_scene};
 
 fn idcap(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_idcap"))
@@ -88,6 +88,7 @@ fn unreadable_inputs_and_impossible_exports_exit_2_and_write_nothing() {
     let cases: Vec<(&str, Vec<u8>, Vec<&str>, &str)> = vec![
         ("scan.pdf", b"%PDF-1.7\n...".to_vec(), vec![], "PDF"),
         ("empty.jpg", Vec::new(), vec![], "empty"),
+        ("bomb.png", png_bomb(), vec![], "cannot read"),
         (
             "truncated.jpg",
             {

@@ -118,3 +118,32 @@ pub fn segments(jpeg: &[u8]) -> Vec<(u8, Vec<u8>)> {
     }
     out
 }
+
+/// A decompression bomb: a valid PNG header (CRC included) claiming 30 000 × 30 000 pixels (2.7 GB
+/// of RGB) and no image data.
+pub fn png_bomb() -> Vec<u8> {
+    let mut chunk = b"IHDR".to_vec();
+    chunk.extend_from_slice(&30_000u32.to_be_bytes());
+    chunk.extend_from_slice(&30_000u32.to_be_bytes());
+    chunk.extend_from_slice(&[8, 2, 0, 0, 0]);
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend_from_slice(&13u32.to_be_bytes());
+    png.extend_from_slice(&chunk);
+    png.extend_from_slice(&crc32(&chunk).to_be_bytes());
+    png
+}
+
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = 0xffff_ffffu32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
