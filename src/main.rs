@@ -1,13 +1,17 @@
 //! The `idcap` command line: no subcommand opens the app; `check` scores image files; `export` writes
-//! a compliant JPG.
+//! a compliant JPG; `capture` opens the live view and writes the photo the person accepts.
 
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
+use std::sync::{Arc, Mutex};
+
 use clap::{Parser, Subcommand, ValueEnum};
-use idcap::quality::{Analyzer, DocChoice, Preset, Verdict};
+use idcap::app::{self, AppOptions, CaptureRequest};
+use idcap::camera::SourceSpec;
+use idcap::quality::{Analyzer, DocChoice, DocumentKind, Preset, Verdict};
 use idcap::{decode, report};
 
 #[derive(Parser)]
@@ -19,6 +23,13 @@ use idcap::{decode, report};
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// Where frames come from: `webcam` (default), `demo` (built-in demo camera) or a folder of
+    /// images replayed as a camera.
+    #[arg(long, global = true, value_name = "demo|webcam|DIR")]
+    source: Option<String>,
+    /// Frames per second when replaying a folder.
+    #[arg(long, global = true, default_value_t = 5.0)]
+    fps: f64,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -92,6 +103,20 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Open the live view; when a photo is accepted (or auto-captured, with --accept-auto) write it
+    /// as JPG, print its report as one JSON line (the `check --json` format) and exit 0. Closing the
+    /// window without a photo exits 1.
+    Capture {
+        /// The JPG to write.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Which document to capture (`auto`: the saved choice).
+        #[arg(long, value_enum, default_value = "auto")]
+        doc: DocArg,
+        /// Accept the first automatic capture without asking.
+        #[arg(long)]
+        accept_auto: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -130,9 +155,72 @@ fn main() -> ExitCode {
             );
             ExitCode::from(status)
         }
-        None => {
-            eprintln!("idcap: the app is not built yet; try `idcap check FILE…`");
+        Some(Command::Capture {
+            output,
+            doc,
+            accept_auto,
+        }) => capture(cli.source.as_deref(), cli.fps, doc, output, accept_auto),
+        None => gui(cli.source.as_deref(), cli.fps),
+    }
+}
+
+fn live_doc(doc: DocArg) -> Option<DocumentKind> {
+    match doc {
+        DocArg::IdCard => Some(DocumentKind::IdCard),
+        DocArg::Passport => Some(DocumentKind::Passport),
+        DocArg::Auto => None,
+    }
+}
+
+fn gui(source: Option<&str>, fps: f64) -> ExitCode {
+    let options = AppOptions {
+        source: source.map(|s| SourceSpec::parse(s, fps)),
+        ..AppOptions::default()
+    };
+    match app::run(options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("idcap: cannot open the window: {e}");
             ExitCode::from(2)
+        }
+    }
+}
+
+fn capture(
+    source: Option<&str>,
+    fps: f64,
+    doc: DocArg,
+    output: PathBuf,
+    accept_auto: bool,
+) -> ExitCode {
+    let result = Arc::new(Mutex::new(None));
+    let options = AppOptions {
+        source: source.map(|s| SourceSpec::parse(s, fps)),
+        doc: live_doc(doc),
+        capture_request: Some(CaptureRequest {
+            output,
+            accept_auto,
+            result: result.clone(),
+        }),
+        ..AppOptions::default()
+    };
+    if let Err(e) = app::run(options) {
+        eprintln!("idcap: cannot open the window: {e}");
+        return ExitCode::from(2);
+    }
+    let outcome = result.lock().ok().and_then(|mut r| r.take());
+    match outcome {
+        Some(Ok(json)) => {
+            println!("{json}");
+            ExitCode::SUCCESS
+        }
+        Some(Err(e)) => {
+            eprintln!("idcap: {e}");
+            ExitCode::from(1)
+        }
+        None => {
+            eprintln!("idcap: the window was closed without a capture");
+            ExitCode::from(1)
         }
     }
 }

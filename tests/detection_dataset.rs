@@ -80,3 +80,72 @@ fn quads_and_corners_on_midv500_dev() {
         100.0 * corners
     );
 }
+
+/// The "corner pushed out of the frame" degradation: each frame is cropped so that the
+/// document corner nearest the left or right border ends 3 % of the document's width outside the
+/// picture. `corners` must fail on ≥ 95 % of them, and pass on ≥ 95 % of the untouched frames
+/// whose corners are well inside.
+#[test]
+fn a_corner_pushed_out_of_the_frame_fails_corners() {
+    let Some(dir) = dataset() else { return };
+    let profile = Profile::default();
+    let mut analyzer = Analyzer::new();
+    let (mut cut_failed, mut cut_total, mut clean_passed, mut clean_total) = (0, 0, 0, 0);
+    for s in midv::load(&dir) {
+        let photo = decode::read_file(&s.image).unwrap_or_else(|e| panic!("{}: {e}", s.id));
+        let (w, h) = photo.image.dimensions();
+        let truth = s.truth_quad();
+        if !framing::corners(&truth, w, h, &profile).pass {
+            continue;
+        }
+        clean_total += 1;
+        clean_passed += usize::from(
+            analyzer
+                .assess(&photo.image, &profile)
+                .passes(CheckId::Corners),
+        );
+        let (long, _) = truth.side_lengths();
+        let left = truth
+            .corners()
+            .iter()
+            .map(|p| p.x)
+            .fold(f64::INFINITY, f64::min);
+        let right = truth
+            .corners()
+            .iter()
+            .map(|p| p.x)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let push = 0.03 * long;
+        let (x0, x1) = if left <= f64::from(w) - right {
+            ((left + push).ceil() as u32, w)
+        } else {
+            (0, (right - push).floor() as u32)
+        };
+        let cut = image::imageops::crop_imm(&photo.image, x0, 0, x1 - x0, h).to_image();
+        let report = analyzer.assess(&cut, &profile);
+        cut_total += 1;
+        let failed = !report.passes(CheckId::Corners);
+        cut_failed += usize::from(failed);
+        if !failed {
+            println!("{}: corner pushed out but corners passed", s.id);
+            if let Some(dir) = std::env::var_os("IDCAP_TEST_DUMP") {
+                let _ = cut.save(std::path::Path::new(&dir).join(format!("{}_cut.png", s.id)));
+            }
+        }
+    }
+    let fail_rate = cut_failed as f64 / cut_total as f64;
+    let pass_rate = clean_passed as f64 / clean_total as f64;
+    println!(
+        "corner pushed out: corners fails on {cut_failed}/{cut_total}; untouched: passes on {clean_passed}/{clean_total}"
+    );
+    assert!(
+        fail_rate >= 0.95,
+        "corners failed on only {:.1}% of cut frames",
+        100.0 * fail_rate
+    );
+    assert!(
+        pass_rate >= 0.95,
+        "corners passed on only {:.1}% of untouched frames",
+        100.0 * pass_rate
+    );
+}

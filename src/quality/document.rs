@@ -47,6 +47,10 @@ const MIN_VISIBLE_PERIMETER: f64 = 0.6;
 /// Score factor for a quad built from three lines and the aspect ratio: on a tie, four seen sides
 /// beat three.
 const THREE_LINE_DISCOUNT: f64 = 0.97;
+/// How far past each corner, as a fraction of the side, a side's line is checked for running on.
+const OVERSHOOT_FRAC: f64 = 0.1;
+/// Score lost per supported pixel past a corner (a supported pixel on a side earns 1).
+const OVERSHOOT_WEIGHT: f64 = 2.0;
 /// A predicted side is tried up to this fraction of its nominal distance nearer or farther
 /// (perspective and the assumed focal length make the aspect ratio in the image inexact).
 const PREDICTED_SIDE_SLIDE: f64 = 0.1;
@@ -131,6 +135,22 @@ impl Line {
         self.dir.dot(p)
     }
 
+    /// Supported length (1-px steps) of this line just beyond one end of the side between
+    /// parameters `a` and `b` (`len` long): past the end nearer `a` when `at_a`. A real corner is
+    /// where the document's edge stops; a quad cut out of the middle of a document by a printed
+    /// line has sides that run on past its corners.
+    fn overshoot(&self, a: f64, b: f64, len: f64, at_a: bool) -> f64 {
+        let ext = OVERSHOOT_FRAC * len;
+        let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+        let low_end = (at_a && a <= b) || (!at_a && b < a);
+        let (s, e) = if low_end {
+            (lo - ext, lo)
+        } else {
+            (hi, hi + ext)
+        };
+        f64::from(self.support(s, e).1)
+    }
+
     /// Visible and supported lengths (1-px steps) of the segment between parameters `a` and `b`.
     fn support(&self, a: f64, b: f64) -> (u32, u32) {
         let lo = a.min(b).max(self.t_min);
@@ -196,7 +216,7 @@ struct Best<'a> {
 }
 
 impl<'a> Best<'a> {
-    const KEEP: usize = 16;
+    const KEEP: usize = 6;
 
     fn new(prep: &'a Prepared, choice: DocChoice) -> Self {
         Best {
@@ -334,6 +354,23 @@ impl ThreeLine {
         let seen = tally.add(f64::from(s1.0), f64::from(s1.1), hi - lo, 0)
             && tally.add(self.base_vis, self.base_sup, self.base_full, 0)
             && tally.add(f64::from(s2.0), f64::from(s2.1), hi2 - lo2, 0);
+        // a1 and a2 must stop at b1 and at the hidden side: if they run on past it, the
+        // document goes on and the hidden side is not there.
+        let ext = OVERSHOOT_FRAC * length;
+        let past = |l: &Line, t: f64, outward: f64| {
+            let (a, b) = if outward > 0.0 {
+                (t, t + ext)
+            } else {
+                (t - ext, t)
+            };
+            f64::from(l.support(a, b).1)
+        };
+        tally.overshoot(
+            past(la1, self.t1, -self.sign)
+                + past(la2, self.t2, -self.sign)
+                + past(la1, e1, self.sign)
+                + past(la2, e2, self.sign),
+        );
         // Bound: the fourth side can add at most its own length.
         let side4 = c3.dist(c4);
         if !seen || !best.could_take(tally.upper_bound(side4)) {
@@ -401,6 +438,11 @@ impl Tally {
         self.supported += supported;
         self.full += full.max(0.0);
         self.raw_score += 2.0 * supported - visible;
+    }
+
+    /// Takes off score for edge support found past the quad's corners.
+    fn overshoot(&mut self, supported_px: f64) {
+        self.raw_score -= OVERSHOOT_WEIGHT * supported_px;
     }
 
     /// Score if a further side of `length` were fully visible and supported.
@@ -830,10 +872,14 @@ impl Detector {
                 for (k, &(li, ta, tb)) in sides.iter().enumerate() {
                     let len = corners[(k + 3) % 4].dist(corners[k]);
                     let (lo, hi) = trimmed(ta, tb, len);
-                    let (visible, supported) = self.lines[li].support(lo, hi);
+                    let line = &self.lines[li];
+                    let (visible, supported) = line.support(lo, hi);
                     if !tally.add(f64::from(visible), f64::from(supported), hi - lo, 1) {
                         break;
                     }
+                    tally.overshoot(
+                        line.overshoot(ta, tb, len, true) + line.overshoot(ta, tb, len, false),
+                    );
                 }
                 if let Some((score, support)) = tally.score() {
                     best.offer(Candidate {
@@ -915,8 +961,18 @@ impl Detector {
                 break;
             }
             let (la1, la2) = (&self.lines[hyp.a1], &self.lines[hyp.a2]);
-            let length = hyp.locate_hidden_side(prep, la1, la2);
-            if let Some(c) = hyp.place(prep, la1, la2, length, &best) {
+            // Where the edge map puts the hidden side, and the two ends of the range the aspect
+            // ratio allows (the far end is out of frame when the document runs off it).
+            let located = hyp.locate_hidden_side(prep, la1, la2);
+            let placed = [
+                located,
+                hyp.nominal * (1.0 - PREDICTED_SIDE_SLIDE),
+                hyp.nominal * (1.0 + PREDICTED_SIDE_SLIDE),
+            ]
+            .into_iter()
+            .filter_map(|length| hyp.place(prep, la1, la2, length, &best))
+            .max_by(|a, b| a.score.total_cmp(&b.score));
+            if let Some(c) = placed {
                 best.offer(c);
             }
         }
@@ -962,11 +1018,13 @@ fn tilt_prior(tilt_deg: f64) -> f64 {
 /// truncating rounds without a libm call: `f64::round` is not an instruction on baseline x86-64,
 /// and this runs in the detector's innermost loops.)
 fn nearest_pixel(p: Point, width: u32, height: u32) -> Option<(usize, usize)> {
-    if !(p.x >= -0.5 && p.y >= -0.5) {
+    // Range-check in floating point first so the casts below never saturate (an `as` cast to a
+    // 32-bit integer of a value known to be in range is a single instruction).
+    let (x, y) = (p.x + 0.5, p.y + 0.5);
+    if !(x >= 0.0 && y >= 0.0 && x < f64::from(width) && y < f64::from(height)) {
         return None;
     }
-    let (x, y) = ((p.x + 0.5) as usize, (p.y + 0.5) as usize);
-    (x < width as usize && y < height as usize).then_some((x, y))
+    Some((x as i32 as usize, y as i32 as usize))
 }
 
 fn edge_angle_at(prep: &Prepared, p: Point) -> Option<u8> {

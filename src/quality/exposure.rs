@@ -101,6 +101,54 @@ pub fn measure(doc: &Rectified, profile: &Profile) -> Option<Lighting> {
 /// The exposure check. `value`/`limit` are those of the reported condition: p95 luma vs
 /// `min_p95_luma` (dark), median luma vs `max_median_luma` (bright), p95 − p5 vs `min_contrast`,
 /// unevenness vs `max_unevenness`. A passing check reports the condition closest to failing.
+/// `assess`, plus the whole frame's share of washed-out pixels (0–1, from
+/// `Prepared::clipped_fraction`): when most of the frame is clipped, the document's outline is
+/// gone too and whatever quad was found is not to be trusted for brightness.
+pub fn assess_in_frame(doc: &Rectified, frame_clipped: f64, profile: &Profile) -> Check {
+    if frame_clipped > profile.max_frame_clipped_frac {
+        return washed_out(frame_clipped, profile);
+    }
+    assess(doc, profile)
+}
+
+/// The exposure check when no document was found: too bright by `frame_clipped` (as in
+/// `assess_in_frame`), too dark when the frame's 95th luma percentile `frame_p95` (0–255) is below
+/// `profile.min_p95_luma`; otherwise not measured.
+pub fn frame_only(frame_clipped: f64, frame_p95: f64, profile: &Profile) -> Check {
+    if frame_clipped > profile.max_frame_clipped_frac {
+        return washed_out(frame_clipped, profile);
+    }
+    if frame_p95 < profile.min_p95_luma {
+        return Check::new(CheckId::Exposure, false, Some(frame_p95), Some(profile.min_p95_luma))
+            .message(format!(
+                "Photo too dark: the brightest parts of the picture reach {frame_p95:.0}/255, {:.0} needed. \
+                 Turn on a light or move nearer a window.",
+                profile.min_p95_luma
+            ))
+            .hint("More light")
+            .portal("Photo too dark");
+    }
+    Check::new(CheckId::Exposure, false, None, None)
+        .message("Not measured: no document was found.")
+        .hint("Show the document to the camera")
+}
+
+fn washed_out(frame_clipped: f64, profile: &Profile) -> Check {
+    Check::new(
+        CheckId::Exposure,
+        false,
+        Some((1000.0 * frame_clipped).round() / 10.0),
+        Some(100.0 * profile.max_frame_clipped_frac),
+    )
+    .message(format!(
+        "Photo too bright: {:.0}% of the picture is washed out. Move away from the lamp or \
+         out of direct sunlight.",
+        100.0 * frame_clipped
+    ))
+    .hint("Less light")
+    .portal("Photo too bright")
+}
+
 pub fn assess(doc: &Rectified, profile: &Profile) -> Check {
     let Some(l) = measure(doc, profile) else {
         return Check::new(CheckId::Exposure, false, None, None)

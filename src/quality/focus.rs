@@ -2,10 +2,13 @@
 //!
 //! Measured on the rectified document, so the answer is in millimetres on the document whatever its
 //! size in the frame. The metric is EdgeSigma (../shared/research/quality-checks.md §1): at each
-//! gradient maximum whose 13×13 neighbourhood spans a real edge (and is a step, not a thin stroke), the ratio of the gradient to the local
-//! luma range is, for an edge blurred by a Gaussian of σ pixels, 1/(σ·√(2π)). The ratio does not
-//! depend on the edge's contrast or the exposure, and the local range is robust to noise. The sharpest
-//! edges (90th percentile of the ratio) give the blur estimate.
+//! gradient maximum whose 13×13 neighbourhood spans a real edge, and which is a step rather than a
+//! thin stroke, the ratio of the gradient to the local luma range is, for an edge blurred by a
+//! Gaussian of σ pixels, 1/(σ·√(2π)). The ratio does not depend on the edge's contrast or the
+//! exposure. The sharpest edges (95th percentile of the ratio) give the blur estimate, from which
+//! the estimator's own floor (the 640-px sampling) is removed in quadrature. On synthetic cards the
+//! reading is about 0.73× the applied Gaussian σ (0.35 mm reads 0.255 mm) at any card size; the
+//! threshold is calibrated on the reading.
 //!
 //! The estimate is taken separately for four gradient orientations (0°, 45°, 90°, 135°) and the
 //! blurriest orientation decides: motion blur leaves edges parallel to the motion sharp, so a
@@ -50,6 +53,12 @@ const ESTIMATOR_FLOOR_PX: f64 = 1.0;
 /// Border of the canonical document skipped, millimetres: the card outline itself (card against
 /// background) and a slightly wrong quad must not decide the focus of the content.
 const BORDER_MARGIN_MM: f64 = 1.5;
+
+/// Edge points are sampled on every this-many-th row (1 = all). 2 halves the cost of the per-point
+/// tests (focus 1.5 → 0.9 ms CPU in a rustc -O run on the loaded dev box) and still leaves
+/// 2 000–4 000 points, but on MIDV-500 it lets noise σ = 8 push 3 of the softest real frames over
+/// the limit (verdict unchanged on 94.9 % instead of 96.6 %), so it stays 1 until recalibrated.
+const SAMPLE_ROW_STEP: usize = 1;
 
 /// Gradient orientation bins (over 0–180°).
 const ORIENTATION_BINS: usize = 4;
@@ -105,6 +114,8 @@ pub struct FocusScratch {
     tmp_max: Vec<u8>,
     tmp_min: Vec<u8>,
     invalid_sum: Vec<u32>,
+    mask: Vec<u8>,
+    candidates: Vec<u32>,
 }
 
 /// Measures edge blur on the valid part of the rectified document. `None` when there are too few
@@ -158,49 +169,87 @@ pub fn measure_with(doc: &Rectified, scratch: &mut FocusScratch) -> Option<EdgeB
     let mut counts = [0u32; ORIENTATION_BINS];
     // tan(22.5°) for quantising the gradient direction.
     const TAN_22_5: f32 = 0.414_213_57;
-    for y in margin..h - margin {
-        for x in margin..w - margin {
-            let i = y * w + x;
-            let mag2 = mag2_at(i);
-            if mag2 < min_mag2 || valid[i] == 0 {
-                continue;
-            }
-            // Quantise the gradient direction to 0°, 45°, 90°, 135° and check that this pixel is a
-            // maximum of the gradient magnitude along it (non-maximum suppression).
-            let (fx, fy) = (f32::from(gx[i]), f32::from(gy[i]));
-            let (ax, ay) = (fx.abs(), fy.abs());
-            let (bin, step) = if ay <= ax * TAN_22_5 {
-                (0, 1isize)
-            } else if ax <= ay * TAN_22_5 {
-                (2, w as isize)
-            } else if (fx > 0.0) == (fy > 0.0) {
-                (1, w as isize + 1)
-            } else {
-                (3, -(w as isize) + 1)
-            };
-            let before = mag2_at((i as isize - step) as usize);
-            let after = mag2_at((i as isize + step) as usize);
-            if mag2 < before || mag2 <= after {
-                continue;
-            }
-            let range = win_max[i - corner] - win_min[i - corner];
-            if range < MIN_EDGE_RANGE || !window_valid(x, y) {
-                continue;
-            }
-            // Keep step edges only: the luma a few pixels either side along the gradient must
-            // differ by most of the local range. A thin stroke (same paper on both sides) has a
-            // steeper gradient for its height than a step of the same blur and would read sharp.
-            let probe = step * STEP_PROBE_PX as isize;
-            let ahead = luma[(i as isize + probe) as usize];
-            let behind = luma[(i as isize - probe) as usize];
-            if f32::from(ahead.abs_diff(behind)) < STEP_FRACTION * f32::from(range) {
-                continue;
-            }
-            let ratio = (mag2 as f32).sqrt() / SOBEL_SCALE / f32::from(range);
-            let slot = ((ratio / RATIO_MAX) * RATIO_BINS as f32) as usize;
-            hist[bin][slot.min(RATIO_BINS - 1)] += 1;
-            counts[bin] += 1;
+    // Edge points are taken on every `SAMPLE_ROW_STEP`-th row. On each, a flat, vectorisable
+    // pass marks the pixels with a strong gradient and a wide local range (about a fifth); the
+    // branchy tests then run on those only.
+    let mask = &mut scratch.mask;
+    mask.clear();
+    mask.resize(w, 0);
+    let candidates = &mut scratch.candidates;
+    candidates.clear();
+    for y in (margin..h - margin).step_by(SAMPLE_ROW_STEP) {
+        let (start, end) = (y * w + margin, (y + 1) * w - margin);
+        let span = &mut mask[..end - start];
+        for (((m, (&a, &b)), (&hi, &lw)), &v) in span
+            .iter_mut()
+            .zip(gx[start..end].iter().zip(&gy[start..end]))
+            .zip(
+                win_max[start - corner..end - corner]
+                    .iter()
+                    .zip(&win_min[start - corner..end - corner]),
+            )
+            .zip(&valid[start..end])
+        {
+            let (a, b) = (i32::from(a), i32::from(b));
+            let strong = a * a + b * b >= min_mag2;
+            let wide = hi.wrapping_sub(lw) >= MIN_EDGE_RANGE;
+            *m = u8::from(strong & wide & (v != 0));
         }
+        // Skip eight unmarked pixels at a time.
+        let mut chunks = span.chunks_exact(8);
+        let mut base = start;
+        for chunk in &mut chunks {
+            let mut bits = u64::from_le_bytes([
+                chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7],
+            ]);
+            while bits != 0 {
+                let j = (bits.trailing_zeros() / 8) as usize;
+                candidates.push((base + j) as u32);
+                bits &= !(0xFFu64 << (8 * j));
+            }
+            base += 8;
+        }
+        for (j, &m) in chunks.remainder().iter().enumerate() {
+            if m != 0 {
+                candidates.push((base + j) as u32);
+            }
+        }
+    }
+    for &c in candidates.iter() {
+        let i = c as usize;
+        let mag2 = mag2_at(i);
+        // Quantise the gradient direction to 0°, 45°, 90°, 135° and check that this pixel is a
+        // maximum of the gradient magnitude along it (non-maximum suppression).
+        let (fx, fy) = (f32::from(gx[i]), f32::from(gy[i]));
+        let (ax, ay) = (fx.abs(), fy.abs());
+        let (bin, step) = if ay <= ax * TAN_22_5 {
+            (0, 1isize)
+        } else if ax <= ay * TAN_22_5 {
+            (2, w as isize)
+        } else if (fx > 0.0) == (fy > 0.0) {
+            (1, w as isize + 1)
+        } else {
+            (3, -(w as isize) + 1)
+        };
+        let before = mag2_at((i as isize - step) as usize);
+        let after = mag2_at((i as isize + step) as usize);
+        if mag2 < before || mag2 <= after || !(all_valid || window_valid(i % w, i / w)) {
+            continue;
+        }
+        let range = win_max[i - corner] - win_min[i - corner];
+        // Keep step edges only: the luma a few pixels either side along the gradient must
+        // differ by most of the local range. A thin stroke (same paper on both sides) has a
+        // steeper gradient for its height than a step of the same blur and would read sharp.
+        let probe = step * STEP_PROBE_PX as isize;
+        let ahead = luma[(i as isize + probe) as usize];
+        let behind = luma[(i as isize - probe) as usize];
+        if f32::from(ahead.abs_diff(behind)) < STEP_FRACTION * f32::from(range) {
+            continue;
+        }
+        let ratio = (mag2 as f32).sqrt() / SOBEL_SCALE / f32::from(range);
+        let slot = ((ratio / RATIO_MAX) * RATIO_BINS as f32) as usize;
+        hist[bin][slot.min(RATIO_BINS - 1)] += 1;
+        counts[bin] += 1;
     }
     let total: u32 = counts.iter().sum();
     if total < MIN_EDGE_POINTS {

@@ -86,10 +86,21 @@ pub fn measure_with(doc: &Rectified, profile: &Profile, scratch: &mut GlareScrat
     if u16::from(paper_white) + u16::from(PAPER_HEADROOM) > u16::from(clip) {
         return none;
     }
-    let hot = |i: usize| doc.valid[i] != 0 && doc.luma[i] >= clip;
     let min_blob = (profile.glare_min_blob_frac * doc.valid_count as f64)
         .ceil()
         .max(1.0) as usize;
+    // Most frames have no clipped pixel at all, or too few for one blob: then there is nothing
+    // to flood.
+    let clipped_total: u32 = hist[clip as usize..].iter().sum();
+    if (clipped_total as usize) < min_blob {
+        return Highlights {
+            paper_white,
+            measurable: true,
+            fraction: 0.0,
+            blobs: Vec::new(),
+        };
+    }
+    let hot = |i: usize| doc.valid[i] != 0 && doc.luma[i] >= clip;
     // Flood fill (8-connected) over hot pixels. Scratch is per call: one byte per canonical pixel.
     let seen = &mut scratch.seen;
     seen.clear();

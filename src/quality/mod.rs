@@ -243,12 +243,17 @@ impl Report {
     }
 }
 
+/// A working-image pixel counts as washed out when a channel reaches this level (0–255).
+const FRAME_CLIP_LEVEL: u8 = 250;
+
 /// Runs every check; owns scratch memory so that analysing a stream does not allocate per frame.
 #[derive(Default)]
 pub struct Analyzer {
     prepared: prepare::Prepared,
     detector: document::Detector,
     rectified: rectify::Rectified,
+    focus_scratch: focus::FocusScratch,
+    glare_scratch: glare::GlareScratch,
 }
 
 impl Analyzer {
@@ -279,7 +284,6 @@ impl Analyzer {
                 CheckId::Resolution,
                 CheckId::Focus,
                 CheckId::Glare,
-                CheckId::Exposure,
             ] {
                 report.checks.push(
                     Check::new(id, false, None, None)
@@ -287,6 +291,13 @@ impl Analyzer {
                         .hint("Show the document to the camera"),
                 );
             }
+            // Light can still be judged on the whole frame: in the dark or in glaring light the
+            // document is often not found at all, and "More light" is the useful advice then.
+            report.checks.push(exposure::frame_only(
+                self.prepared.clipped_fraction(FRAME_CLIP_LEVEL),
+                self.prepared.luma_percentile(0.95),
+                profile,
+            ));
             return report;
         };
         report.checks.push(document::found_check(&doc));
@@ -307,16 +318,18 @@ impl Analyzer {
 
         self.rectified
             .build(frame, &doc.quad, doc.kind, width, height);
-        let focus = focus::assess(&self.rectified, profile);
+        let focus = focus::assess_with(&self.rectified, profile, &mut self.focus_scratch);
         report.blur_kind = focus.blur_kind;
         report.sharpness = focus.sharpness;
         report.checks.push(focus.check);
-        let glare = glare::assess(&self.rectified, profile);
+        let glare = glare::assess_with(&self.rectified, profile, &mut self.glare_scratch);
         report.glare_regions = glare.regions;
         report.checks.push(glare.check);
-        report
-            .checks
-            .push(exposure::assess(&self.rectified, profile));
+        report.checks.push(exposure::assess_in_frame(
+            &self.rectified,
+            self.prepared.clipped_fraction(FRAME_CLIP_LEVEL),
+            profile,
+        ));
         report.document = Some(doc);
         report
     }

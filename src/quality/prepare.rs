@@ -68,6 +68,41 @@ impl Prepared {
         self.gradients();
     }
 
+    /// Fraction 0–1 of the working image whose brightest channel reaches `level` (0–255): how much
+    /// of the whole frame is washed out, whatever the document detector decided.
+    pub fn clipped_fraction(&self, level: u8) -> f64 {
+        let n = self.red.len();
+        if n == 0 {
+            return 0.0;
+        }
+        let clipped = self
+            .red
+            .iter()
+            .zip(&self.green)
+            .zip(&self.blue)
+            .filter(|((r, g), b)| (**r).max(**g).max(**b) >= level)
+            .count();
+        clipped as f64 / n as f64
+    }
+
+    /// The `q` quantile (0–1) of the working image's luma (BT.601), 0–255.
+    pub fn luma_percentile(&self, q: f64) -> f64 {
+        let mut histogram = [0u32; 256];
+        for ((r, g), b) in self.red.iter().zip(&self.green).zip(&self.blue) {
+            let y = (77 * u32::from(*r) + 150 * u32::from(*g) + 29 * u32::from(*b)) >> 8;
+            histogram[y.min(255) as usize] += 1;
+        }
+        let target = (q.clamp(0.0, 1.0) * self.red.len() as f64).ceil() as u32;
+        let mut seen = 0u32;
+        for (level, count) in histogram.iter().enumerate() {
+            seen += count;
+            if seen >= target.max(1) {
+                return level as f64;
+            }
+        }
+        255.0
+    }
+
     /// Maps a working-image point to frame pixels (centre of the box it averaged).
     pub fn to_frame(&self, x: f64, y: f64) -> (f64, f64) {
         let f = f64::from(self.factor);

@@ -125,8 +125,9 @@ pub struct Profile {
     pub motion_anisotropy: f64,
 
     /// `glare` and `exposure`: a pixel is clipped when its luma reaches this value (0–255). Default
-    /// 250. Luma rather than max(R,G,B): pink or light-blue security print clips one channel on
-    /// any well-exposed card (a max(R,G,B) rule flagged broad tinted areas of 3 MIDV-500 frames).
+    /// 250. Luma rather than max(R,G,B): pink or light-blue security print clips one colour channel
+    /// on a well-exposed card. On MIDV-500 a max(R,G,B) rule also flagged two frames for a broad
+    /// tinted sheen and one for a faint streak that leaves the print readable.
     pub glare_clip_level: u8,
 
     /// `glare`: a clipped blob counts as a specular highlight when it is at least this fraction of
@@ -136,7 +137,7 @@ pub struct Profile {
     /// `glare`: fail when clipped highlight blobs cover more than this fraction of the document.
     /// Range 0–0.1; default 0.005 (0.5 %). Regula's example allows 6 %, which lets glare over a
     /// photo through. On the MIDV-500 dev frames every frame above 0.5 % shows a reflection by eye
-    /// (0.7–15 %); a synthetic 3 % reflection reads 4–10 %.
+    /// (0.7–15 %); a synthetic reflection with a 3 % clipped core reads 6–22 % with its halo.
     pub max_glare_frac: f64,
 
     /// `exposure`: too dark when the document's 95th luma percentile is below this (0–255).
@@ -151,6 +152,12 @@ pub struct Profile {
     /// `exposure`: low contrast when p95 − p5 of document luma is below this (0–255). Default 60.
     /// MIDV-500 dev: untouched 97–200; contrast ×0.5 48–100.
     pub min_contrast: f64,
+
+    /// `exposure`: too bright when more than this fraction (0–1) of the whole frame has a channel
+    /// at 250 or above, whatever the document detector found. Default 0.5: untouched MIDV-500 dev
+    /// frames reach 0.24 (white paper on the desk), the same frames over-exposed ×2.5 are at
+    /// 0.21–1.0 (median 0.73).
+    pub max_frame_clipped_frac: f64,
 
     /// `exposure`: uneven light when (brightest − darkest)/brightest of the local paper white
     /// (90th luma percentile) over a 3 × 4 grid of document cells exceeds this. Unitless 0–1;
@@ -178,6 +185,7 @@ impl Default for Profile {
             min_p95_luma: 110.0,
             max_median_luma: 252.0,
             min_contrast: 60.0,
+            max_frame_clipped_frac: 0.5,
             max_unevenness: 0.50,
         }
     }

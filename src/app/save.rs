@@ -1,0 +1,65 @@
+//! Saving a captured frame: a plain full-resolution JPG of the original pixels (never mirrored).
+//!
+//! The single place "Export…" and `idcap capture -o` write a photo; the compliant export of issue 4
+//! replaces `save_jpeg` here.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Context;
+use image::codecs::jpeg::JpegEncoder;
+
+use crate::quality::Frame;
+
+/// JPEG quality of saved captures (0–100).
+pub const JPEG_QUALITY: u8 = 92;
+
+/// Writes `image` to `path` as a JPG, atomically (a temporary file next to it, then a rename).
+pub fn save_jpeg(path: &Path, image: &Frame) -> anyhow::Result<()> {
+    let mut bytes = Vec::new();
+    JpegEncoder::new_with_quality(&mut bytes, JPEG_QUALITY)
+        .encode_image(image)
+        .context("cannot encode the photo as JPEG")?;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "capture.jpg".to_string());
+    let tmp = dir.join(format!(".{name}.tmp"));
+    let write = || -> std::io::Result<()> {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(&bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    };
+    write().map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        anyhow::anyhow!("cannot write {}: {e}", path.display())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn saves_a_readable_jpeg_at_full_size() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("out.jpg");
+        let img = Frame::from_fn(64, 40, |x, y| image::Rgb([x as u8 * 4, y as u8 * 6, 128]));
+        save_jpeg(&path, &img).expect("saved");
+        let back = image::open(&path).expect("readable");
+        assert_eq!((back.width(), back.height()), (64, 40));
+        assert!(std::fs::read_dir(dir.path()).expect("dir").count() == 1);
+    }
+
+    #[test]
+    fn unwritable_path_is_an_error() {
+        let img = Frame::new(4, 4);
+        let err = save_jpeg(Path::new("/nonexistent-dir/x.jpg"), &img).expect_err("fails");
+        assert!(err.to_string().contains("cannot write"));
+    }
+}

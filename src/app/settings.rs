@@ -1,0 +1,93 @@
+//! Settings that persist between runs (through eframe's storage): camera, resolution, document
+//! type, mirror.
+
+use serde::{Deserialize, Serialize};
+
+use crate::camera::DEFAULT_MAX_SIZE;
+use crate::quality::DocumentKind;
+
+/// The storage key of the settings.
+pub const STORAGE_KEY: &str = "idcap-settings";
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// The webcam to open (`None`: the first that opens).
+    pub camera: Option<u32>,
+    /// Largest resolution asked of the webcam, pixels.
+    pub max_size: [u32; 2],
+    /// Which document the person photographs (alignment frame and thresholds).
+    pub doc: DocumentKind,
+    /// Show the preview mirrored (the capture itself is never mirrored).
+    pub mirror: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            camera: None,
+            max_size: DEFAULT_MAX_SIZE,
+            doc: DocumentKind::IdCard,
+            mirror: false,
+        }
+    }
+}
+
+impl Settings {
+    pub fn load(storage: Option<&dyn eframe::Storage>) -> Settings {
+        storage
+            .and_then(|s| eframe::get_value(s, STORAGE_KEY))
+            .unwrap_or_default()
+    }
+
+    pub fn save(&self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, STORAGE_KEY, self);
+    }
+}
+
+/// Resolutions offered in the camera panel, pixels.
+pub const RESOLUTIONS: [[u32; 2]; 3] = [[1920, 1080], [1280, 720], [640, 480]];
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    #[derive(Default)]
+    struct MemoryStorage(HashMap<String, String>);
+
+    impl eframe::Storage for MemoryStorage {
+        fn get_string(&self, key: &str) -> Option<String> {
+            self.0.get(key).cloned()
+        }
+        fn set_string(&mut self, key: &str, value: String) {
+            self.0.insert(key.to_string(), value);
+        }
+        fn remove_string(&mut self, key: &str) {
+            self.0.remove(key);
+        }
+        fn flush(&mut self) {}
+    }
+
+    #[test]
+    fn settings_survive_a_restart() {
+        let mut storage = MemoryStorage::default();
+        let chosen = Settings {
+            camera: Some(2),
+            max_size: [1280, 720],
+            doc: DocumentKind::Passport,
+            mirror: true,
+        };
+        chosen.save(&mut storage);
+        assert_eq!(Settings::load(Some(&storage)), chosen);
+    }
+
+    #[test]
+    fn missing_or_damaged_settings_fall_back_to_defaults() {
+        assert_eq!(Settings::load(None), Settings::default());
+        let mut storage = MemoryStorage::default();
+        eframe::Storage::set_string(&mut storage, STORAGE_KEY, "not ron at all (".into());
+        assert_eq!(Settings::load(Some(&storage)), Settings::default());
+    }
+}

@@ -1,0 +1,416 @@
+//! UI tests of the live capture: the real `App` driven through egui_kittest with the demo camera,
+//! a replayed folder, a camera that is not there, and scripted analyses for the auto-capture.
+//! No display and no GPU needed.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use idcap::app::live::SourceState;
+use idcap::app::{App, AppOptions, CaptureRequest, Command, Side};
+use idcap::camera::demo::DemoCamera;
+use idcap::camera::replay::FolderReplay;
+use idcap::camera::{self, CameraFrame, FrameSource, SourceError, SourceSpec};
+use idcap::capture::scripted;
+use idcap::quality::{CheckId, Frame, Profile, Report};
+
+/// Steps the UI until `cond` holds, for at most `secs` seconds of wall time.
+fn step_until(h: &mut Harness<'_, App>, secs: f64, cond: impl Fn(&App) -> bool) -> bool {
+    let deadline = Instant::now() + Duration::from_secs_f64(secs);
+    while Instant::now() < deadline {
+        h.step();
+        if cond(h.state()) {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    false
+}
+
+fn harness(options: AppOptions) -> Harness<'static, App> {
+    Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| App::new(cc, options))
+}
+
+/// Tiny blank frames at 30 fps of frame time, as fast as they are read.
+struct BlankSource {
+    seq: u64,
+}
+
+impl FrameSource for BlankSource {
+    fn name(&self) -> String {
+        "Blank test source".into()
+    }
+    fn next_frame(&mut self) -> Result<CameraFrame, SourceError> {
+        let f = CameraFrame {
+            image: Arc::new(Frame::from_pixel(64, 36, image::Rgb([90, 90, 90]))),
+            seq: self.seq,
+            time_s: self.seq as f64 / 30.0,
+        };
+        self.seq += 1;
+        Ok(f)
+    }
+}
+
+/// A webcam that is not there.
+struct NoCamera;
+
+impl FrameSource for NoCamera {
+    fn name(&self) -> String {
+        "Webcam".into()
+    }
+    fn next_frame(&mut self) -> Result<CameraFrame, SourceError> {
+        Err(SourceError::Unavailable("No camera found.".into()))
+    }
+}
+
+fn scripted_options(assess: impl FnMut(&Frame, &Profile) -> Report + Send + 'static) -> AppOptions {
+    AppOptions {
+        injected_source: Some(camera::ready(BlankSource { seq: 0 })),
+        assess: Some(Box::new(assess)),
+        lockstep: true,
+        ignore_saved_settings: true,
+        ..AppOptions::default()
+    }
+}
+
+#[test]
+fn no_camera_says_so_and_offers_the_demo() {
+    let mut h = harness(AppOptions {
+        injected_source: Some(camera::ready(NoCamera)),
+        lockstep: true,
+        ignore_saved_settings: true,
+        ..AppOptions::default()
+    });
+    assert!(step_until(&mut h, 10.0, |app| matches!(
+        app.live.state,
+        SourceState::Waiting(_)
+    )));
+    h.step();
+    assert!(
+        h.query_by_label("No camera").is_some(),
+        "says there is no camera"
+    );
+    assert!(h.query_by_label_contains("No camera found.").is_some());
+    assert!(
+        h.query_all_by_label("Open photos…").count() >= 2,
+        "top bar and no-camera screen"
+    );
+    h.get_by_label("Use the demo camera").click();
+    // The demo starts: frames arrive and are analysed; the "no camera" screen goes away.
+    assert!(step_until(&mut h, 60.0, |app| app.live.latest().is_some()));
+    h.step();
+    assert!(h.query_by_label("No camera").is_none());
+    assert_eq!(h.state().live.source_name, "Demo camera");
+}
+
+#[test]
+fn demo_shows_failing_checks_and_changing_guidance() {
+    let mut h = harness(AppOptions {
+        // 2 frames per second of demo time keeps the test short; the real analysis scores them.
+        injected_source: Some(camera::ready(DemoCamera::new(2.0, false))),
+        lockstep: true,
+        ignore_saved_settings: true,
+        ..AppOptions::default()
+    });
+    assert!(step_until(&mut h, 60.0, |app| app.live.latest().is_some()));
+    h.step();
+    // The card drifts in cut off: framing fails and the checklist says so.
+    let early = h.state().live.latest().expect("analysed").report.clone();
+    assert!(
+        !early.passes(CheckId::Corners)
+            || !early.passes(CheckId::Fill)
+            || !early.passes(CheckId::Document),
+        "early demo frames are badly framed"
+    );
+    assert!(
+        h.query_by_label_contains("fail").is_some(),
+        "checklist verdict line"
+    );
+    assert!(
+        h.query_all_by_label("FAIL").count() > 0,
+        "failing checks are marked"
+    );
+    assert!(h.query_by_label("Fills the frame").is_some());
+    // The guidance shown is the guidance computed, and it changes as the demo moves on.
+    let mut seen = Vec::<String>::new();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let mut last_t = -1.0;
+    while Instant::now() < deadline {
+        h.step();
+        let app = h.state();
+        if let Some(a) = app.live.latest()
+            && a.frame.time_s > last_t
+        {
+            last_t = a.frame.time_s;
+            let g = app.live.guidance();
+            if seen.last() != Some(&g) {
+                seen.push(g);
+            }
+            if last_t >= 11.0 {
+                break;
+            }
+        }
+    }
+    assert!(seen.len() >= 2, "guidance changes over the demo: {seen:?}");
+    let g = h.state().live.guidance();
+    h.step();
+    assert!(
+        h.query_all_by_label(&g).count() >= 1,
+        "the guidance line shows {g:?}"
+    );
+}
+
+#[test]
+fn auto_capture_fires_on_a_stable_passing_sequence() {
+    let mut h = harness(scripted_options(|_, _| {
+        scripted::report(true, 190.0, 76.0, 3.0)
+    }));
+    assert!(
+        step_until(&mut h, 60.0, |app| app.showing_still),
+        "auto-captured"
+    );
+    let still = h.state().stills[0].as_ref().expect("front still");
+    assert!(still.auto);
+    // The countdown ran: at least 0.3 s stable + 1.5 s countdown of frame time.
+    assert!(
+        still.frame.frame.time_s >= 1.7,
+        "{}",
+        still.frame.frame.time_s
+    );
+    h.step();
+    assert!(h.query_by_label("Front — auto-captured").is_some());
+    assert!(h.query_by_label("Retake").is_some());
+    assert!(h.query_by_label("Export…").is_some());
+    // ID card: next is the back.
+    h.get_by_label("Next: back side").click();
+    h.step();
+    h.step();
+    assert_eq!(h.state().side, Side::Back);
+    assert!(!h.state().showing_still);
+    assert!(step_until(&mut h, 60.0, |app| app.showing_still));
+    h.step();
+    assert!(h.query_by_label("Front — auto-captured").is_some());
+    assert!(h.query_by_label("Back — auto-captured").is_some());
+}
+
+#[test]
+fn jittery_sequence_never_auto_captures() {
+    let mut n = 0u32;
+    let mut h = harness(scripted_options(move |_, _| {
+        n += 1;
+        let dx = if n.is_multiple_of(2) { 9.0 } else { -9.0 };
+        scripted::report(true, 190.0 + dx, 76.0, 3.0)
+    }));
+    // Run through 6 s of frame time: far longer than the 1.8 s an auto-capture needs.
+    assert!(step_until(&mut h, 60.0, |app| {
+        app.showing_still || app.live.latest().is_some_and(|a| a.frame.time_s > 6.0)
+    }));
+    assert!(!h.state().showing_still, "no capture while the card shakes");
+    h.step();
+    assert!(
+        h.query_by_label("Hold still").is_some(),
+        "guidance asks to hold still"
+    );
+}
+
+#[test]
+fn manual_capture_with_space_keeps_that_frames_report() {
+    let mut h = harness(scripted_options(|_, _| {
+        scripted::report(false, 190.0, 76.0, 1.0)
+    }));
+    assert!(step_until(&mut h, 30.0, |app| app.live.latest().is_some()));
+    h.step();
+    assert!(
+        h.query_by_label("Hold still").is_some(),
+        "scripted focus failure guidance"
+    );
+    h.key_press(egui::Key::Space);
+    assert!(step_until(&mut h, 5.0, |app| app.showing_still));
+    let still = h.state().stills[0].as_ref().expect("still");
+    assert!(!still.auto);
+    assert!(!still.report.passes(CheckId::Focus));
+    h.step();
+    assert!(h.query_by_label("Front — captured").is_some());
+    h.get_by_label("Retake").click();
+    h.step();
+    h.step();
+    assert!(!h.state().showing_still);
+    assert!(h.state().stills[0].is_none());
+}
+
+#[test]
+fn capture_button_works_too() {
+    let mut h = harness(scripted_options(|_, _| {
+        scripted::report(false, 190.0, 76.0, 1.0)
+    }));
+    assert!(step_until(&mut h, 30.0, |app| app.live.latest().is_some()));
+    h.step();
+    h.get_by_label("Capture now (Space)").click();
+    assert!(step_until(&mut h, 5.0, |app| app.showing_still));
+}
+
+#[test]
+fn capture_request_writes_the_jpg_and_json_at_the_first_auto_capture() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out.jpg");
+    let result = Arc::new(Mutex::new(None));
+    let mut options = scripted_options(|_, _| scripted::report(true, 190.0, 76.0, 3.0));
+    options.capture_request = Some(CaptureRequest {
+        output: out.clone(),
+        accept_auto: true,
+        result: result.clone(),
+    });
+    let mut h = harness(options);
+    assert!(step_until(&mut h, 60.0, |_| result
+        .lock()
+        .map(|r| r.is_some())
+        .unwrap_or(false)));
+    let json = result
+        .lock()
+        .expect("lock")
+        .take()
+        .expect("result")
+        .expect("written");
+    let v: serde_json::Value = serde_json::from_str(&json).expect("one JSON line");
+    assert_eq!(v["verdict"], "pass");
+    assert_eq!(v["file"], out.display().to_string());
+    let img = image::open(&out).expect("a readable JPG");
+    assert_eq!(
+        (img.width(), img.height()),
+        (64, 36),
+        "full resolution, as captured"
+    );
+}
+
+#[test]
+fn replayed_folder_feeds_the_live_view() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let demo = DemoCamera::new(30.0, false);
+    for (i, t) in [0.5, 12.0].iter().enumerate() {
+        demo.frame_at(*t)
+            .save(dir.path().join(format!("{i}.jpg")))
+            .expect("save");
+    }
+    let mut h = harness(AppOptions {
+        injected_source: Some(camera::ready(FolderReplay::new(
+            dir.path().to_path_buf(),
+            5.0,
+            false,
+        ))),
+        lockstep: true,
+        ignore_saved_settings: true,
+        ..AppOptions::default()
+    });
+    assert!(step_until(&mut h, 60.0, |app| {
+        app.live.latest().is_some_and(|a| a.frame.seq >= 2)
+    }));
+    // It loops: frame 2 is the first file again.
+    let a = h.state().live.latest().expect("analysed");
+    assert_eq!((a.report.width, a.report.height), (1280, 720));
+    h.step();
+    assert!(h.query_by_label("Sharp").is_some());
+}
+
+#[test]
+fn drop_of_photos_switches_to_review() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path().join("card.jpg");
+    DemoCamera::new(30.0, false)
+        .frame_at(12.0)
+        .save(&p)
+        .expect("save");
+    let mut h = harness(scripted_options(|_, _| scripted::no_document()));
+    h.state_mut().send(Command::AddPhotos(vec![p]));
+    h.step();
+    h.step();
+    assert!(h.query_by_label_contains("card.jpg").is_some());
+    assert!(h.state().mode == idcap::app::Mode::Review);
+    // Switching the source back to the demo returns to the live view.
+    h.state_mut().send(Command::UseSource(SourceSpec::Demo));
+    h.step();
+    assert!(h.state().mode == idcap::app::Mode::Live);
+}
+
+/// A camera that delivers 10 frames, is unplugged once, then comes back.
+struct Unplugged {
+    seq: u64,
+    unplugged: bool,
+}
+
+impl FrameSource for Unplugged {
+    fn name(&self) -> String {
+        "Flaky webcam".into()
+    }
+    fn next_frame(&mut self) -> Result<CameraFrame, SourceError> {
+        if self.seq == 10 && !self.unplugged {
+            self.unplugged = true;
+            return Err(SourceError::Unavailable(
+                "The camera stopped delivering frames; reconnecting…".into(),
+            ));
+        }
+        let f = CameraFrame {
+            image: Arc::new(Frame::from_pixel(64, 36, image::Rgb([90, 90, 90]))),
+            seq: self.seq,
+            time_s: self.seq as f64 / 30.0,
+        };
+        self.seq += 1;
+        Ok(f)
+    }
+}
+
+#[test]
+fn unplugged_camera_keeps_the_last_frame_says_so_and_reconnects() {
+    let mut h = harness(AppOptions {
+        injected_source: Some(camera::ready(Unplugged {
+            seq: 0,
+            unplugged: false,
+        })),
+        assess: Some(Box::new(|_: &Frame, _: &Profile| {
+            scripted::report(false, 190.0, 76.0, 1.0)
+        })),
+        lockstep: true,
+        ignore_saved_settings: true,
+        ..AppOptions::default()
+    });
+    assert!(step_until(&mut h, 30.0, |app| matches!(
+        app.live.state,
+        SourceState::Waiting(_)
+    )));
+    h.step();
+    // The message is the guidance line; the live view (not the "no camera" screen) stays.
+    assert!(h.query_by_label_contains("reconnecting").is_some());
+    assert!(h.query_by_label("No camera").is_none());
+    assert!(h.state().live.latest().is_some(), "the last frame stays");
+    // It comes back by itself.
+    assert!(step_until(&mut h, 30.0, |app| {
+        matches!(app.live.state, SourceState::Live { .. })
+            && app.live.latest().is_some_and(|a| a.frame.seq > 10)
+    }));
+}
+
+#[test]
+fn demo_auto_captures_a_passing_photo_with_the_real_checks() {
+    let mut h = harness(AppOptions {
+        injected_source: Some(camera::ready(DemoCamera::new(6.0, false))),
+        lockstep: true,
+        ignore_saved_settings: true,
+        ..AppOptions::default()
+    });
+    assert!(
+        step_until(&mut h, 180.0, |app| app.showing_still),
+        "the demo ends in an auto-capture"
+    );
+    let still = h.state().stills[0].as_ref().expect("front still");
+    assert!(still.auto);
+    assert_eq!(still.report.verdict(), idcap::quality::Verdict::Pass);
+    // Only once the card has settled: the blur, glare and tilt phases never capture.
+    assert!(
+        still.frame.frame.time_s >= idcap::camera::demo::SETTLED_S,
+        "captured at {:.2} s",
+        still.frame.frame.time_s
+    );
+    assert!(still.frame.frame.time_s < 15.0, "within 15 s of demo time");
+}
