@@ -1,5 +1,5 @@
-//! The `idcap` command line: no subcommand opens the app; `check` scores image files; `capture`
-//! opens the live view and writes the photo the person accepts.
+//! The `idcap` command line: no subcommand opens the app; `check` scores image files; `export` writes
+//! a compliant JPG; `capture` opens the live view and writes the photo the person accepts.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -81,6 +81,28 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Write a JPG a portal accepts (no metadata, size band of the preset). Exit status: 0 written
+    /// and the photo passes, 1 written but the photo fails a check (named on stderr), 2 nothing
+    /// written (unreadable input, existing output without --force, photo cannot meet the preset).
+    Export {
+        /// The photo to export (JPEG, PNG, WebP, TIFF, BMP).
+        input: PathBuf,
+        /// Where to write the JPG. An existing file is kept unless --force is given.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Export the document only, perspective-corrected, with its dpi in the JPEG header.
+        #[arg(long)]
+        crop: bool,
+        /// Export preset: kyc-portal (100 KB – 5 MB), kyc-portal-10mb, document-reader.
+        #[arg(long, default_value = "kyc-portal")]
+        preset: String,
+        /// Which document to expect.
+        #[arg(long, value_enum, default_value = "auto")]
+        doc: DocArg,
+        /// Replace OUTPUT if it exists.
+        #[arg(long)]
+        force: bool,
+    },
     /// Open the live view; when a photo is accepted (or auto-captured, with --accept-auto) write it
     /// as JPG, print its report as one JSON line (the `check --json` format) and exit 0. Closing the
     /// window without a photo exits 1.
@@ -106,6 +128,33 @@ fn main() -> ExitCode {
             preset,
             files,
         }) => check(json, doc.into(), preset.into(), &files),
+        Some(Command::Export {
+            input,
+            output,
+            crop,
+            preset,
+            doc,
+            force,
+        }) => {
+            let args = idcap::export::cli::ExportArgs {
+                input,
+                output,
+                layout: if crop {
+                    idcap::export::Layout::DeskewedCrop
+                } else {
+                    idcap::export::Layout::FullFrame
+                },
+                preset,
+                doc: doc.into(),
+                force,
+            };
+            let status = idcap::export::cli::run(
+                &args,
+                &mut std::io::stdout().lock(),
+                &mut std::io::stderr().lock(),
+            );
+            ExitCode::from(status)
+        }
         Some(Command::Capture {
             output,
             doc,
@@ -204,10 +253,14 @@ fn check(json: bool, doc: DocChoice, preset: Preset, files: &[PathBuf]) -> ExitC
                     decode_ms,
                     analyze_ms,
                 };
+                let meta = idcap::metadata::read(photo.exif.as_deref(), photo.format);
+                let flags = idcap::review::soft_flags(&photo.image, &rep, &meta);
                 if json {
-                    report::json_line(&name, &rep, timings).to_string()
+                    let mut line = report::json_line(&name, &rep, timings);
+                    report::add_warnings(&mut line, &flags);
+                    line.to_string()
                 } else {
-                    report::human(&name, &rep, timings)
+                    report::human(&name, &rep, timings) + &report::human_warnings(&flags)
                 }
             }
         };

@@ -5,6 +5,7 @@
 
 use serde_json::{Value, json};
 
+use crate::quality::flags::SoftFlag;
 use crate::quality::{Report, Verdict};
 
 /// Decode and analysis time of one file, milliseconds.
@@ -59,6 +60,26 @@ pub fn json_line(file: &str, report: &Report, timings: Timings) -> Value {
         "blur_kind": report.blur_kind,
         "timings_ms": {"decode": round1(timings.decode_ms), "analyze": round1(timings.analyze_ms)},
     })
+}
+
+/// Adds the soft-flag warnings (screenshot, edited, no colour, …) to a `json_line` object as
+/// `"warnings": [{"id": "no-colour", "message": "…"}]`. Warnings never change the verdict.
+pub fn add_warnings(line: &mut Value, flags: &[SoftFlag]) {
+    if let Some(obj) = line.as_object_mut() {
+        let list: Vec<Value> = flags
+            .iter()
+            .map(|f| json!({"id": f.id.as_str(), "message": f.message}))
+            .collect();
+        obj.insert("warnings".into(), Value::Array(list));
+    }
+}
+
+/// The warning lines appended to the human table.
+pub fn human_warnings(flags: &[SoftFlag]) -> String {
+    flags
+        .iter()
+        .map(|f| format!("  warn {:<11} {}\n", f.id.as_str(), f.message))
+        .collect()
 }
 
 /// The JSON object for a file that could not be read.

@@ -7,6 +7,7 @@
 
 pub mod checklist;
 pub mod dialogs;
+pub mod export_ui;
 pub mod live;
 pub mod overlay;
 pub mod review;
@@ -356,6 +357,8 @@ impl App {
 
     /// Everything the app does in one frame, minus drawing.
     fn logic(&mut self, ctx: &egui::Context) {
+        // While files are dragged over the window, say that dropping them opens the review.
+        ReviewView::paint_drop_hint(ctx);
         let dropped = ctx.input(|i| i.raw.dropped_files.clone());
         let mut paths = Vec::new();
         for f in dropped {

@@ -7,6 +7,7 @@
 
 pub mod document;
 pub mod exposure;
+pub mod flags;
 pub mod focus;
 pub mod framing;
 pub mod geometry;

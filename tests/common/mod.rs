@@ -1,3 +1,5 @@
 #![allow(dead_code)]
 //! Helpers shared by the integration tests.
+
+pub mod fixtures;
 pub mod midv;

@@ -1,0 +1,79 @@
+//! Renders the review view with real photos to a PNG (the README's screenshot), through
+//! egui_kittest's software renderer: no window, no display, no file dialog.
+//!
+//! Run: `cargo run --example review_screenshot -- OUT.png PHOTO…` (the first photo is shown selected;
+//! the others fill the thumbnail strip).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use idcap::app::review::ReviewView;
+
+/// Adds DejaVu Sans as a fallback font when the system has it: egui's built-in fonts lack ✔ and ✖,
+/// which the app gets from system fonts at run time.
+fn add_system_fallback_font(ctx: &egui::Context) {
+    let path = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+    let Ok(bytes) = std::fs::read(path) else {
+        return;
+    };
+    let mut fonts = egui::FontDefinitions::default();
+    fonts
+        .font_data
+        .insert("dejavu".into(), Arc::new(egui::FontData::from_owned(bytes)));
+    for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
+        if let Some(list) = fonts.families.get_mut(&family) {
+            list.push("dejavu".into());
+        }
+    }
+    ctx.set_fonts(fonts);
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let Some(out) = args.next().map(PathBuf::from) else {
+        eprintln!("usage: review_screenshot OUT.png PHOTO…");
+        std::process::exit(2);
+    };
+    let photos: Vec<PathBuf> = args.map(PathBuf::from).collect();
+    let mut view = ReviewView::with_pickers(Box::new(|| None), Box::new(|_| None));
+    view.add_paths(photos);
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_context_setup(add_system_fallback_font)
+        .allow_missing_glyphs()
+        .wgpu()
+        .build_ui_state(
+            |ui, view: &mut ReviewView| {
+                view.handle_drops(ui.ctx());
+                ReviewView::paint_drop_hint(ui.ctx());
+                view.ui(ui);
+            },
+            view,
+        );
+    let end = Instant::now() + Duration::from_secs(120);
+    while harness.state().in_progress() > 0 && Instant::now() < end {
+        harness.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // Select the first photo (the strip selects the last one added), let textures upload.
+    for _ in 0..harness.state().len() {
+        harness.key_press(egui::Key::ArrowLeft);
+        harness.step();
+    }
+    harness.run_steps(8);
+    match harness.render() {
+        Ok(image) => match image.save(&out) {
+            Ok(()) => println!("wrote {}", out.display()),
+            Err(e) => {
+                eprintln!("cannot write {}: {e}", out.display());
+                std::process::exit(2);
+            }
+        },
+        Err(e) => {
+            eprintln!("cannot render: {e}");
+            std::process::exit(2);
+        }
+    }
+}

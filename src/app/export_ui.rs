@@ -1,0 +1,393 @@
+//! The "Export…" dialog: from a reviewed photo or a captured frame to a compliant JPG on disk.
+//!
+//! Decides the export flow a person goes through: choose the preset and full photo vs deskewed crop,
+//! read a warning naming every failing check (and the soft flags) before writing, pick the file in a
+//! save dialog, confirm before replacing an existing file, then watch it being written on a worker
+//! thread (12 MP takes a few seconds: the size search encodes several times) and read the result or a
+//! clear error. The save dialog is a function the owner can replace, so tests inject a path and never
+//! open a real dialog.
+//!
+//! The live view uses the same dialog: `ExportDialog::open(ExportRequest::new(frame, report, name))`.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crossbeam_channel::{Receiver, TryRecvError, bounded};
+use egui::{RichText, Ui};
+use image::RgbImage;
+
+use super::style;
+use crate::export::{self, ExportPreset, Exported, Layout};
+use crate::quality::Report;
+use crate::quality::flags::SoftFlag;
+
+/// Asks where to save; `None` means cancelled (or no dialog available on this system).
+pub type SavePicker = Box<dyn FnMut(&str) -> Option<PathBuf>>;
+
+/// The platform save dialog (rfd). On Linux without a portal or zenity it returns `None` at once.
+pub fn rfd_save_picker() -> SavePicker {
+    Box::new(|suggested: &str| {
+        rfd::FileDialog::new()
+            .set_title("Export a compliant JPG")
+            .set_file_name(suggested)
+            .add_filter("JPEG image", &["jpg", "jpeg"])
+            .save_file()
+    })
+}
+
+/// What to export: upright full-resolution pixels and their report.
+#[derive(Clone)]
+pub struct ExportRequest {
+    pub image: Arc<RgbImage>,
+    pub report: Option<Report>,
+    /// Soft-flag warnings to repeat before exporting.
+    pub flags: Vec<SoftFlag>,
+    /// The file name offered in the save dialog ("passport-idcap.jpg").
+    pub suggested_name: String,
+}
+
+impl ExportRequest {
+    pub fn new(image: Arc<RgbImage>, report: Option<Report>, suggested_name: String) -> Self {
+        ExportRequest {
+            image,
+            report,
+            flags: Vec::new(),
+            suggested_name,
+        }
+    }
+
+    /// "IMG_2041.jpg" → "IMG_2041-idcap.jpg".
+    pub fn name_for(source_name: &str) -> String {
+        let stem = Path::new(source_name)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| "photo".into());
+        format!("{stem}-idcap.jpg")
+    }
+}
+
+enum Step {
+    /// Choosing preset and layout.
+    Options,
+    /// The chosen file exists: replace it?
+    ConfirmReplace(PathBuf),
+    /// A worker thread is writing the file.
+    Writing(PathBuf, Receiver<Result<Exported, String>>),
+    /// Finished: the file, or why not.
+    Done(Result<Exported, String>),
+}
+
+/// The export dialog's state. Call `ui` every frame; it shows nothing while closed.
+pub struct ExportDialog {
+    request: Option<ExportRequest>,
+    step: Step,
+    preset: ExportPreset,
+    layout: Layout,
+    /// Shown under the buttons after a cancelled save dialog.
+    note: Option<String>,
+    picker: SavePicker,
+}
+
+impl Default for ExportDialog {
+    fn default() -> Self {
+        ExportDialog {
+            request: None,
+            step: Step::Options,
+            preset: ExportPreset::default(),
+            layout: Layout::FullFrame,
+            note: None,
+            picker: rfd_save_picker(),
+        }
+    }
+}
+
+impl ExportDialog {
+    /// A dialog whose "save as" is `picker` (tests pass a closure returning a temporary path).
+    pub fn with_picker(picker: SavePicker) -> Self {
+        ExportDialog {
+            picker,
+            ..ExportDialog::default()
+        }
+    }
+
+    pub fn set_picker(&mut self, picker: SavePicker) {
+        self.picker = picker;
+    }
+
+    /// Opens the dialog for `request`.
+    pub fn open(&mut self, request: ExportRequest) {
+        if self.layout == Layout::DeskewedCrop
+            && request
+                .report
+                .as_ref()
+                .and_then(|r| r.document.as_ref())
+                .is_none()
+        {
+            self.layout = Layout::FullFrame;
+        }
+        self.request = Some(request);
+        self.step = Step::Options;
+        self.note = None;
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.request.is_some()
+    }
+
+    /// Whether a file is being written right now.
+    pub fn is_writing(&self) -> bool {
+        matches!(self.step, Step::Writing(..))
+    }
+
+    /// The last finished export, if the dialog is showing one.
+    pub fn result(&self) -> Option<&Result<Exported, String>> {
+        match &self.step {
+            Step::Done(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    pub fn close(&mut self) {
+        if !self.is_writing() {
+            self.request = None;
+            self.step = Step::Options;
+        }
+    }
+
+    /// Shows the dialog (a modal window) when open.
+    pub fn ui(&mut self, ctx: &egui::Context) {
+        if self.request.is_none() {
+            return;
+        }
+        self.poll_writer(ctx);
+        let modal = egui::Modal::new(egui::Id::unique("idcap-export-dialog")).show(ctx, |ui| {
+            ui.set_width(style::SIDE_PANEL_WIDTH * 1.5);
+            ui.heading("Export a compliant JPG");
+            ui.add_space(style::ROW_SPACING);
+            match &self.step {
+                Step::Options => self.options_ui(ui),
+                Step::ConfirmReplace(path) => {
+                    let path = path.clone();
+                    self.confirm_ui(ui, path);
+                }
+                Step::Writing(path, _) => {
+                    ui.horizontal(|ui| {
+                        ui.spinner();
+                        ui.label(format!("Writing {}…", path.display()));
+                    });
+                }
+                Step::Done(result) => {
+                    let result = result.clone();
+                    self.done_ui(ui, &result);
+                }
+            }
+        });
+        if modal.should_close() && !self.is_writing() {
+            self.close();
+        }
+    }
+
+    fn options_ui(&mut self, ui: &mut Ui) {
+        let Some(request) = &self.request else {
+            return;
+        };
+        let has_document = request
+            .report
+            .as_ref()
+            .is_some_and(|r| r.document.is_some());
+        ui.label(RichText::new("Portal rules").strong());
+        egui::ComboBox::from_id_salt("export-preset")
+            .selected_text(self.preset.label)
+            .width(ui.available_width())
+            .show_ui(ui, |ui| {
+                for p in ExportPreset::ALL {
+                    ui.selectable_value(&mut self.preset, p, p.label);
+                }
+            });
+        ui.add_space(style::ROW_SPACING);
+        ui.label(RichText::new("What to export").strong());
+        ui.radio_value(
+            &mut self.layout,
+            Layout::FullFrame,
+            Layout::FullFrame.label(),
+        );
+        ui.add_enabled_ui(has_document, |ui| {
+            ui.radio_value(
+                &mut self.layout,
+                Layout::DeskewedCrop,
+                Layout::DeskewedCrop.label(),
+            )
+            .on_disabled_hover_text(
+                "No document was found in this photo, so it cannot be cropped.",
+            );
+        });
+        ui.label(
+            RichText::new(
+                "Original pixels, no filters. EXIF, GPS location and other metadata are removed; the \
+                 orientation is kept in the pixels.",
+            )
+            .small()
+            .weak(),
+        );
+        ui.add_space(style::ROW_SPACING);
+        if let Some(warning) = request.report.as_ref().and_then(export::failure_warning) {
+            warning_box(ui, &format!("{warning}\nYou can still export it."));
+        }
+        for flag in &request.flags {
+            warning_box(ui, &format!("{}: {}", flag.id.label(), flag.message));
+        }
+        ui.add_space(style::ROW_SPACING);
+        let mut choose = false;
+        let mut cancel = false;
+        ui.horizontal(|ui| {
+            choose = ui.button("Choose file and export…").clicked();
+            cancel = ui.button("Cancel").clicked();
+        });
+        if let Some(note) = &self.note {
+            ui.label(RichText::new(note).small().weak());
+        }
+        if cancel {
+            self.close();
+        } else if choose {
+            let suggested = request.suggested_name.clone();
+            match (self.picker)(&suggested) {
+                None => {
+                    self.note = Some(
+                        "No file chosen. (If no save dialog appeared, this system has no file \
+                         dialog: install zenity or xdg-desktop-portal, or use `idcap export`.)"
+                            .into(),
+                    );
+                }
+                Some(path) => {
+                    let path = with_jpg_extension(path);
+                    if path.exists() {
+                        self.step = Step::ConfirmReplace(path);
+                    } else {
+                        self.start_writing(path, false);
+                    }
+                }
+            }
+        }
+    }
+
+    fn confirm_ui(&mut self, ui: &mut Ui, path: PathBuf) {
+        ui.label(format!(
+            "{} already exists. Replace it with the export?",
+            path.display()
+        ));
+        ui.horizontal(|ui| {
+            if ui.button("Replace").clicked() {
+                self.start_writing(path.clone(), true);
+            }
+            if ui.button("Keep the existing file").clicked() {
+                self.step = Step::Options;
+            }
+        });
+    }
+
+    fn done_ui(&mut self, ui: &mut Ui, result: &Result<Exported, String>) {
+        match result {
+            Ok(e) => {
+                ui.label(RichText::new("Exported").color(style::PASS).strong());
+                ui.label(e.summary());
+                for note in &e.notes {
+                    ui.label(RichText::new(note).small());
+                }
+            }
+            Err(e) => {
+                ui.label(RichText::new("Not exported").color(style::FAIL).strong());
+                ui.label(e);
+            }
+        }
+        ui.horizontal(|ui| {
+            if ui.button("Close").clicked() {
+                self.close();
+            }
+            if result.is_err() && ui.button("Try again").clicked() {
+                self.step = Step::Options;
+            }
+        });
+    }
+
+    fn start_writing(&mut self, path: PathBuf, overwrite: bool) {
+        let Some(request) = &self.request else {
+            return;
+        };
+        let (tx, rx) = bounded(1);
+        let image = Arc::clone(&request.image);
+        let report = request.report.clone();
+        let (preset, layout) = (self.preset, self.layout);
+        let target = path.clone();
+        let spawned = std::thread::Builder::new()
+            .name("idcap-export".into())
+            .spawn(move || {
+                let result = export::export_to_path(
+                    &image,
+                    report.as_ref(),
+                    &preset,
+                    layout,
+                    &target,
+                    overwrite,
+                )
+                .map_err(|e| e.to_string());
+                let _ = tx.send(result);
+            });
+        self.step = match spawned {
+            Ok(_) => Step::Writing(path, rx),
+            Err(e) => Step::Done(Err(format!("cannot start writing: {e}"))),
+        };
+    }
+
+    fn poll_writer(&mut self, ctx: &egui::Context) {
+        if let Step::Writing(_, rx) = &self.step {
+            match rx.try_recv() {
+                Ok(result) => self.step = Step::Done(result),
+                Err(TryRecvError::Empty) => {
+                    ctx.request_repaint_after(std::time::Duration::from_millis(50))
+                }
+                Err(TryRecvError::Disconnected) => {
+                    self.step = Step::Done(Err("the export stopped unexpectedly".into()))
+                }
+            }
+        }
+    }
+}
+
+/// Adds ".jpg" to a name chosen without an extension.
+fn with_jpg_extension(path: PathBuf) -> PathBuf {
+    match path.extension() {
+        Some(_) => path,
+        None => path.with_extension("jpg"),
+    }
+}
+
+/// An amber-framed warning paragraph.
+pub fn warning_box(ui: &mut Ui, text: &str) {
+    egui::Frame::new()
+        .stroke(egui::Stroke::new(1.0, style::WARN))
+        .inner_margin(6.0)
+        .corner_radius(4.0)
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.label(text);
+        });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggested_names_keep_the_stem() {
+        assert_eq!(
+            ExportRequest::name_for("IMG_2041.HEIC"),
+            "IMG_2041-idcap.jpg"
+        );
+        assert_eq!(ExportRequest::name_for(""), "photo-idcap.jpg");
+        assert_eq!(
+            with_jpg_extension(PathBuf::from("/tmp/out")),
+            PathBuf::from("/tmp/out.jpg")
+        );
+    }
+}

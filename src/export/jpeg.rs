@@ -1,0 +1,348 @@
+//! JPEG encoding to a size band.
+//!
+//! Decides the JPEG quality: the highest quality in `MIN_QUALITY..=MAX_QUALITY` whose file fits the
+//! preset's byte band, found by binary search (file size grows with quality). A source too small to
+//! reach the band's minimum even at `MAX_QUALITY` is reported, never padded; a source too large at
+//! `MIN_QUALITY` is scaled down (the only pixel change idcap ever makes) until it fits.
+//!
+//! The encoder is given pixels only, so the file carries no EXIF, GPS, XMP, comments or maker notes:
+//! just the JFIF header (with the pixel density when known) and the image.
+
+use image::codecs::jpeg::{JpegEncoder, PixelDensity};
+use image::{RgbImage, imageops};
+
+use super::preset::{MAX_QUALITY, MIN_QUALITY};
+
+/// Why no JPEG in the band could be made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FitError {
+    /// Even at `MAX_QUALITY` the file has only `bytes` bytes.
+    TooSmall { bytes: u64, quality: u8 },
+    /// The encoder refused (for example a side over 65 535 pixels).
+    Encode(String),
+    /// No quality lands inside the band (it is narrower than one quality step).
+    NoQualityFits,
+}
+
+/// A JPEG that fits the band.
+#[derive(Debug, Clone)]
+pub struct Fitted {
+    pub bytes: Vec<u8>,
+    /// The JPEG quality used (1–100).
+    pub quality: u8,
+    pub width: u32,
+    pub height: u32,
+    /// True when the photo had to be scaled down to fit `max_bytes`.
+    pub scaled_down: bool,
+    /// How many times the encoder ran (for timing reports).
+    pub encodes: u32,
+}
+
+/// Encodes `image` at `quality` with an optional dots-per-inch header.
+pub fn encode(image: &RgbImage, quality: u8, dpi: Option<u16>) -> Result<Vec<u8>, String> {
+    let mut out = Vec::with_capacity(image.as_raw().len() / 8);
+    let mut enc = JpegEncoder::new_with_quality(&mut out, quality);
+    if let Some(d) = dpi {
+        enc.set_pixel_density(PixelDensity::dpi(d));
+    }
+    enc.encode_image(image).map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+/// Above this many pixels the quality is first estimated on a sample of the photo (every n-th band
+/// of 16 rows, about `SAMPLE_PX` pixels), then confirmed with full encodes: a 12 MP export needs
+/// about three full encodes instead of eight. Smaller photos are searched on the full image.
+pub const SAMPLE_ABOVE_PX: u64 = 4_000_000;
+/// Pixels in the estimation sample.
+const SAMPLE_PX: u64 = 1_500_000;
+
+/// The highest-quality JPEG of `image` with `min_bytes ≤ size ≤ max_bytes`.
+pub fn fit_to_band(
+    image: &RgbImage,
+    min_bytes: u64,
+    max_bytes: u64,
+    dpi: Option<u16>,
+) -> Result<Fitted, FitError> {
+    fit_with_sampling(image, min_bytes, max_bytes, dpi, SAMPLE_ABOVE_PX, SAMPLE_PX)
+}
+
+/// `fit_to_band` with the sampling thresholds as parameters (tests use small images).
+fn fit_with_sampling(
+    image: &RgbImage,
+    min_bytes: u64,
+    max_bytes: u64,
+    dpi: Option<u16>,
+    sample_above_px: u64,
+    sample_px: u64,
+) -> Result<Fitted, FitError> {
+    let mut encodes = 0;
+    let mut scaled: Option<RgbImage> = None;
+    for _ in 0..6 {
+        let img = scaled.as_ref().unwrap_or(image);
+        let guess = if pixels(img) > sample_above_px {
+            Some(estimate_quality(
+                img,
+                max_bytes,
+                dpi,
+                sample_px,
+                &mut encodes,
+            )?)
+        } else {
+            None
+        };
+        let mut run = |q: u8| {
+            encodes += 1;
+            encode(img, q, dpi).map_err(FitError::Encode)
+        };
+        let found = match guess {
+            Some(q) => confirm_quality(q, max_bytes, &mut run)?,
+            None => search_quality(max_bytes, &mut run)?,
+        };
+        let Some((quality, bytes)) = found else {
+            // Too big even at the lowest quality: shrink the area by the overshoot, plus 10 %.
+            let low = encode(img, MIN_QUALITY, dpi).map_err(FitError::Encode)?;
+            encodes += 1;
+            let factor = ((max_bytes as f64 / low.len() as f64) * 0.9)
+                .sqrt()
+                .min(0.95);
+            let (w, h) = img.dimensions();
+            let nw = ((f64::from(w) * factor).round() as u32).max(1);
+            let nh = ((f64::from(h) * factor).round() as u32).max(1);
+            scaled = Some(imageops::resize(
+                img,
+                nw,
+                nh,
+                imageops::FilterType::Triangle,
+            ));
+            continue;
+        };
+        if (bytes.len() as u64) < min_bytes {
+            return Err(if quality == MAX_QUALITY {
+                FitError::TooSmall {
+                    bytes: bytes.len() as u64,
+                    quality,
+                }
+            } else {
+                FitError::NoQualityFits
+            });
+        }
+        let (width, height) = img.dimensions();
+        return Ok(Fitted {
+            bytes,
+            quality,
+            width,
+            height,
+            scaled_down: scaled.is_some(),
+            encodes,
+        });
+    }
+    Err(FitError::NoQualityFits)
+}
+
+fn pixels(img: &RgbImage) -> u64 {
+    u64::from(img.width()) * u64::from(img.height())
+}
+
+type Encoded = Result<Vec<u8>, FitError>;
+
+/// Exact binary search: the highest quality in `MIN_QUALITY..=MAX_QUALITY` whose file is at most
+/// `max_bytes`, or `None` when even `MIN_QUALITY` is too big.
+fn search_quality(
+    max_bytes: u64,
+    run: &mut dyn FnMut(u8) -> Encoded,
+) -> Result<Option<(u8, Vec<u8>)>, FitError> {
+    let top = run(MAX_QUALITY)?;
+    if top.len() as u64 <= max_bytes {
+        return Ok(Some((MAX_QUALITY, top)));
+    }
+    let low = run(MIN_QUALITY)?;
+    if low.len() as u64 > max_bytes {
+        return Ok(None);
+    }
+    // Invariant: `lo` fits, `hi` does not.
+    let (mut lo, mut hi, mut lo_bytes) = (MIN_QUALITY, MAX_QUALITY, low);
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        let b = run(mid)?;
+        if b.len() as u64 <= max_bytes {
+            lo = mid;
+            lo_bytes = b;
+        } else {
+            hi = mid;
+        }
+    }
+    Ok(Some((lo, lo_bytes)))
+}
+
+/// Estimates the highest fitting quality from a sample of `image`'s rows, scaling the sample's
+/// file size by the pixel ratio.
+fn estimate_quality(
+    image: &RgbImage,
+    max_bytes: u64,
+    dpi: Option<u16>,
+    sample_px: u64,
+    encodes: &mut u32,
+) -> Result<u8, FitError> {
+    let (w, h) = image.dimensions();
+    let step = (pixels(image).div_ceil(sample_px)).max(1) as u32;
+    const BAND: u32 = 16;
+    let bands: Vec<u32> = (0..h / BAND).filter(|b| b % step == step / 2).collect();
+    if bands.is_empty() {
+        return Ok(MAX_QUALITY);
+    }
+    let mut sample = RgbImage::new(w, bands.len() as u32 * BAND);
+    let row = w as usize * 3;
+    for (i, b) in bands.iter().enumerate() {
+        let src = &image.as_raw()[(b * BAND) as usize * row..((b + 1) * BAND) as usize * row];
+        let dst: &mut [u8] = &mut sample;
+        dst[i * BAND as usize * row..(i + 1) * BAND as usize * row].copy_from_slice(src);
+    }
+    let ratio = pixels(image) as f64 / pixels(&sample) as f64;
+    let scaled_max = (max_bytes as f64 / ratio) as u64;
+    let mut run = |q: u8| {
+        *encodes += 1;
+        encode(&sample, q, dpi).map_err(FitError::Encode)
+    };
+    Ok(search_quality(scaled_max, &mut run)?.map_or(MIN_QUALITY, |(q, _)| q))
+}
+
+/// From an estimated quality, finds the exact highest fitting one with full encodes: down until
+/// it fits, then up while the next one still fits. `None` when even `MIN_QUALITY` is too big.
+fn confirm_quality(
+    guess: u8,
+    max_bytes: u64,
+    run: &mut dyn FnMut(u8) -> Encoded,
+) -> Result<Option<(u8, Vec<u8>)>, FitError> {
+    let mut q = guess.clamp(MIN_QUALITY, MAX_QUALITY);
+    let mut bytes = run(q)?;
+    if bytes.len() as u64 > max_bytes {
+        // The estimate was optimistic: walk down (rarely more than a step or two).
+        loop {
+            if q == MIN_QUALITY {
+                return Ok(None);
+            }
+            q -= 1;
+            bytes = run(q)?;
+            if bytes.len() as u64 <= max_bytes {
+                return Ok(Some((q, bytes)));
+            }
+        }
+    }
+    while q < MAX_QUALITY {
+        let next = run(q + 1)?;
+        if next.len() as u64 > max_bytes {
+            break;
+        }
+        q += 1;
+        bytes = next;
+    }
+    Ok(Some((q, bytes)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::Rgb;
+
+    /// Deterministic texture: JPEG cannot compress noise much, so sizes are predictable.
+    fn noisy(w: u32, h: u32) -> RgbImage {
+        let mut state = 0x1234_5678u32;
+        RgbImage::from_fn(w, h, |_, _| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            let v = (state & 0xff) as u8;
+            Rgb([v, v.wrapping_mul(3), v.wrapping_add(90)])
+        })
+    }
+
+    #[test]
+    fn the_highest_quality_that_fits_is_chosen() {
+        let img = noisy(600, 400);
+        let at_max = encode(&img, MAX_QUALITY, None).expect("encode").len() as u64;
+        // A band whose top is below the max-quality size forces a search.
+        let max = at_max * 6 / 10;
+        let fitted = fit_to_band(&img, 10_000, max, None).expect("fits");
+        assert!(fitted.bytes.len() as u64 <= max);
+        assert!(fitted.quality < MAX_QUALITY && fitted.quality >= MIN_QUALITY);
+        // One step higher would not fit.
+        let above = encode(&img, fitted.quality + 1, None).expect("encode");
+        assert!(
+            above.len() as u64 > max,
+            "quality {} +1 still fits",
+            fitted.quality
+        );
+        assert!(!fitted.scaled_down);
+        assert!(fitted.encodes <= 8, "{} encodes", fitted.encodes);
+    }
+
+    #[test]
+    fn the_sampled_estimate_lands_on_the_same_quality_as_the_exact_search() {
+        // Sampling thresholds scaled down with the image: 0.96 MP sampled at 0.2 MP.
+        let img = noisy(1200, 800);
+        let at_max = encode(&img, MAX_QUALITY, None).expect("encode").len() as u64;
+        let max = at_max / 2;
+        let fitted = fit_with_sampling(&img, 0, max, None, 500_000, 200_000).expect("fits");
+        assert!(fitted.bytes.len() as u64 <= max);
+        let above = encode(&img, fitted.quality + 1, None).expect("encode");
+        assert!(
+            above.len() as u64 > max,
+            "quality {} + 1 still fits",
+            fitted.quality
+        );
+        let mut encodes = 0;
+        let exact = search_quality(max, &mut |q| {
+            encodes += 1;
+            encode(&img, q, None).map_err(FitError::Encode)
+        })
+        .expect("search")
+        .expect("fits");
+        assert_eq!(fitted.quality, exact.0);
+    }
+
+    #[test]
+    fn a_photo_that_already_fits_keeps_the_top_quality() {
+        let img = noisy(300, 200);
+        let fitted = fit_to_band(&img, 1_000, 50_000_000, None).expect("fits");
+        assert_eq!(fitted.quality, MAX_QUALITY);
+        assert_eq!(fitted.encodes, 1);
+    }
+
+    #[test]
+    fn a_tiny_source_is_reported_not_padded() {
+        let img = RgbImage::from_pixel(200, 120, Rgb([240, 240, 240]));
+        match fit_to_band(&img, 102_400, 5_000_000, None) {
+            Err(FitError::TooSmall { bytes, quality }) => {
+                assert!(bytes < 102_400);
+                assert_eq!(quality, MAX_QUALITY);
+            }
+            other => panic!("expected TooSmall, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_source_too_big_at_the_lowest_quality_is_scaled_down_to_fit() {
+        let img = noisy(1200, 900);
+        let at_min = encode(&img, MIN_QUALITY, None).expect("encode").len() as u64;
+        let max = at_min / 3;
+        let fitted = fit_to_band(&img, 0, max, None).expect("fits");
+        assert!(fitted.scaled_down);
+        assert!(fitted.bytes.len() as u64 <= max);
+        assert!(fitted.width < 1200 && fitted.height < 900);
+        // Aspect ratio kept within a pixel.
+        let aspect = f64::from(fitted.width) / f64::from(fitted.height);
+        assert!((aspect - 4.0 / 3.0).abs() < 0.01);
+    }
+
+    #[test]
+    fn the_dpi_is_written_into_the_jfif_header() {
+        let img = noisy(64, 64);
+        let bytes = encode(&img, 90, Some(300)).expect("encode");
+        // SOI, APP0 "JFIF\0", version 1.x, units 1 (dpi), X density, Y density.
+        assert_eq!(&bytes[0..4], &[0xFF, 0xD8, 0xFF, 0xE0]);
+        assert_eq!(&bytes[6..11], b"JFIF\0");
+        assert_eq!(bytes[13], 1);
+        assert_eq!(u16::from_be_bytes([bytes[14], bytes[15]]), 300);
+        assert_eq!(u16::from_be_bytes([bytes[16], bytes[17]]), 300);
+    }
+}

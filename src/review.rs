@@ -1,0 +1,581 @@
+//! Reviewing photos people already took: decode and analyse files on a background thread, and keep
+//! the per-file state a review screen shows.
+//!
+//! Decides how review work is scheduled: one worker thread takes files in the order they were added
+//! (decode → analyse → soft flags → display image and thumbnail), reports each stage over a channel,
+//! and skips or abandons a file whose id was cancelled. The UI thread only drains the channel
+//! (`ReviewSession::poll`), so it never waits on a decoder. A file that cannot be read becomes a
+//! `Failed` entry with the reason, and the others carry on. Images shown on screen are reduced off
+//! the UI thread to at most `DISPLAY_MAX_SIDE_PX` (and `THUMB_MAX_SIDE_PX` for the strip); the
+//! full-resolution pixels are kept once, behind an `Arc`, for export.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Receiver, Sender, unbounded};
+use image::{ImageFormat, RgbImage};
+
+use crate::decode::{self, DecodeError};
+use crate::metadata::{self, PhotoMetadata};
+use crate::quality::flags::{self, SoftFlag};
+use crate::quality::{Analyzer, Profile, Report};
+use crate::report::Timings;
+
+/// Largest side of the image uploaded for display, pixels (a GPU texture of at most 2048² is safe
+/// everywhere and sharp on a 4K screen's review panel).
+pub const DISPLAY_MAX_SIDE_PX: u32 = 2048;
+/// Largest side of a thumbnail in the strip, pixels.
+pub const THUMB_MAX_SIDE_PX: u32 = 160;
+
+/// Where a photo comes from.
+#[derive(Clone, Debug)]
+pub enum Source {
+    Path(PathBuf),
+    /// Dropped bytes (a browser drag, or a platform that gives no path), with a display name.
+    Bytes {
+        name: String,
+        bytes: Arc<[u8]>,
+    },
+}
+
+impl Source {
+    /// The file name shown in the list.
+    pub fn name(&self) -> String {
+        match self {
+            Source::Path(p) => p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| p.display().to_string()),
+            Source::Bytes { name, .. } => name.clone(),
+        }
+    }
+}
+
+/// Everything the review screen shows about a readable photo.
+pub struct Reviewed {
+    /// The upright, full-resolution pixels (for export; never copied).
+    pub image: Arc<RgbImage>,
+    pub format: ImageFormat,
+    pub report: Report,
+    pub metadata: PhotoMetadata,
+    /// Warnings that do not fail the photo (screenshot, edited, no colour, …).
+    pub flags: Vec<SoftFlag>,
+    /// The photo reduced to at most `DISPLAY_MAX_SIDE_PX`.
+    pub display: RgbImage,
+    /// The photo reduced to at most `THUMB_MAX_SIDE_PX`.
+    pub thumbnail: RgbImage,
+    pub timings: Timings,
+    /// Wall time from starting to read the file to the end of this entry's work, milliseconds.
+    pub total_ms: f64,
+}
+
+/// What the worker is doing with a file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    Reading,
+    Decoding,
+    Analysing,
+    Preparing,
+}
+
+impl Stage {
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::Reading => "Reading…",
+            Stage::Decoding => "Decoding…",
+            Stage::Analysing => "Checking…",
+            Stage::Preparing => "Preparing preview…",
+        }
+    }
+
+    /// A rough fraction of the work done when this stage starts (decode and analysis dominate).
+    pub fn fraction(self) -> f32 {
+        match self {
+            Stage::Reading => 0.0,
+            Stage::Decoding => 0.1,
+            Stage::Analysing => 0.6,
+            Stage::Preparing => 0.9,
+        }
+    }
+}
+
+/// A message from the worker.
+pub enum Event {
+    Stage { id: u64, stage: Stage },
+    Done { id: u64, reviewed: Box<Reviewed> },
+    Failed { id: u64, error: String },
+}
+
+struct Job {
+    id: u64,
+    source: Source,
+}
+
+/// The background decoder and analyser. Dropping it stops the thread after the current file.
+pub struct ReviewWorker {
+    jobs: Option<Sender<Job>>,
+    events: Receiver<Event>,
+    cancelled: Arc<Mutex<HashSet<u64>>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl ReviewWorker {
+    /// Starts the worker thread; every photo is scored against `profile`.
+    pub fn spawn(profile: Profile) -> Self {
+        let (job_tx, job_rx) = unbounded::<Job>();
+        let (event_tx, event_rx) = unbounded::<Event>();
+        let cancelled = Arc::new(Mutex::new(HashSet::new()));
+        let cancelled_in = Arc::clone(&cancelled);
+        let thread = std::thread::Builder::new()
+            .name("idcap-review".into())
+            .spawn(move || {
+                let mut analyzer = Analyzer::new();
+                for job in job_rx {
+                    let is_cancelled = || {
+                        cancelled_in
+                            .lock()
+                            .map(|set| set.contains(&job.id))
+                            .unwrap_or(false)
+                    };
+                    if is_cancelled() {
+                        continue;
+                    }
+                    let send_stage = |stage| event_tx.send(Event::Stage { id: job.id, stage });
+                    let event = match review_one(
+                        &job.source,
+                        &profile,
+                        &mut analyzer,
+                        &send_stage,
+                        &is_cancelled,
+                    ) {
+                        Ok(Some(r)) => Event::Done {
+                            id: job.id,
+                            reviewed: Box::new(r),
+                        },
+                        Ok(None) => continue,
+                        Err(error) => Event::Failed { id: job.id, error },
+                    };
+                    if event_tx.send(event).is_err() {
+                        break;
+                    }
+                }
+            })
+            .ok();
+        ReviewWorker {
+            jobs: Some(job_tx),
+            events: event_rx,
+            cancelled,
+            thread,
+        }
+    }
+
+    /// Queues a file. Returns false when the worker could not be started.
+    pub fn submit(&self, id: u64, source: Source) -> bool {
+        self.thread.is_some()
+            && self
+                .jobs
+                .as_ref()
+                .is_some_and(|tx| tx.send(Job { id, source }).is_ok())
+    }
+
+    /// Stops work on `id` (skipped if queued, abandoned between stages if running).
+    pub fn cancel(&self, id: u64) {
+        if let Ok(mut set) = self.cancelled.lock() {
+            set.insert(id);
+        }
+    }
+
+    /// Every event that has arrived, without waiting.
+    pub fn try_events(&self) -> Vec<Event> {
+        self.events.try_iter().collect()
+    }
+
+    /// Waits up to `timeout` for the next event (tests and the CLI; never on the UI thread).
+    pub fn wait_event(&self, timeout: Duration) -> Option<Event> {
+        self.events.recv_timeout(timeout).ok()
+    }
+}
+
+impl Drop for ReviewWorker {
+    fn drop(&mut self) {
+        // Closing the job channel ends the thread's loop; do not join (the UI must not wait for a
+        // decode in progress).
+        self.jobs = None;
+        if let Ok(mut set) = self.cancelled.lock() {
+            set.clear();
+        }
+        drop(self.thread.take());
+    }
+}
+
+/// Decodes and analyses one photo. `Ok(None)` means it was cancelled.
+fn review_one(
+    source: &Source,
+    profile: &Profile,
+    analyzer: &mut Analyzer,
+    stage: &dyn Fn(Stage) -> Result<(), crossbeam_channel::SendError<Event>>,
+    cancelled: &dyn Fn() -> bool,
+) -> Result<Option<Reviewed>, String> {
+    let t0 = Instant::now();
+    let _ = stage(Stage::Reading);
+    let photo = match source {
+        Source::Path(path) => {
+            let len = std::fs::metadata(path)
+                .map_err(|e| DecodeError::Io(e).to_string())?
+                .len();
+            if len > decode::MAX_FILE_BYTES {
+                return Err(DecodeError::FileTooLarge(len).to_string());
+            }
+            let bytes = std::fs::read(path).map_err(|e| DecodeError::Io(e).to_string())?;
+            if cancelled() {
+                return Ok(None);
+            }
+            let _ = stage(Stage::Decoding);
+            decode::decode_bytes(&bytes).map_err(|e| e.to_string())?
+        }
+        Source::Bytes { bytes, .. } => {
+            let _ = stage(Stage::Decoding);
+            decode::decode_bytes(bytes).map_err(|e| e.to_string())?
+        }
+    };
+    let decode_ms = t0.elapsed().as_secs_f64() * 1e3;
+    if cancelled() {
+        return Ok(None);
+    }
+    let _ = stage(Stage::Analysing);
+    // The preview and thumbnail do not depend on the analysis: make them on a second thread while
+    // this one analyses (on a busy machine the two simply share the cores).
+    let image = &photo.image;
+    let (report, analyze_ms, (display, thumbnail)) = std::thread::scope(|scope| {
+        let previews = scope.spawn(|| {
+            let display = reduce(image, DISPLAY_MAX_SIDE_PX);
+            let thumbnail = reduce(&display, THUMB_MAX_SIDE_PX);
+            (display, thumbnail)
+        });
+        let t1 = Instant::now();
+        let report = analyzer.assess(image, profile);
+        let analyze_ms = t1.elapsed().as_secs_f64() * 1e3;
+        let previews = previews.join().unwrap_or_else(|_| {
+            // Only a bug could panic there; fall back to doing it here.
+            let display = reduce(image, DISPLAY_MAX_SIDE_PX);
+            let thumbnail = reduce(&display, THUMB_MAX_SIDE_PX);
+            (display, thumbnail)
+        });
+        (report, analyze_ms, previews)
+    });
+    if cancelled() {
+        return Ok(None);
+    }
+    let _ = stage(Stage::Preparing);
+    let metadata = metadata::read(photo.exif.as_deref(), photo.format);
+    let flags = soft_flags(&photo.image, &report, &metadata);
+    Ok(Some(Reviewed {
+        image: Arc::new(photo.image),
+        format: photo.format,
+        report,
+        metadata,
+        flags,
+        display,
+        thumbnail,
+        timings: Timings {
+            decode_ms,
+            analyze_ms,
+        },
+        total_ms: t0.elapsed().as_secs_f64() * 1e3,
+    }))
+}
+
+/// Every soft flag for a photo: metadata first, then pixels.
+pub fn soft_flags(image: &RgbImage, report: &Report, meta: &PhotoMetadata) -> Vec<SoftFlag> {
+    let mut out = metadata::flags(meta);
+    out.extend(flags::pixel_flags(
+        image,
+        report.document.as_ref().map(|d| &d.quad),
+    ));
+    out
+}
+
+/// Shrinks `image` so its longer side is at most `max_side`: averages boxes of whole pixels (one fast
+/// pass, even on 50 MP), then finishes with a bilinear resize only if the box result is still too
+/// large. Smaller images are copied unchanged.
+pub fn reduce(image: &RgbImage, max_side: u32) -> RgbImage {
+    let (w, h) = image.dimensions();
+    let long = w.max(h);
+    if long <= max_side || max_side == 0 {
+        return image.clone();
+    }
+    let factor = long.div_ceil(max_side);
+    let boxed = box_average(image, factor);
+    let (bw, bh) = boxed.dimensions();
+    if bw.max(bh) <= max_side {
+        return boxed;
+    }
+    let scale = f64::from(max_side) / f64::from(bw.max(bh));
+    let nw = ((f64::from(bw) * scale).round() as u32).clamp(1, max_side);
+    let nh = ((f64::from(bh) * scale).round() as u32).clamp(1, max_side);
+    image::imageops::resize(&boxed, nw, nh, image::imageops::FilterType::Triangle)
+}
+
+/// Averages `factor × factor` boxes (the remainder at the right and bottom is dropped).
+fn box_average(image: &RgbImage, factor: u32) -> RgbImage {
+    let (w, h) = image.dimensions();
+    let (ow, oh) = ((w / factor).max(1), (h / factor).max(1));
+    let src = image.as_raw();
+    let stride = w as usize * 3;
+    let f = factor as usize;
+    let mut sums = vec![0u32; ow as usize * 3];
+    let mut out = RgbImage::new(ow, oh);
+    let n = (f * f) as u32;
+    for (oy, out_row) in out.chunks_exact_mut(ow as usize * 3).enumerate() {
+        sums.iter_mut().for_each(|s| *s = 0);
+        for y in oy * f..(oy * f + f).min(h as usize) {
+            let row = &src[y * stride..(y + 1) * stride];
+            for (ox, acc) in sums.chunks_exact_mut(3).enumerate() {
+                let (mut r, mut g, mut b) = (0u32, 0u32, 0u32);
+                for px in row[ox * f * 3..(ox + 1) * f * 3].chunks_exact(3) {
+                    r += u32::from(px[0]);
+                    g += u32::from(px[1]);
+                    b += u32::from(px[2]);
+                }
+                acc[0] += r;
+                acc[1] += g;
+                acc[2] += b;
+            }
+        }
+        for (o, s) in out_row.iter_mut().zip(&sums) {
+            *o = ((s + n / 2) / n) as u8;
+        }
+    }
+    out
+}
+
+/// Where one file of a review session stands.
+pub enum EntryState {
+    Working(Stage),
+    Done(Box<Reviewed>),
+    Failed(String),
+}
+
+/// One file in a review session.
+pub struct Entry {
+    pub id: u64,
+    pub name: String,
+    pub source: Source,
+    pub state: EntryState,
+}
+
+impl Entry {
+    pub fn reviewed(&self) -> Option<&Reviewed> {
+        match &self.state {
+            EntryState::Done(r) => Some(r),
+            _ => None,
+        }
+    }
+}
+
+/// The review screen's model: the files, which one is selected, and the worker doing the reading.
+pub struct ReviewSession {
+    pub entries: Vec<Entry>,
+    pub selected: usize,
+    worker: ReviewWorker,
+    next_id: u64,
+}
+
+impl ReviewSession {
+    pub fn new(profile: Profile) -> Self {
+        ReviewSession {
+            entries: Vec::new(),
+            selected: 0,
+            worker: ReviewWorker::spawn(profile),
+            next_id: 1,
+        }
+    }
+
+    /// Queues a photo and selects it. Returns its id.
+    pub fn add(&mut self, source: Source) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        let name = source.name();
+        let state = if self.worker.submit(id, source.clone()) {
+            EntryState::Working(Stage::Reading)
+        } else {
+            EntryState::Failed("the background reader could not be started".into())
+        };
+        self.entries.push(Entry {
+            id,
+            name,
+            source,
+            state,
+        });
+        self.selected = self.entries.len() - 1;
+        id
+    }
+
+    /// Applies whatever the worker has finished. Returns true when something changed.
+    pub fn poll(&mut self) -> bool {
+        let events = self.worker.try_events();
+        let changed = !events.is_empty();
+        for e in events {
+            self.apply(e);
+        }
+        changed
+    }
+
+    /// Waits until no file is in progress or `timeout` passes (tests, CLI; not for the UI thread).
+    pub fn wait_idle(&mut self, timeout: Duration) -> bool {
+        let end = Instant::now() + timeout;
+        while self.in_progress() > 0 {
+            let left = end.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            if let Some(e) = self.worker.wait_event(left) {
+                self.apply(e);
+            }
+        }
+        true
+    }
+
+    fn apply(&mut self, event: Event) {
+        let (id, state) = match event {
+            Event::Stage { id, stage } => (id, EntryState::Working(stage)),
+            Event::Done { id, reviewed } => (id, EntryState::Done(reviewed)),
+            Event::Failed { id, error } => (id, EntryState::Failed(error)),
+        };
+        if let Some(entry) = self.entries.iter_mut().find(|e| e.id == id) {
+            entry.state = state;
+        }
+    }
+
+    /// Removes a file (cancelling its work).
+    pub fn remove(&mut self, index: usize) {
+        if index < self.entries.len() {
+            let entry = self.entries.remove(index);
+            self.worker.cancel(entry.id);
+            if self.selected >= self.entries.len() {
+                self.selected = self.entries.len().saturating_sub(1);
+            }
+        }
+    }
+
+    /// Cancels every file still in progress and removes all entries.
+    pub fn clear(&mut self) {
+        for e in &self.entries {
+            self.worker.cancel(e.id);
+        }
+        self.entries.clear();
+        self.selected = 0;
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Files still being read or analysed.
+    pub fn in_progress(&self) -> usize {
+        self.entries
+            .iter()
+            .filter(|e| matches!(e.state, EntryState::Working(_)))
+            .count()
+    }
+
+    pub fn selected_entry(&self) -> Option<&Entry> {
+        self.entries.get(self.selected)
+    }
+
+    pub fn select_next(&mut self) {
+        if self.selected + 1 < self.entries.len() {
+            self.selected += 1;
+        }
+    }
+
+    pub fn select_previous(&mut self) {
+        self.selected = self.selected.saturating_sub(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::Rgb;
+
+    fn jpeg_bytes(img: &RgbImage) -> Arc<[u8]> {
+        let mut out = Vec::new();
+        let enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90);
+        img.write_with_encoder(enc).expect("encode");
+        out.into()
+    }
+
+    #[test]
+    fn reduce_keeps_the_aspect_and_the_average_colour() {
+        // Columns cycle through 3 values, so a 3 × 3 box sees each once: mean 150.
+        let img = RgbImage::from_fn(5000, 3000, |x, _| match x % 3 {
+            0 => Rgb([200, 100, 0]),
+            1 => Rgb([100, 50, 0]),
+            _ => Rgb([150, 75, 0]),
+        });
+        let small = reduce(&img, 2048);
+        // 5000 / 3 boxes: 1666 × 1000.
+        assert_eq!(small.dimensions(), (1666, 1000));
+        let p = small.get_pixel(1000, 600).0;
+        assert!((i32::from(p[0]) - 150).abs() <= 2, "{p:?}");
+        let tiny = reduce(&small, 160);
+        assert!(tiny.width() <= 160 && tiny.width() > 120);
+    }
+
+    #[test]
+    fn good_and_bad_files_are_reviewed_independently() {
+        let mut session = ReviewSession::new(Profile::default());
+        let good = RgbImage::from_pixel(320, 240, Rgb([90, 120, 150]));
+        session.add(Source::Bytes {
+            name: "good.jpg".into(),
+            bytes: jpeg_bytes(&good),
+        });
+        session.add(Source::Bytes {
+            name: "scan.pdf".into(),
+            bytes: Arc::from(&b"%PDF-1.7 blah"[..]),
+        });
+        session.add(Source::Bytes {
+            name: "empty.jpg".into(),
+            bytes: Arc::from(&b""[..]),
+        });
+        session.add(Source::Path(PathBuf::from("/no/such/file.jpg")));
+        assert!(session.wait_idle(Duration::from_secs(30)));
+        let states: Vec<_> = session.entries.iter().map(|e| &e.state).collect();
+        let EntryState::Done(r) = states[0] else {
+            panic!("good.jpg was not reviewed");
+        };
+        assert_eq!(r.image.dimensions(), (320, 240));
+        assert!(r.thumbnail.width() <= THUMB_MAX_SIDE_PX);
+        let msg = |i: usize| match states[i] {
+            EntryState::Failed(m) => m.clone(),
+            _ => String::new(),
+        };
+        assert!(msg(1).contains("PDF"), "{}", msg(1));
+        assert!(msg(2).contains("empty"), "{}", msg(2));
+        assert!(msg(3).contains("cannot open"), "{}", msg(3));
+    }
+
+    #[test]
+    fn a_removed_file_does_not_come_back() {
+        let mut session = ReviewSession::new(Profile::default());
+        let img = RgbImage::from_pixel(64, 64, Rgb([1, 2, 3]));
+        // Cancel right after queueing: either skipped in the queue or abandoned between stages.
+        session.add(Source::Bytes {
+            name: "a.jpg".into(),
+            bytes: jpeg_bytes(&img),
+        });
+        session.remove(0);
+        session.add(Source::Bytes {
+            name: "b.jpg".into(),
+            bytes: jpeg_bytes(&img),
+        });
+        assert!(session.wait_idle(Duration::from_secs(30)));
+        assert_eq!(session.entries.len(), 1);
+        assert_eq!(session.entries[0].name, "b.jpg");
+        assert!(session.entries[0].reviewed().is_some());
+    }
+}

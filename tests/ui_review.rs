@@ -1,0 +1,290 @@
+//! The review view and the export dialog, driven through egui_kittest: dropping files (valid,
+//! invalid, several), the drag-over hint, arrow keys, "Open photos…", and the export flow with an
+//! injected save path (no real dialog is ever opened).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::fixtures::{jpeg_with_metadata, phone_exif, png_bomb, sensor_scene};
+use egui::{HoveredFile, Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use idcap::app::review::ReviewView;
+use idcap::review::EntryState;
+
+/// A file dropped by the test, with a path like the native backend gives.
+#[derive(Debug)]
+struct DroppedPath(PathBuf);
+
+impl egui::DroppedFile for DroppedPath {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+fn harness(view: ReviewView) -> Harness<'static, ReviewView> {
+    Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        // The shared checklist marks checks with ✔/✖, which egui's built-in fonts lack (the app
+        // gets them from system fonts); allow them here rather than fail on a glyph.
+        .allow_missing_glyphs()
+        .build_ui_state(
+            |ui, view: &mut ReviewView| {
+                // What the app shell does every frame.
+                view.handle_drops(ui.ctx());
+                ReviewView::paint_drop_hint(ui.ctx());
+                view.ui(ui);
+            },
+            view,
+        )
+}
+
+/// Steps frames until every photo is checked and its textures are up (or 60 s pass).
+fn settle(h: &mut Harness<'static, ReviewView>) {
+    let end = Instant::now() + Duration::from_secs(60);
+    while h.state().in_progress() > 0 && Instant::now() < end {
+        h.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // Textures upload one photo per frame.
+    for _ in 0..(h.state().len() + 3) {
+        h.step();
+    }
+    assert_eq!(h.state().in_progress(), 0, "photos still being checked");
+}
+
+fn drop_files(h: &mut Harness<'static, ReviewView>, paths: &[PathBuf]) {
+    for p in paths {
+        h.input_mut()
+            .dropped_files
+            .push(Arc::new(DroppedPath(p.clone())));
+    }
+    h.step();
+}
+
+/// Writes the test files: a phone photo, a PDF, a zero-byte file, a HEIC header, a PNG bomb.
+fn fixtures(dir: &Path) -> Vec<PathBuf> {
+    let files: Vec<(&str, Vec<u8>)> = vec![
+        (
+            "phone.jpg",
+            jpeg_with_metadata(&sensor_scene(1600, 1200), phone_exif(6, "G991BXXU5CVLL")),
+        ),
+        ("scan.pdf", b"%PDF-1.7\n1 0 obj".to_vec()),
+        ("empty.jpg", Vec::new()),
+        (
+            "IMG_0001.HEIC",
+            b"\0\0\0\x18ftypheic\0\0\0\0mif1heic".to_vec(),
+        ),
+        ("huge.png", png_bomb()),
+    ];
+    files
+        .into_iter()
+        .map(|(name, bytes)| {
+            let p = dir.join(name);
+            std::fs::write(&p, bytes).expect("write fixture");
+            p
+        })
+        .collect()
+}
+
+#[test]
+fn dropping_several_files_reviews_the_good_one_and_explains_the_bad_ones() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let files = fixtures(dir.path());
+    let mut h = harness(ReviewView::with_pickers(
+        Box::new(|| None),
+        Box::new(|_| None),
+    ));
+    h.step();
+    assert!(h.query_by_label_contains("Drop photos here").is_some());
+
+    // Dragging over the window shows that the drop will be accepted.
+    h.input_mut().hovered_files = vec![
+        HoveredFile {
+            path: Some(files[0].clone()),
+            mime: String::new(),
+        },
+        HoveredFile {
+            path: Some(files[1].clone()),
+            mime: String::new(),
+        },
+    ];
+    let hovering = h.input().hovered_files.clone();
+    h.step();
+    // A new window area is measured in its first frame and shown from the second.
+    h.input_mut().hovered_files = hovering;
+    h.step();
+    assert!(h.query_by_label("Drop to check these 2 photos").is_some());
+    h.input_mut().hovered_files.clear();
+
+    drop_files(&mut h, &files);
+    assert_eq!(h.state().len(), 5);
+    settle(&mut h);
+    assert!(h.query_by_label("Drop to check these 2 photos").is_none());
+
+    let session = h.state().session_ref().expect("session");
+    let states: Vec<&EntryState> = session.entries.iter().map(|e| &e.state).collect();
+    let EntryState::Done(photo) = states[0] else {
+        panic!("the phone photo was not reviewed");
+    };
+    // EXIF orientation 6 honoured: the stored 1600 × 1200 is shown 1200 × 1600.
+    assert_eq!(photo.image.dimensions(), (1200, 1600));
+    for (i, expected) in [(1, "PDF"), (2, "empty"), (3, "HEIC"), (4, "memory")] {
+        match states[i] {
+            EntryState::Failed(msg) => assert!(
+                msg.contains(expected) || (i == 4 && msg.contains("30000")),
+                "{msg}"
+            ),
+            _ => panic!("entry {i} should have failed"),
+        }
+    }
+
+    // The strip lists every file with a badge; the last dropped is selected and its reason shown.
+    assert!(h.query_by_label_contains("FAIL phone.jpg").is_some());
+    assert!(h.query_by_label_contains("ERROR scan.pdf").is_some());
+    assert!(h.query_by_label_contains("Cannot check huge.png").is_some());
+
+    // Click the phone photo: checklist with portal wording, GPS note.
+    h.get_by_label_contains("FAIL phone.jpg").click();
+    h.step();
+    h.step();
+    assert_eq!(h.state().selected(), Some(0));
+    assert!(h.query_by_label("Document found").is_some());
+    assert!(h.query_by_label_contains("GPS location").is_some());
+    assert!(
+        h.query_all_by_label_contains("Portal would say")
+            .next()
+            .is_some()
+    );
+}
+
+#[test]
+fn arrow_keys_move_between_photos_and_open_uses_the_picker() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let files = fixtures(dir.path());
+    let to_open = files.clone();
+    let mut h = harness(ReviewView::with_pickers(
+        Box::new(move || Some(to_open.clone())),
+        Box::new(|_| None),
+    ));
+    h.step();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::O);
+    h.step();
+    assert_eq!(h.state().len(), 5);
+    settle(&mut h);
+    assert_eq!(h.state().selected(), Some(4));
+    h.key_press(Key::ArrowLeft);
+    h.step();
+    assert_eq!(h.state().selected(), Some(3));
+    h.key_press(Key::ArrowLeft);
+    h.step();
+    h.key_press(Key::ArrowLeft);
+    h.key_press(Key::ArrowLeft);
+    h.key_press(Key::ArrowLeft);
+    h.step();
+    assert_eq!(h.state().selected(), Some(0));
+    h.key_press(Key::ArrowRight);
+    h.step();
+    assert_eq!(h.state().selected(), Some(1));
+}
+
+#[test]
+fn export_warns_about_failing_checks_then_writes_and_never_overwrites_silently() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let files = fixtures(dir.path());
+    let out = dir.path().join("export.jpg");
+    let asked = Arc::new(Mutex::new(Vec::<String>::new()));
+    let asked_in = Arc::clone(&asked);
+    let target = out.clone();
+    let mut h = harness(ReviewView::with_pickers(
+        Box::new(|| None),
+        Box::new(move |suggested: &str| {
+            if let Ok(mut a) = asked_in.lock() {
+                a.push(suggested.to_string());
+            }
+            Some(target.clone())
+        }),
+    ));
+    drop_files(&mut h, &files[..1]);
+    settle(&mut h);
+
+    // Ctrl+S opens the dialog, which names the failing checks before anything is written.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.step();
+    h.step();
+    assert!(h.query_by_label("Export a compliant JPG").is_some());
+    assert!(h.query_by_label_contains("fails").is_some());
+    assert!(
+        h.query_all_by_label_contains("Portal would say")
+            .next()
+            .is_some()
+            && h.query_all_by_label_contains("(document)").next().is_some()
+                | h.query_all_by_label_contains("(focus)").next().is_some()
+    );
+    assert!(!out.exists());
+
+    h.get_by_label("Choose file and export…").click();
+    h.step();
+    let end = Instant::now() + Duration::from_secs(60);
+    while h.query_by_label("Exported").is_none() && Instant::now() < end {
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(
+        h.query_by_label("Exported").is_some(),
+        "export did not finish"
+    );
+    assert_eq!(
+        asked.lock().map(|a| a.clone()).unwrap_or_default(),
+        ["phone-idcap.jpg"]
+    );
+    let len = std::fs::metadata(&out).expect("written").len();
+    assert!((102_400..=5_000_000).contains(&len), "{len} bytes");
+    let written = std::fs::read(&out).expect("read");
+    h.get_by_label("Close").click();
+    h.run_steps(5);
+    assert!(h.query_by_label("Export a compliant JPG").is_none());
+
+    // Exporting again to the same file asks first; keeping it leaves the file untouched.
+    h.get_by_label("Export…").click();
+    h.step();
+    h.step();
+    h.get_by_label("Choose file and export…").click();
+    // The dialog re-centres over a couple of frames when its content changes size.
+    h.run_steps(4);
+    assert!(h.query_by_label_contains("already exists").is_some());
+    h.get_by_label("Keep the existing file").click();
+    h.run_steps(2);
+    assert!(h.query_by_label("Choose file and export…").is_some());
+    assert_eq!(std::fs::read(&out).expect("read"), written);
+}
+
+#[test]
+fn a_cancelled_save_dialog_writes_nothing_and_says_so() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let files = fixtures(dir.path());
+    let mut h = harness(ReviewView::with_pickers(
+        Box::new(|| None),
+        Box::new(|_| None),
+    ));
+    drop_files(&mut h, &files[..1]);
+    settle(&mut h);
+    h.get_by_label("Export…").click();
+    h.step();
+    h.step();
+    h.get_by_label("Choose file and export…").click();
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("No file chosen").is_some());
+    let jpgs = std::fs::read_dir(dir.path())
+        .expect("list")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains("idcap"))
+        .count();
+    assert_eq!(jpgs, 0);
+}
