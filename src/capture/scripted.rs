@@ -15,23 +15,14 @@ pub fn report(pass: bool, x: f64, y: f64, sharpness: f64) -> Report {
         Point::new(x + w, y + h),
         Point::new(x, y + h),
     ]);
-    let mut checks: Vec<Check> = [
-        CheckId::Document,
-        CheckId::Corners,
-        CheckId::Fill,
-        CheckId::Tilt,
-        CheckId::Resolution,
-        CheckId::Focus,
-        CheckId::Glare,
-        CheckId::Exposure,
-    ]
-    .into_iter()
-    .map(|id| {
-        Check::new(id, true, Some(1.0), Some(1.0))
-            .message("scripted")
-            .hint("scripted")
-    })
-    .collect();
+    let mut checks: Vec<Check> = crate::quality::ASSESSED_CHECKS
+        .into_iter()
+        .map(|id| {
+            Check::new(id, true, Some(1.0), Some(1.0))
+                .message("scripted")
+                .hint("scripted")
+        })
+        .collect();
     if !pass {
         checks[5] = Check::new(CheckId::Focus, false, Some(0.3), Some(0.16))
             .message("Hold still: the photo is blurred.")

@@ -202,6 +202,18 @@ pub struct Report {
     pub sharpness: f64,
 }
 
+/// The checks `Analyzer::assess` reports, in report order (`stability` is added by `capture`).
+pub const ASSESSED_CHECKS: [CheckId; 8] = [
+    CheckId::Document,
+    CheckId::Corners,
+    CheckId::Fill,
+    CheckId::Tilt,
+    CheckId::Resolution,
+    CheckId::Focus,
+    CheckId::Glare,
+    CheckId::Exposure,
+];
+
 /// The order in which problems are worth fixing: the first failing check in this list is the one
 /// the live view tells the person about.
 pub const GUIDANCE_ORDER: [CheckId; 9] = [
@@ -280,14 +292,8 @@ impl Analyzer {
         };
         let Some(doc) = found else {
             report.checks.push(document::missing_check());
-            for id in [
-                CheckId::Corners,
-                CheckId::Fill,
-                CheckId::Tilt,
-                CheckId::Resolution,
-                CheckId::Focus,
-                CheckId::Glare,
-            ] {
+            // Every check but `document` (reported above) and `exposure` (judged below).
+            for &id in &ASSESSED_CHECKS[1..7] {
                 report.checks.push(
                     Check::new(id, false, None, None)
                         .message("Not measured: no document was found.")
