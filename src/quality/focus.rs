@@ -500,15 +500,15 @@ pub(crate) mod test_card {
                 luma[y * W as usize + x] = (acc / (SS * SS) as f64).round() as u8;
             }
         }
-        Rectified {
-            width: W,
-            height: H,
-            px_per_mm: f64::from(W) / 85.6,
-            luma,
-            valid: vec![1; n],
-            valid_count: n,
-            to_image: Some(Homography([1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0])),
-        }
+        let mut doc = Rectified::default();
+        doc.width = W;
+        doc.height = H;
+        doc.px_per_mm = f64::from(W) / 85.6;
+        doc.luma = luma;
+        doc.valid = vec![1; n];
+        doc.valid_count = n;
+        doc.to_image = Some(Homography([1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0]));
+        doc
     }
 
     /// A sharp, well-exposed card (paper 215).

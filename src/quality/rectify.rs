@@ -29,6 +29,8 @@ pub struct Rectified {
     pub valid_count: usize,
     /// Maps canonical (x, y) to image pixels.
     pub to_image: Option<Homography>,
+    /// Scratch: luma × 256 of the frame under the document's bounding box.
+    plane: Vec<u16>,
 }
 
 impl Rectified {
@@ -89,18 +91,23 @@ impl Rectified {
             let (x, y) = (p.x - 0.5, p.y - 0.5);
             x >= 0.0 && y >= 0.0 && x <= max_x && y <= max_y
         });
-        let source = Source { raw, fw, fh };
+        let rgb = RgbWindow { raw, fw, fh };
         let rows = self
             .luma
             .chunks_exact_mut(cw as usize)
             .zip(self.valid.chunks_exact_mut(cw as usize));
         let mut valid_count = 0usize;
-        for (j, (luma_row, valid_row)) in rows.enumerate() {
-            valid_count += if inside {
-                source.warp_row::<true>(&h, j, luma_row, valid_row)
-            } else {
-                source.warp_row::<false>(&h, j, luma_row, valid_row)
-            };
+        match LumaPlane::build(&rgb, &dst, n, &mut self.plane) {
+            Some(plane) => {
+                for (j, (luma_row, valid_row)) in rows.enumerate() {
+                    valid_count += warp_row(&plane, inside, &h, j, luma_row, valid_row);
+                }
+            }
+            None => {
+                for (j, (luma_row, valid_row)) in rows.enumerate() {
+                    valid_count += warp_row(&rgb, inside, &h, j, luma_row, valid_row);
+                }
+            }
         }
         self.valid_count = valid_count;
     }
@@ -121,89 +128,214 @@ impl Rectified {
     }
 }
 
+/// Where `warp_row` reads luma from: the frame itself, or a luma plane cut from it.
+trait LumaSource {
+    /// Frame size, pixels (samples outside it are not valid).
+    fn frame_size(&self) -> (usize, usize);
+    /// Frame position of the source's pixel (0, 0), and the source's size (at least 2 × 2).
+    fn extent(&self) -> (usize, usize, usize, usize);
+    /// Luma × 256 (BT.601 weights 77, 150, 29) of source pixels (x, y), (x + 1, y), (x, y + 1)
+    /// and (x + 1, y + 1); `None` past the source's edge.
+    fn window(&self, x: usize, y: usize) -> Option<[u32; 4]>;
+}
+
 /// The frame being sampled: RGB bytes, width and height in pixels.
-struct Source<'a> {
+struct RgbWindow<'a> {
     raw: &'a [u8],
     fw: usize,
     fh: usize,
 }
 
-impl Source<'_> {
-    // Hand-written hot loop (callgrind, `examples/assess_profile`, 8 MIDV-500 frames at
-    // 1920×1080): `Rectified::build` went from 43.0 M to 36.3 M instructions per frame, dropping
-    // the unused max(R, G, B) plane included. The sample position steps along the row in f32
-    // (numerator and denominator of the homography are linear in u, so one reciprocal per
-    // pixel); one float→int conversion per axis gives both the pixel and its 8-bit bilinear
-    // weight; the 2 × 2 window is two 6-byte row slices; a document wholly inside the frame
-    // skips the range test. Positions differ from the f64 evaluation by < 0.002 px on a 1080p
-    // frame, under the 1/256-px weight resolution. What is left is mostly the luma of the four
-    // neighbours (~45 of ~140 instructions per canonical pixel).
-    /// Warps canonical row `j` through `h` (canonical → image) into `luma_row`, marking
-    /// `valid_row`; returns how many pixels were inside the frame. `INSIDE`: the caller knows
-    /// every sample is inside the frame.
-    fn warp_row<const INSIDE: bool>(
-        &self,
-        h: &Homography,
-        j: usize,
-        luma_row: &mut [u8],
-        valid_row: &mut [u8],
-    ) -> usize {
-        let h = h.0;
-        let (fw, fh) = (self.fw, self.fh);
-        let stride = fw * 3;
-        let (max_x, max_y) = ((fw - 1) as f32, (fh - 1) as f32);
-        // The last sample positions whose 2 × 2 window is inside the frame: a sample on the last
-        // column or row is taken 1/256 px before it (weight 255/256 on the last pixel).
-        let (last_x, last_y) = (max_x - 1.0 / 256.0, max_y - 1.0 / 256.0);
-        let v = j as f64 + 0.5;
-        // x(u) = (ax u + bx) / (g u + k) in image coordinates at u = i + 0.5; pixel centres are
-        // at integer sample positions, hence the − 0.5 (folded into the numerators).
-        let (ax, bx) = (h[0], h[1] * v + h[2]);
-        let (ay, by) = (h[3], h[4] * v + h[5]);
-        let (g, k) = (h[6], h[7] * v + h[8]);
-        let (ax, ay) = (ax - 0.5 * g, ay - 0.5 * g);
-        let (bx, by) = (bx - 0.5 * k, by - 0.5 * k);
-        let at_start = |a: f64, b: f64| (a * 0.5 + b) as f32;
-        let (mut num_x, mut num_y, mut den) = (at_start(ax, bx), at_start(ay, by), at_start(g, k));
-        let (step_x, step_y, step_den) = (ax as f32, ay as f32, g as f32);
-        let mut count = 0usize;
-        for (l_out, v_out) in luma_row.iter_mut().zip(valid_row.iter_mut()) {
-            let inv = 1.0 / den;
-            let (x, y) = (num_x * inv, num_y * inv);
-            num_x += step_x;
-            num_y += step_y;
-            den += step_den;
-            let (x, y) = if INSIDE {
-                (x.clamp(0.0, last_x), y.clamp(0.0, last_y))
-            } else if x >= 0.0 && y >= 0.0 && x <= max_x && y <= max_y {
-                (x.min(last_x), y.min(last_y))
-            } else {
-                continue;
-            };
-            // In range and non-negative, so truncation is the floor: the pixel in the high bits
-            // and an 8-bit weight in the low ones. Below `last_x`, the pixel to the right (and
-            // the one below) exists.
-            let (xf, yf) = ((x * 256.0) as i32 as usize, (y * 256.0) as i32 as usize);
-            let (x0, y0) = (xf >> 8, yf >> 8);
-            let (fx, fy) = ((xf & 255) as u32, (yf & 255) as u32);
-            let at = y0 * stride + x0 * 3;
-            let (Some(top), Some(bottom)) = (
-                self.raw.get(at..at + 6),
-                self.raw.get(at + stride..at + stride + 6),
-            ) else {
-                continue;
-            };
-            let luma_at =
-                |p: &[u8]| 77 * u32::from(p[0]) + 150 * u32::from(p[1]) + 29 * u32::from(p[2]);
-            let t = luma_at(top) * (256 - fx) + luma_at(&top[3..]) * fx;
-            let b = luma_at(bottom) * (256 - fx) + luma_at(&bottom[3..]) * fx;
-            let l = (t * (256 - fy) + b * fy + (1 << 23)) >> 24;
-            *l_out = l.min(255) as u8;
-            *v_out = 1;
-            count += 1;
-        }
-        count
+/// Luma × 256 of one RGB pixel.
+fn luma_256(p: &[u8]) -> u32 {
+    77 * u32::from(p[0]) + 150 * u32::from(p[1]) + 29 * u32::from(p[2])
+}
+
+impl LumaSource for RgbWindow<'_> {
+    fn frame_size(&self) -> (usize, usize) {
+        (self.fw, self.fh)
     }
+
+    fn extent(&self) -> (usize, usize, usize, usize) {
+        (0, 0, self.fw, self.fh)
+    }
+
+    fn window(&self, x: usize, y: usize) -> Option<[u32; 4]> {
+        let stride = self.fw * 3;
+        let at = y * stride + x * 3;
+        let top = self.raw.get(at..at + 6)?;
+        let bottom = self.raw.get(at + stride..at + stride + 6)?;
+        Some([
+            luma_256(top),
+            luma_256(&top[3..]),
+            luma_256(bottom),
+            luma_256(&bottom[3..]),
+        ])
+    }
+}
+
+/// Bounding-box pixels per canonical pixel up to which the luma of the box is computed first (a
+/// plain loop LLVM vectorises, ~8 instructions per pixel) and then sampled, rather than
+/// computing four lumas per sample from RGB (~45 instructions). Above it (a 12 MP photo's
+/// document warped to 640 px) most of the box would never be read.
+const PLANE_MAX_PX_PER_SAMPLE: usize = 10;
+
+/// Luma × 256 of the frame under the document's bounding box.
+struct LumaPlane<'a> {
+    data: &'a [u16],
+    fw: usize,
+    fh: usize,
+    x0: usize,
+    y0: usize,
+    w: usize,
+    h: usize,
+}
+
+impl<'a> LumaPlane<'a> {
+    /// The plane under the quad `corners` (image pixels, inside or partly outside the frame), in
+    /// `buffer`; `None` when the box is over `PLANE_MAX_PX_PER_SAMPLE` × `samples` pixels.
+    fn build(
+        rgb: &RgbWindow<'_>,
+        corners: &[Point; 4],
+        samples: usize,
+        buffer: &'a mut Vec<u16>,
+    ) -> Option<LumaPlane<'a>> {
+        let (fw, fh) = (rgb.fw, rgb.fh);
+        // Sample positions are image coordinates − 0.5; one pixel more each side for the 2 × 2
+        // window and for rounding.
+        let span = |lo: f64, hi: f64, size: usize| {
+            let last = (size - 1) as f64;
+            let a = (lo - 1.5).floor().clamp(0.0, last) as usize;
+            let b = (hi + 1.5).ceil().clamp(0.0, last) as usize;
+            // At least two pixels, inside the frame (size ≥ 2).
+            let a = a.min(size - 2);
+            (a, b.max(a + 1) - a + 1)
+        };
+        let xs = corners.iter().map(|p| p.x);
+        let ys = corners.iter().map(|p| p.y);
+        let (x0, w) = span(
+            xs.clone().fold(f64::INFINITY, f64::min),
+            xs.fold(f64::NEG_INFINITY, f64::max),
+            fw,
+        );
+        let (y0, h) = span(
+            ys.clone().fold(f64::INFINITY, f64::min),
+            ys.fold(f64::NEG_INFINITY, f64::max),
+            fh,
+        );
+        if w * h > PLANE_MAX_PX_PER_SAMPLE * samples {
+            return None;
+        }
+        buffer.clear();
+        buffer.resize(w * h, 0);
+        let stride = fw * 3;
+        for (y, out) in buffer.chunks_exact_mut(w).enumerate() {
+            let start = (y0 + y) * stride + x0 * 3;
+            let row = rgb.raw.get(start..start + 3 * w)?;
+            // 77 r + 150 g + 29 b ≤ 65 280 fits u16.
+            for (o, p) in out.iter_mut().zip(row.chunks_exact(3)) {
+                *o = 77 * u16::from(p[0]) + 150 * u16::from(p[1]) + 29 * u16::from(p[2]);
+            }
+        }
+        Some(LumaPlane {
+            data: buffer,
+            fw,
+            fh,
+            x0,
+            y0,
+            w,
+            h,
+        })
+    }
+}
+
+impl LumaSource for LumaPlane<'_> {
+    fn frame_size(&self) -> (usize, usize) {
+        (self.fw, self.fh)
+    }
+
+    fn extent(&self) -> (usize, usize, usize, usize) {
+        (self.x0, self.y0, self.w, self.h)
+    }
+
+    fn window(&self, x: usize, y: usize) -> Option<[u32; 4]> {
+        let at = y * self.w + x;
+        let top = self.data.get(at..at + 2)?;
+        let bottom = self.data.get(at + self.w..at + self.w + 2)?;
+        Some([
+            u32::from(top[0]),
+            u32::from(top[1]),
+            u32::from(bottom[0]),
+            u32::from(bottom[1]),
+        ])
+    }
+}
+
+// Hand-written hot loop (callgrind, `examples/assess_profile`, 8 MIDV-500 frames at 1920×1080):
+// `Rectified::build` went from 43.0 M to 30.6 M instructions per frame. The unused max(R, G, B)
+// plane was dropped; the luma under the document is computed once per frame pixel rather than
+// four times per sample (`LumaPlane`); the sample position steps along the row in f32
+// (numerator and denominator of the homography are linear in u, so one reciprocal per pixel);
+// one float→int conversion per axis gives both the pixel and its 8-bit bilinear weight; a
+// document wholly inside the frame skips the range test. Positions differ from the f64
+// evaluation by < 0.002 px on a 1080p frame, under the 1/256-px weight resolution.
+/// Warps canonical row `j` through `h` (canonical → image) into `luma_row`, marking `valid_row`;
+/// returns how many pixels were inside the frame. `inside`: every sample is known to be inside
+/// the frame.
+fn warp_row<S: LumaSource>(
+    source: &S,
+    inside: bool,
+    h: &Homography,
+    j: usize,
+    luma_row: &mut [u8],
+    valid_row: &mut [u8],
+) -> usize {
+    let h = h.0;
+    let (fw, fh) = source.frame_size();
+    let (ox, oy, sw, sh) = source.extent();
+    let (max_x, max_y) = ((fw - 1) as f32, (fh - 1) as f32);
+    // Sample positions relative to the source; the last ones whose 2 × 2 window is inside it
+    // (a sample on the last column or row is taken 1/256 px before it).
+    let (ox, oy) = (ox as f32, oy as f32);
+    let (last_x, last_y) = ((sw - 1) as f32 - 1.0 / 256.0, (sh - 1) as f32 - 1.0 / 256.0);
+    let v = j as f64 + 0.5;
+    // x(u) = (ax u + bx) / (g u + k) in image coordinates at u = i + 0.5; pixel centres are at
+    // integer sample positions, hence the − 0.5 (folded into the numerators).
+    let (ax, bx) = (h[0], h[1] * v + h[2]);
+    let (ay, by) = (h[3], h[4] * v + h[5]);
+    let (g, k) = (h[6], h[7] * v + h[8]);
+    let (ax, ay) = (ax - 0.5 * g, ay - 0.5 * g);
+    let (bx, by) = (bx - 0.5 * k, by - 0.5 * k);
+    let at_start = |a: f64, b: f64| (a * 0.5 + b) as f32;
+    let (mut num_x, mut num_y, mut den) = (at_start(ax, bx), at_start(ay, by), at_start(g, k));
+    let (step_x, step_y, step_den) = (ax as f32, ay as f32, g as f32);
+    let mut count = 0usize;
+    for (l_out, v_out) in luma_row.iter_mut().zip(valid_row.iter_mut()) {
+        let inv = 1.0 / den;
+        let (x, y) = (num_x * inv, num_y * inv);
+        num_x += step_x;
+        num_y += step_y;
+        den += step_den;
+        let in_frame = inside || (x >= 0.0 && y >= 0.0 && x <= max_x && y <= max_y);
+        if !in_frame {
+            continue;
+        }
+        let (x, y) = ((x - ox).clamp(0.0, last_x), (y - oy).clamp(0.0, last_y));
+        // Non-negative, so truncation is the floor: the pixel in the high bits and an 8-bit
+        // weight in the low ones.
+        let (xf, yf) = ((x * 256.0) as i32 as usize, (y * 256.0) as i32 as usize);
+        let (fx, fy) = ((xf & 255) as u32, (yf & 255) as u32);
+        let Some([tl, tr, bl, br]) = source.window(xf >> 8, yf >> 8) else {
+            continue;
+        };
+        let t = tl * (256 - fx) + tr * fx;
+        let b = bl * (256 - fx) + br * fx;
+        let l = (t * (256 - fy) + b * fy + (1 << 23)) >> 24;
+        *l_out = l.min(255) as u8;
+        *v_out = 1;
+        count += 1;
+    }
+    count
 }
 
 #[cfg(test)]
