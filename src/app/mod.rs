@@ -2,8 +2,9 @@
 //!
 //! Decides the flow between views and owns the one place commands are handled (`App::handle`):
 //! panels only return `Command`s. Live: camera → auto-capture or manual capture → the still with
-//! its report → "Retake", "Export…", or on to the back of an ID card. With a `CaptureRequest`
-//! (`idcap capture`), accepting a still writes it and closes the window.
+//! its report → "Retake", "Export…" (Ctrl+S: the same compliant export dialog as the review view), or
+//! on to the back of an ID card. With a `CaptureRequest` (`idcap capture`), accepting a still writes
+//! it and closes the window.
 
 pub mod checklist;
 pub mod dialogs;
@@ -26,6 +27,7 @@ use crate::camera::webcam::DeviceWatcher;
 use crate::camera::{SourceCommand, SourceFactory, SourceSpec};
 use crate::capture::{CaptureConfig, Captured};
 use crate::quality::{Analyzer, DocChoice, DocumentKind, Preset, Profile, Report};
+use export_ui::{ExportRequest, SavePicker};
 use live::{LiveView, SourceState};
 use review::ReviewView;
 use settings::Settings;
@@ -205,6 +207,17 @@ impl App {
         self.current_source = spec;
     }
 
+    /// Replaces the export dialog's "save as" (tests pass a closure returning a temporary path). The
+    /// live view and the review view share the one dialog.
+    pub fn set_save_picker(&mut self, picker: SavePicker) {
+        self.review.export_dialog().set_picker(picker);
+    }
+
+    /// The result of the last export the dialog finished, while it shows it.
+    pub fn export_result(&self) -> Option<&Result<crate::export::Exported, String>> {
+        self.review.export_dialog_ref().result()
+    }
+
     /// Queues a command as if a panel had sent it (tests use this for what needs a file dialog).
     pub fn send(&mut self, cmd: Command) {
         self.pending.push(cmd);
@@ -335,16 +348,23 @@ impl App {
         }
     }
 
+    /// Opens the compliant export dialog (presets, size band, no metadata, crop, warnings about
+    /// failing checks, overwrite protection, atomic write) for the still of `side`.
     fn export(&mut self, side: Side) {
         let Some(still) = &self.stills[side.index()] else {
             return;
         };
-        let default_name = match side {
-            Side::Front => "id-front.jpg",
-            Side::Back => "id-back.jpg",
+        let name = match (self.settings.doc, side) {
+            (DocumentKind::Passport, _) => "passport-idcap.jpg",
+            (DocumentKind::IdCard, Side::Front) => "id-front-idcap.jpg",
+            (DocumentKind::IdCard, Side::Back) => "id-back-idcap.jpg",
         };
-        self.dialogs
-            .save_still(&self.ctx, default_name, still.frame.frame.image.clone());
+        let request = ExportRequest::new(
+            Arc::clone(&still.frame.frame.image),
+            Some(still.report.clone()),
+            name.to_string(),
+        );
+        self.review.export_dialog().open(request);
     }
 
     fn side_label(&self) -> String {
@@ -372,6 +392,19 @@ impl App {
             && ctx.input(|i| i.key_pressed(egui::Key::Space))
         {
             self.pending.push(Command::CaptureNow);
+        }
+        // Ctrl+S on the stills exports the one just captured (the front when both are shown).
+        if self.mode == Mode::Live
+            && self.showing_still
+            && !self.review.export_dialog().is_open()
+            && ctx.input_mut(|i| i.consume_shortcut(&review::EXPORT_SHORTCUT))
+        {
+            let side = if self.stills[self.side.index()].is_some() {
+                self.side
+            } else {
+                Side::Front
+            };
+            self.pending.push(Command::Export(side));
         }
         if self.mode == Mode::Live && !self.showing_still {
             if let Some(c) = self.live.poll(ctx) {
@@ -581,6 +614,10 @@ impl eframe::App for App {
         }
         for cmd in commands {
             self.handle(cmd);
+        }
+        // The review view shows the export dialog itself; over the live view the shell does.
+        if self.mode == Mode::Live {
+            self.review.export_dialog().ui(&ctx);
         }
         self.live
             .stats

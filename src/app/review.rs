@@ -160,6 +160,10 @@ impl ReviewView {
         &mut self.export
     }
 
+    pub fn export_dialog_ref(&self) -> &ExportDialog {
+        &self.export
+    }
+
     /// Takes the files dropped on the window this frame. Returns true when photos were added (the
     /// shell then switches to the review view). Native drops carry a path and are read off-thread;
     /// a drop without a path is read through its handle.
