@@ -596,3 +596,41 @@ fn live_export_of_a_tiny_frame_says_why_and_writes_nothing() {
     assert!(!out.exists());
     assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 0);
 }
+
+#[test]
+fn opening_with_files_starts_on_the_review_and_not_the_camera() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path().join("card.jpg");
+    DemoCamera::new(30.0, false)
+        .frame_at(12.0)
+        .save(&p)
+        .expect("save");
+    let started = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = Arc::clone(&started);
+    let factory: camera::SourceFactory = Box::new(move || {
+        flag.store(true, std::sync::atomic::Ordering::SeqCst);
+        Box::new(BlankSource { seq: 0 }) as Box<dyn FrameSource>
+    });
+    let mut h = harness(AppOptions {
+        injected_source: Some(factory),
+        assess: Some(Box::new(|_: &Frame, _: &Profile| scripted::no_document())),
+        lockstep: true,
+        ignore_saved_settings: true,
+        open: vec![p],
+        ..AppOptions::default()
+    });
+    assert_eq!(h.state().mode, idcap::app::Mode::Review);
+    assert!(step_until(&mut h, 60.0, |app| app.review.len() == 1
+        && app.review.in_progress() == 0));
+    h.run_steps(3);
+    assert!(h.query_all_by_label_contains("card.jpg").next().is_some());
+    assert!(
+        !started.load(std::sync::atomic::Ordering::SeqCst),
+        "the camera stays off while reviewing"
+    );
+    // Going to the live view switches the camera on.
+    h.get_by_label("Live capture").click();
+    assert!(step_until(&mut h, 30.0, |app| app.live.latest().is_some()));
+    assert!(started.load(std::sync::atomic::Ordering::SeqCst));
+    assert_eq!(h.state().mode, idcap::app::Mode::Live);
+}

@@ -108,6 +108,9 @@ pub struct AppOptions {
     pub capture_request: Option<CaptureRequest>,
     /// Start without reading saved settings (tests).
     pub ignore_saved_settings: bool,
+    /// Photos to review from the start (`idcap FILE…`, "Open with"): the app opens on the review
+    /// view, and the camera is only switched on when the person goes to the live view.
+    pub open: Vec<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -134,6 +137,8 @@ pub struct App {
     ctx: egui::Context,
     pending: Vec<Command>,
     dialogs: dialogs::Dialogs,
+    /// The camera to start when the live view is first shown (the app opened on photos).
+    deferred_source: Option<(SourceFactory, Option<Box<dyn Assess>>, Option<SourceSpec>)>,
 }
 
 /// The thresholds for a document kind.
@@ -173,19 +178,34 @@ impl App {
             ctx: cc.egui_ctx.clone(),
             pending: Vec::new(),
             dialogs: dialogs::Dialogs::default(),
+            deferred_source: None,
         };
         let assess = options.assess.take();
-        if let Some(source) = options.injected_source.take() {
-            app.start_source(source, assess, None);
+        let (source, spec) = match options.injected_source.take() {
+            Some(source) => (source, None),
+            None => {
+                let spec = options.source.take().unwrap_or(SourceSpec::Webcam {
+                    index: app.settings.camera,
+                    max_size: app.settings.max_size,
+                });
+                (spec.factory(!app.lockstep), Some(spec))
+            }
+        };
+        if options.open.is_empty() {
+            app.start_source(source, assess, spec);
         } else {
-            let spec = options.source.take().unwrap_or(SourceSpec::Webcam {
-                index: app.settings.camera,
-                max_size: app.settings.max_size,
-            });
-            let source = spec.factory(!app.lockstep);
-            app.start_source(source, assess, Some(spec));
+            // Reviewing photos needs no camera: do not switch one on (and its light) until asked.
+            app.deferred_source = Some((source, assess, spec));
+            app.handle(Command::AddPhotos(std::mem::take(&mut options.open)));
         }
         app
+    }
+
+    /// Starts the camera the app deferred when it opened on photos.
+    fn start_deferred_source(&mut self) {
+        if let Some((source, assess, spec)) = self.deferred_source.take() {
+            self.start_source(source, assess, spec);
+        }
     }
 
     fn start_source(
@@ -232,6 +252,7 @@ impl App {
                     self.settings.max_size = *max_size;
                 }
                 let source = spec.factory(!self.lockstep);
+                self.deferred_source = None;
                 self.start_source(source, None, Some(spec));
                 self.showing_still = false;
                 self.mode = Mode::Live;
@@ -282,7 +303,10 @@ impl App {
                     self.mode = Mode::Review;
                 }
             }
-            Command::ShowLive => self.mode = Mode::Live,
+            Command::ShowLive => {
+                self.start_deferred_source();
+                self.mode = Mode::Live;
+            }
             Command::ShowReview => self.mode = Mode::Review,
             Command::Notice(msg) => self.notice = Some(msg),
         }
