@@ -1,5 +1,6 @@
-//! Renders the review view with real photos to a PNG (the README's screenshot), through
-//! egui_kittest's software renderer: no window, no display, no file dialog.
+//! Renders the review view with real photos to a PNG through egui_kittest's software renderer: no
+//! window, no display, no file dialog. (The README's docs/review.png is the real app instead:
+//! `xvfb-run -s "-screen 0 1280x800x24" idcap PHOTO…`, then `import -window root`.)
 //!
 //! Run: `cargo run --example review_screenshot -- OUT.png PHOTO…` (the first photo is shown selected;
 //! the others fill the thumbnail strip).

@@ -594,7 +594,8 @@ impl eframe::App for App {
                 {
                     commands.push(Command::ShowReview);
                 }
-                if ui.button("Open photos…").clicked() {
+                // The review view has its own toolbar with "Open photos…"; one button is enough.
+                if self.mode == Mode::Live && ui.button("Open photos…").clicked() {
                     commands.push(Command::OpenPhotos);
                 }
             });
