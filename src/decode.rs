@@ -46,6 +46,8 @@ pub struct Photo {
     pub format: ImageFormat,
     /// The raw EXIF block (TIFF header onwards), when the file has one.
     pub exif: Option<Vec<u8>>,
+    /// The embedded ICC colour profile, when the file has one (export converts to sRGB with it).
+    pub icc_profile: Option<Vec<u8>>,
 }
 
 /// Reads and decodes an image file.
@@ -100,11 +102,13 @@ pub fn decode_bytes(bytes: &[u8]) -> Result<Photo, DecodeError> {
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
     let exif = decoder.exif_metadata().ok().flatten();
+    let icc_profile = decoder.icc_profile().ok().flatten();
     let image = DynamicImage::from_decoder(decoder).map_err(map_image_error)?;
     Ok(Photo {
         image: orient(image.into_rgb8(), orientation),
         format,
         exif,
+        icc_profile,
     })
 }
 

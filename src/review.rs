@@ -59,6 +59,8 @@ pub struct Reviewed {
     /// The upright, full-resolution pixels (for export; never copied).
     pub image: Arc<RgbImage>,
     pub format: ImageFormat,
+    /// The file's embedded ICC profile (export converts the pixels to sRGB with it).
+    pub icc_profile: Option<Arc<[u8]>>,
     pub report: Report,
     pub metadata: PhotoMetadata,
     /// Warnings that do not fail the photo (screenshot, edited, no colour, …).
@@ -275,6 +277,7 @@ fn review_one(
     Ok(Some(Reviewed {
         image: Arc::new(photo.image),
         format: photo.format,
+        icc_profile: photo.icc_profile.map(Arc::from),
         report,
         metadata,
         flags,
@@ -550,10 +553,16 @@ mod tests {
     #[test]
     fn reduce_averages_exact_boxes_and_survives_thin_images() {
         // 2 × 2 boxes of known values: every output pixel is the mean of its box.
-        let img = RgbImage::from_fn(4096, 6, |x, y| Rgb([(x % 2 * 100 + y % 2 * 50) as u8, 7, 255]));
+        let img = RgbImage::from_fn(4096, 6, |x, y| {
+            Rgb([(x % 2 * 100 + y % 2 * 50) as u8, 7, 255])
+        });
         let small = reduce(&img, 2048);
         assert_eq!(small.dimensions(), (2048, 3));
-        assert!(small.pixels().all(|p| p.0 == [75, 7, 255]), "{:?}", small.get_pixel(0, 0));
+        assert!(
+            small.pixels().all(|p| p.0 == [75, 7, 255]),
+            "{:?}",
+            small.get_pixel(0, 0)
+        );
         // A side shorter than the box (a 3 × 10 000 strip): averaged whole, no panic.
         let thin = RgbImage::from_pixel(3, 10_000, Rgb([10, 20, 30]));
         let r = reduce(&thin, 2048);

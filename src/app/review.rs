@@ -252,6 +252,7 @@ impl ReviewView {
             ExportRequest::name_for(&entry.name),
         );
         request.flags = r.flags.clone();
+        request.icc_profile = r.icc_profile.clone();
         self.export.open(request);
         true
     }
