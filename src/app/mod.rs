@@ -138,8 +138,11 @@ pub struct App {
     pending: Vec<Command>,
     dialogs: dialogs::Dialogs,
     /// The camera to start when the live view is first shown (the app opened on photos).
-    deferred_source: Option<(SourceFactory, Option<Box<dyn Assess>>, Option<SourceSpec>)>,
+    deferred_source: Option<DeferredSource>,
 }
+
+/// A camera source not started yet: its factory, the analysis to run on it, and its spec.
+type DeferredSource = (SourceFactory, Option<Box<dyn Assess>>, Option<SourceSpec>);
 
 /// The thresholds for a document kind.
 pub fn profile_for(doc: DocumentKind) -> Profile {
