@@ -545,11 +545,30 @@ impl App {
                         ctx.load_texture(format!("still-{k}"), c, TextureOptions::LINEAR)
                     });
                     let area = ui.available_rect_before_wrap();
-                    let image_area = egui::Rect::from_min_size(
-                        area.min,
-                        egui::vec2(area.width(), area.height() * 0.55),
-                    );
-                    let rect = overlay::fit_rect(image_area, size);
+                    // A wide cell (one still) puts the checklist beside the photo, so both are seen
+                    // whole; a narrow one (front and back side by side) puts it underneath.
+                    let beside = area.width() >= style::SIDE_PANEL_WIDTH * 2.5;
+                    let (image_area, checks_area) = if beside {
+                        let split = area.max.x - style::SIDE_PANEL_WIDTH;
+                        (
+                            egui::Rect::from_min_max(
+                                area.min,
+                                egui::pos2(split - 12.0, area.max.y),
+                            ),
+                            egui::Rect::from_min_max(egui::pos2(split, area.min.y), area.max),
+                        )
+                    } else {
+                        let split = area.min.y + area.height() * 0.55;
+                        (
+                            egui::Rect::from_min_max(area.min, egui::pos2(area.max.x, split)),
+                            egui::Rect::from_min_max(egui::pos2(area.min.x, split + 6.0), area.max),
+                        )
+                    };
+                    let mut rect = overlay::fit_rect(image_area, size);
+                    if beside {
+                        // Level with the checklist's first line rather than centred in the height.
+                        rect = rect.translate(egui::vec2(0.0, image_area.top() - rect.top()));
+                    }
                     let painter = ui.painter_at(image_area);
                     painter.image(
                         texture.id(),
@@ -565,9 +584,11 @@ impl App {
                         &overlay::OverlayOptions::default(),
                     );
                     ui.allocate_rect(image_area, egui::Sense::hover());
-                    egui::ScrollArea::vertical()
-                        .id_salt(("still-checks", k))
-                        .show(ui, |ui| checklist::checklist_ui(ui, Some(&still.report)));
+                    ui.scope_builder(egui::UiBuilder::new().max_rect(checks_area), |ui| {
+                        egui::ScrollArea::vertical()
+                            .id_salt(("still-checks", k))
+                            .show(ui, |ui| checklist::checklist_ui(ui, Some(&still.report)));
+                    });
                 });
             }
         });
