@@ -324,8 +324,9 @@ pub fn reduce(image: &RgbImage, max_side: u32) -> RgbImage {
 
 /// Averages `factor × factor` boxes (the remainder at the right and bottom is dropped; a side shorter
 /// than `factor` is averaged whole). One pass over the source rows, adding each row's boxes into a
-/// row of sums, with no per-pixel slicing; a 2 × 2 box (a 12 MP photo to the 2048 px preview) adds
-/// both pixels at once. (Adding whole rows column by column first measured ~10 % more instructions.)
+/// row of sums, with no per-pixel slicing; 2 × 2 boxes (a 12 MP photo to the 2048 px preview) are
+/// averaged straight from their two rows. (Adding whole rows column by column first measured ~10 %
+/// more instructions than summing box by box.)
 fn box_average(image: &RgbImage, factor: u32) -> RgbImage {
     let (w, h) = (image.width() as usize, image.height() as usize);
     let f = (factor as usize).max(1);
@@ -336,6 +337,27 @@ fn box_average(image: &RgbImage, factor: u32) -> RgbImage {
         return out;
     }
     let src = image.as_raw();
+    if fx == 2 && fy == 2 {
+        // The common case (a 12 MP photo to the 2048 px preview): each output pixel straight from
+        // its two rows, no row of sums. Same rounding as below: (sum + 2) / 4.
+        for (band, out_row) in src
+            .chunks_exact(w * 3 * 2)
+            .zip(out.chunks_exact_mut(ow * 3))
+        {
+            let (top, bottom) = band.split_at(w * 3);
+            for ((o, a), b) in out_row
+                .chunks_exact_mut(3)
+                .zip(top.chunks_exact(6))
+                .zip(bottom.chunks_exact(6))
+            {
+                for c in 0..3 {
+                    let sum = u16::from(a[c]) + u16::from(a[c + 3]) + u16::from(b[c]);
+                    o[c] = ((sum + u16::from(b[c + 3]) + 2) >> 2) as u8;
+                }
+            }
+        }
+        return out;
+    }
     let n = (fx * fy) as u32;
     let mut sums = vec![0u32; ow * 3];
     for (band, out_row) in src
