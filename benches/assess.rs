@@ -1,6 +1,12 @@
 //! `quality::Analyzer::assess` per frame at 1080p and 720p, on real MIDV-500 frames turned to
 //! landscape (the dev set is 1080×1920 portrait) and on the same frames scaled to 720p.
-//! Run: `cargo bench --bench assess`.
+//!
+//! Two cases: "stills" assesses a different frame every time with a stills analyzer (every frame
+//! gets the full document search); "stream" shows each frame `HELD_FRAMES` times in a row to a
+//! stream analyzer, as a card held in front of the camera, so the document is tracked between
+//! full searches (src/quality/track.rs).
+//! Run: `cargo bench --bench assess`. For counts that do not depend on machine load, see
+//! examples/assess_profile.rs.
 
 #[path = "../tests/common/midv.rs"]
 mod midv;
@@ -8,6 +14,9 @@ mod midv;
 use criterion::{Criterion, criterion_group, criterion_main};
 use idcap::decode;
 use idcap::quality::{Analyzer, Frame, Profile};
+
+/// Frames in a row the same card is shown in the stream case (1/3 s at 30 fps).
+const HELD_FRAMES: usize = 10;
 use image::imageops::{self, FilterType};
 
 fn frames() -> Vec<(String, Frame)> {
@@ -46,10 +55,28 @@ fn bench(c: &mut Criterion) {
         let mut analyzer = Analyzer::new();
         let mut i = 0;
         c.bench_function(
-            &format!("assess {label} ({} MIDV frames, round robin)", scaled.len()),
+            &format!(
+                "assess {label} stills ({} MIDV frames, round robin)",
+                scaled.len()
+            ),
             |b| {
                 b.iter(|| {
                     let r = analyzer.assess(&scaled[i % scaled.len()], &profile);
+                    i += 1;
+                    r
+                })
+            },
+        );
+        let mut analyzer = Analyzer::for_stream();
+        let mut i = 0;
+        c.bench_function(
+            &format!(
+                "assess {label} stream ({} MIDV frames, each held {HELD_FRAMES} frames)",
+                scaled.len()
+            ),
+            |b| {
+                b.iter(|| {
+                    let r = analyzer.assess(&scaled[(i / HELD_FRAMES) % scaled.len()], &profile);
                     i += 1;
                     r
                 })

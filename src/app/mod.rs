@@ -221,7 +221,7 @@ impl App {
         let name = spec.as_ref().map(SourceSpec::label).unwrap_or_default();
         let pipeline = Pipeline::start(
             source,
-            assess.unwrap_or_else(|| Box::new(Analyzer::new())),
+            assess.unwrap_or_else(|| Box::new(Analyzer::for_stream())),
             profile_for(self.settings.doc),
             self.lockstep,
             Arc::new(move || ctx.request_repaint()),

@@ -414,7 +414,7 @@ mod tests {
         let dir = std::env::temp_dir().join("idcap-no-such-folder-for-test");
         let p = Pipeline::start(
             crate::camera::ready(crate::camera::replay::FolderReplay::new(dir, 5.0, false)),
-            Box::new(Analyzer::new()),
+            Box::new(Analyzer::for_stream()),
             Profile::default(),
             false,
             noop(),

@@ -633,9 +633,32 @@ pub struct Detector {
     near: Vec<Point>,
     /// The quad found in the previous frame (working-image corners), for live streams.
     previous: Option<[Point; 4]>,
+    /// Whether frames come from one stream (remember the previous quad) or are unrelated stills.
+    stream: bool,
 }
 
 impl Detector {
+    /// A detector for unrelated stills (`stream` false) or for consecutive frames of one camera
+    /// (`stream` true: a candidate where the previous frame's quad was is preferred).
+    pub fn new(stream: bool) -> Self {
+        Detector {
+            stream,
+            ..Detector::default()
+        }
+    }
+
+    /// Tells the detector where the document is now when it was found without a full search (by
+    /// `track`), in frame pixels, so the next full search prefers that place.
+    pub fn remember(&mut self, quad: &Quad, prep: &Prepared) {
+        if self.stream {
+            let f = f64::from(prep.factor.max(1));
+            self.previous = Some(
+                quad.corners()
+                    .map(|p| Point::new((p.x + 0.5) / f - 0.5, (p.y + 0.5) / f - 0.5)),
+            );
+        }
+    }
+
     /// The best document quad in the prepared frame, or `None` when nothing document-like is seen.
     pub fn detect(
         &mut self,
@@ -684,7 +707,9 @@ impl Detector {
             }
             let kind = fitting_kind(&quad, choice, prep.frame_width, prep.frame_height)
                 .map_or(kind, |k| k.0);
-            self.previous = Some(cand.corners);
+            if self.stream {
+                self.previous = Some(cand.corners);
+            }
             return Some(Document {
                 kind,
                 quad,
@@ -1030,7 +1055,7 @@ fn prefer_steady(list: &mut [Candidate], previous: Option<&[Point; 4]>, prep: &P
 
 /// The allowed document kind whose aspect ratio the quad fits best, if any fits within
 /// `MAX_ASPECT_DEVIATION`, and the quad's out-of-plane tilt in degrees.
-fn fitting_kind(
+pub(super) fn fitting_kind(
     quad: &Quad,
     choice: DocChoice,
     width: u32,
@@ -1130,15 +1155,25 @@ fn refine_quad(
         if predicted == Some(k) {
             search = search.max(0.05 * p.dist(q));
         }
-        lines[k] = refine_side(frame, p, q, search).unwrap_or((p, q));
+        lines[k] = refine_side(frame, p, q, search).map_or((p, q), |side| side.line);
     }
     let x = |a: usize, b: usize| line_intersection(lines[a].0, lines[a].1, lines[b].0, lines[b].1);
     Some([x(3, 0)?, x(0, 1)?, x(1, 2)?, x(2, 3)?])
 }
 
-/// Finds the strongest colour edge along the normal of the segment p–q at points spread along it,
-/// and fits a line to them. Returns two points on the fitted line.
-fn refine_side(frame: &Frame, p: Point, q: Point, search: f64) -> Option<(Point, Point)> {
+/// A side re-located at full resolution.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct RefinedSide {
+    /// Two points on the fitted line.
+    pub line: (Point, Point),
+    /// Fraction 0–1 of the probes along the side (those inside the frame) whose strongest edge
+    /// lies on the fitted line.
+    pub support: f64,
+}
+
+/// Finds the strongest colour edge along the normal of the segment p–q at points spread along it
+/// (within `search` pixels either side), and fits a line to them.
+pub(super) fn refine_side(frame: &Frame, p: Point, q: Point, search: f64) -> Option<RefinedSide> {
     let (fw, fh) = (f64::from(frame.width()), f64::from(frame.height()));
     let len = p.dist(q);
     if len < 4.0 {
@@ -1150,6 +1185,7 @@ fn refine_side(frame: &Frame, p: Point, q: Point, search: f64) -> Option<(Point,
     let steps = search.ceil() as i32;
     let mut found: Vec<(Point, f64)> = Vec::with_capacity(samples);
     let mut profile = vec![[0.0f64; 3]; (2 * steps + 3) as usize];
+    let mut inside = 0usize;
     for s in 0..samples {
         let f = 0.08 + 0.84 * (s as f64 + 0.5) / samples as f64;
         let base = p.plus(q.minus(p).scale(f));
@@ -1166,6 +1202,7 @@ fn refine_side(frame: &Frame, p: Point, q: Point, search: f64) -> Option<(Point,
         {
             continue;
         }
+        inside += 1;
         for (i, slot) in profile.iter_mut().enumerate() {
             let o = i as f64 - f64::from(steps) - 1.0;
             *slot = bilinear_rgb(frame, base.plus(normal.scale(o)));
@@ -1251,7 +1288,10 @@ fn refine_side(frame: &Frame, p: Point, q: Point, search: f64) -> Option<(Point,
     let n = Point::new(c, s);
     let d = Point::new(-s, c);
     let foot = n.scale(rho);
-    Some((foot, foot.plus(d)))
+    Some(RefinedSide {
+        line: (foot, foot.plus(d)),
+        support: pts.len() as f64 / inside.max(1) as f64,
+    })
 }
 
 fn normal_angle_deg(n: Point) -> f64 {

@@ -102,7 +102,7 @@ pub fn measure(doc: &Rectified, profile: &Profile) -> Option<Lighting> {
 /// `min_p95_luma` (dark), median luma vs `max_median_luma` (bright), p95 − p5 vs `min_contrast`,
 /// unevenness vs `max_unevenness`. A passing check reports the condition closest to failing.
 /// `assess`, plus the whole frame's share of washed-out pixels (0–1, from
-/// `Prepared::clipped_fraction`): when most of the frame is clipped, the document's outline is
+/// `prepare::clipped_fraction`): when most of the frame is clipped, the document's outline is
 /// gone too and whatever quad was found is not to be trusted for brightness.
 pub fn assess_in_frame(doc: &Rectified, frame_clipped: f64, profile: &Profile) -> Check {
     if frame_clipped > profile.max_frame_clipped_frac {

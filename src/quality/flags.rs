@@ -323,15 +323,20 @@ pub fn periodic_peak(frame: &Frame, quad: Option<&Quad>) -> Option<f64> {
 fn fft_2d(re: &mut [f32], im: &mut [f32], n: usize) {
     let mut col_re = vec![0f32; n];
     let mut col_im = vec![0f32; n];
+    let twiddles = Twiddles::new(n);
     for y in 0..n {
-        fft(&mut re[y * n..(y + 1) * n], &mut im[y * n..(y + 1) * n]);
+        fft(
+            &mut re[y * n..(y + 1) * n],
+            &mut im[y * n..(y + 1) * n],
+            &twiddles,
+        );
     }
     for x in 0..n {
         for y in 0..n {
             col_re[y] = re[y * n + x];
             col_im[y] = im[y * n + x];
         }
-        fft(&mut col_re, &mut col_im);
+        fft(&mut col_re, &mut col_im, &twiddles);
         for y in 0..n {
             re[y * n + x] = col_re[y];
             im[y * n + x] = col_im[y];
@@ -339,9 +344,37 @@ fn fft_2d(re: &mut [f32], im: &mut [f32], n: usize) {
     }
 }
 
-/// Iterative radix-2 Cooley–Tukey FFT, in place; the length must be a power of two.
-fn fft(re: &mut [f32], im: &mut [f32]) {
+/// The FFT's twiddle factors e^(−2πik/n), k < n/2, computed once per transform size: computing
+/// them inside the butterflies made `sin_cos` more than half of the screen-pattern check's time
+/// (callgrind, a 1080×1920 photo: 55 M of 100 M instructions).
+struct Twiddles {
+    n: usize,
+    cos: Vec<f32>,
+    sin: Vec<f32>,
+}
+
+impl Twiddles {
+    fn new(n: usize) -> Self {
+        let angle = -2.0 * std::f64::consts::PI / n as f64;
+        let (sin, cos) = (0..n / 2).map(|k| (angle * k as f64).sin_cos()).fold(
+            (Vec::with_capacity(n / 2), Vec::with_capacity(n / 2)),
+            |(mut sin, mut cos), (s, c)| {
+                sin.push(s as f32);
+                cos.push(c as f32);
+                (sin, cos)
+            },
+        );
+        Twiddles { n, cos, sin }
+    }
+}
+
+/// Iterative radix-2 Cooley–Tukey FFT, in place; the length must be a power of two, the one
+/// `twiddles` was made for.
+fn fft(re: &mut [f32], im: &mut [f32], twiddles: &Twiddles) {
     let n = re.len();
+    if n != twiddles.n || im.len() != n {
+        return;
+    }
     let mut j = 0;
     for i in 1..n {
         let mut bit = n >> 1;
@@ -357,11 +390,10 @@ fn fft(re: &mut [f32], im: &mut [f32]) {
     }
     let mut len = 2;
     while len <= n {
-        let angle = -2.0 * std::f64::consts::PI / len as f64;
+        let stride = n / len;
         for start in (0..n).step_by(len) {
             for k in 0..len / 2 {
-                let (s, c) = (angle * k as f64).sin_cos();
-                let (wr, wi) = (c as f32, s as f32);
+                let (wr, wi) = (twiddles.cos[k * stride], twiddles.sin[k * stride]);
                 let (a, b) = (start + k, start + k + len / 2);
                 let (br, bi) = (re[b] * wr - im[b] * wi, re[b] * wi + im[b] * wr);
                 re[b] = re[a] - br;
@@ -454,7 +486,7 @@ mod tests {
             .map(|i| (2.0 * std::f32::consts::PI * 5.0 * i as f32 / n as f32).cos())
             .collect();
         let mut im = vec![0f32; n];
-        fft(&mut re, &mut im);
+        fft(&mut re, &mut im, &Twiddles::new(n));
         let power: Vec<f32> = re.iter().zip(&im).map(|(r, i)| r * r + i * i).collect();
         assert!((power[5] - (n as f32 / 2.0).powi(2)).abs() < 1.0);
         assert!((power[n - 5] - (n as f32 / 2.0).powi(2)).abs() < 1.0);

@@ -504,7 +504,6 @@ pub(crate) mod test_card {
             width: W,
             height: H,
             px_per_mm: f64::from(W) / 85.6,
-            max_rgb: luma.clone(),
             luma,
             valid: vec![1; n],
             valid_count: n,
@@ -517,13 +516,12 @@ pub(crate) mod test_card {
         card_with_paper(215.0)
     }
 
-    /// Applies `f` to every luma and max(R,G,B) value (clamped to 0–255).
+    /// Applies `f` to every luma value (clamped to 0–255).
     pub fn map(doc: &mut Rectified, f: impl Fn(usize, usize, f64) -> f64) {
         let w = doc.width as usize;
-        for (i, (l, m)) in doc.luma.iter_mut().zip(doc.max_rgb.iter_mut()).enumerate() {
+        for (i, l) in doc.luma.iter_mut().enumerate() {
             let (x, y) = (i % w, i / w);
             *l = f(x, y, f64::from(*l)).round().clamp(0.0, 255.0) as u8;
-            *m = f(x, y, f64::from(*m)).round().clamp(0.0, 255.0) as u8;
         }
     }
 
@@ -533,7 +531,6 @@ pub(crate) mod test_card {
 
     fn set_gray(doc: &mut Rectified, img: &GrayImage) {
         doc.luma = img.as_raw().clone();
-        doc.max_rgb = doc.luma.clone();
     }
 
     /// Gaussian blur of σ canonical pixels.
@@ -571,7 +568,6 @@ pub(crate) mod test_card {
             let z = (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos();
             *l = (f64::from(*l) + sigma * z).round().clamp(0.0, 255.0) as u8;
         }
-        doc.max_rgb = doc.luma.clone();
     }
 
     /// Adds a soft white highlight centred at (cx, cy) that clips the default paper (215) within

@@ -15,6 +15,7 @@ pub mod glare;
 pub mod prepare;
 pub mod profile;
 pub mod rectify;
+pub mod track;
 
 use serde::Serialize;
 
@@ -255,7 +256,7 @@ impl Report {
     }
 }
 
-/// A working-image pixel counts as washed out when a channel reaches this level (0–255).
+/// A frame pixel counts as washed out when a channel reaches this level (0–255).
 const FRAME_CLIP_LEVEL: u8 = 250;
 
 /// Runs every check; owns scratch memory so that analysing a stream does not allocate per frame.
@@ -263,23 +264,60 @@ const FRAME_CLIP_LEVEL: u8 = 250;
 pub struct Analyzer {
     prepared: prepare::Prepared,
     detector: document::Detector,
+    /// Follows the document from frame to frame; only in a stream.
+    tracker: Option<track::Tracker>,
     rectified: rectify::Rectified,
     focus_scratch: focus::FocusScratch,
     glare_scratch: glare::GlareScratch,
 }
 
 impl Analyzer {
+    /// An analyzer for unrelated stills: every frame is judged on its own.
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// An analyzer for consecutive frames of one camera. It remembers the previous frame's quad:
+    /// the document is tracked rather than searched for while it stays put (`track`), and a full
+    /// search prefers a candidate in the same place, so the outline does not flicker between a
+    /// card's edge and a printed band just inside it.
+    pub fn for_stream() -> Self {
+        Analyzer {
+            detector: document::Detector::new(true),
+            tracker: Some(track::Tracker::default()),
+            ..Self::default()
+        }
+    }
+
+    /// Whether the latest frame's document was tracked from the previous frame instead of searched
+    /// for (always false for stills).
+    pub fn last_frame_tracked(&self) -> bool {
+        self.tracker.as_ref().is_some_and(track::Tracker::tracked)
+    }
+
     /// Scores one frame. Deterministic: the same sequence of frames and profile gives the same
-    /// reports. In a stream the analyzer remembers the previous frame's quad, so a candidate in the
-    /// same place is preferred and the outline does not flicker between a card's edge and a printed
-    /// band just inside it; a fresh analyzer (or `assess`) judges a still on its own.
+    /// reports (for a stream analyzer, the same sequence in the same order).
     pub fn assess(&mut self, frame: &Frame, profile: &Profile) -> Report {
-        self.prepared.build(frame);
-        let found = self.detector.detect(&self.prepared, frame, profile.doc);
+        let tracked = self
+            .tracker
+            .as_mut()
+            .and_then(|t| t.track(frame, profile.doc));
+        let found = match tracked {
+            Some(doc) => {
+                self.prepared.set_frame_size(frame);
+                self.detector.remember(&doc.quad, &self.prepared);
+                Some(doc)
+            }
+            None => {
+                self.prepared.build(frame);
+                let found = self.detector.detect(&self.prepared, frame, profile.doc);
+                if let Some(t) = self.tracker.as_mut() {
+                    t.searched(found.as_ref(), profile.doc);
+                }
+                found
+            }
+        };
+        let frame_clipped = prepare::clipped_fraction(frame, FRAME_CLIP_LEVEL);
         let (width, height) = frame.dimensions();
         let mut report = Report {
             width,
@@ -303,7 +341,7 @@ impl Analyzer {
             // Light can still be judged on the whole frame: in the dark or in glaring light the
             // document is often not found at all, and "More light" is the useful advice then.
             report.checks.push(exposure::frame_only(
-                self.prepared.clipped_fraction(FRAME_CLIP_LEVEL),
+                frame_clipped,
                 self.prepared.luma_percentile(0.95),
                 profile,
             ));
@@ -336,7 +374,7 @@ impl Analyzer {
         report.checks.push(glare.check);
         report.checks.push(exposure::assess_in_frame(
             &self.rectified,
-            self.prepared.clipped_fraction(FRAME_CLIP_LEVEL),
+            frame_clipped,
             profile,
         ));
         report.document = Some(doc);

@@ -1,0 +1,71 @@
+//! Runs `Analyzer::assess` once on each benchmark frame (the same MIDV-500 frames as
+//! benches/assess.rs, turned landscape, at 1080p or 720p), for an instruction count that does not
+//! depend on machine load:
+//!
+//! ```text
+//! cargo build --release --example assess_profile
+//! valgrind --tool=callgrind --toggle-collect='idcap::quality::Analyzer::assess' \
+//!     target/release/examples/assess_profile 1080p
+//! ```
+//!
+//! Divide the total by the frame count printed. `--stream N` assesses each frame N times in a
+//! row with one stream analyzer (a card held still), as the live view does.
+
+#[path = "../tests/common/midv.rs"]
+mod midv;
+
+use idcap::decode;
+use idcap::quality::{Analyzer, Profile};
+use image::imageops::{self, FilterType};
+use std::hint::black_box;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let size = match args.first().map(String::as_str) {
+        Some("720p") => (1280u32, 720u32),
+        _ => (1920, 1080),
+    };
+    let repeat = args
+        .iter()
+        .position(|a| a == "--stream")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|n| n.parse::<usize>().ok())
+        .unwrap_or(1)
+        .max(1);
+    let Some(dir) = midv::dataset_dir() else {
+        eprintln!("dataset not found beside the repository");
+        std::process::exit(2);
+    };
+    let frames: Vec<_> = midv::load(&dir)
+        .into_iter()
+        .step_by(8)
+        .filter_map(|s| decode::read_file(&s.image).ok())
+        .map(|p| imageops::rotate270(&p.image))
+        .map(|f| {
+            if f.dimensions() == size {
+                f
+            } else {
+                imageops::resize(&f, size.0, size.1, FilterType::Triangle)
+            }
+        })
+        .collect();
+    let profile = Profile::default();
+    let mut found = 0;
+    for frame in &frames {
+        let mut analyzer = if repeat > 1 {
+            Analyzer::for_stream()
+        } else {
+            Analyzer::new()
+        };
+        for _ in 0..repeat {
+            let report = analyzer.assess(black_box(frame), &profile);
+            found += usize::from(report.document.is_some());
+        }
+    }
+    println!(
+        "{} frames × {repeat} at {}×{}: document found {found} times",
+        frames.len(),
+        size.0,
+        size.1
+    );
+}
