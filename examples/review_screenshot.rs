@@ -1,34 +1,15 @@
-//! Renders the review view with real photos to a PNG (the README's screenshot), through
-//! egui_kittest's software renderer: no window, no display, no file dialog.
+//! Renders the review view with real photos to a PNG through egui_kittest's software renderer: no
+//! window, no display, no file dialog. (The README's docs/review.png is the real app instead:
+//! `xvfb-run -s "-screen 0 1280x800x24" idcap PHOTO…`, then `import -window root`.)
 //!
 //! Run: `cargo run --example review_screenshot -- OUT.png PHOTO…` (the first photo is shown selected;
 //! the others fill the thumbnail strip).
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use idcap::app::review::ReviewView;
-
-/// Adds DejaVu Sans as a fallback font when the system has it: egui's built-in fonts lack ✔ and ✖,
-/// which the app gets from system fonts at run time.
-fn add_system_fallback_font(ctx: &egui::Context) {
-    let path = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
-    let Ok(bytes) = std::fs::read(path) else {
-        return;
-    };
-    let mut fonts = egui::FontDefinitions::default();
-    fonts
-        .font_data
-        .insert("dejavu".into(), Arc::new(egui::FontData::from_owned(bytes)));
-    for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
-        if let Some(list) = fonts.families.get_mut(&family) {
-            list.push("dejavu".into());
-        }
-    }
-    ctx.set_fonts(fonts);
-}
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -41,8 +22,6 @@ fn main() {
     view.add_paths(photos);
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
-        .with_context_setup(add_system_fallback_font)
-        .allow_missing_glyphs()
         .wgpu()
         .build_ui_state(
             |ui, view: &mut ReviewView| {

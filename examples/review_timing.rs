@@ -5,7 +5,9 @@
 //! same background worker the app uses (read, decode, orient, analyse, flags, preview, thumbnail) and
 //! exports it with the default preset. Prints milliseconds per stage.
 //!
-//! Run: `cargo run --example review_timing [FILE…]` (add `--release` for release numbers).
+//! Run: `cargo run --example review_timing [--no-export] [FILE…]` (add `--release` for release
+//! numbers; `--no-export` skips the export, e.g. under `valgrind --tool=callgrind`, where the
+//! export's several encodes take most of the time).
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -60,7 +62,13 @@ fn cpu_ms() -> Option<f64> {
 fn main() {
     let tmp = std::env::temp_dir().join(format!("idcap-timing-{}", std::process::id()));
     std::fs::create_dir_all(&tmp).expect("temp dir");
-    let mut files: Vec<PathBuf> = std::env::args().skip(1).map(PathBuf::from).collect();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let export = !args.iter().any(|a| a == "--no-export");
+    let mut files: Vec<PathBuf> = args
+        .iter()
+        .filter(|a| *a != "--no-export")
+        .map(PathBuf::from)
+        .collect();
     if files.is_empty() {
         files.push(synthetic_12mp(&tmp));
     }
@@ -99,7 +107,7 @@ fn main() {
                         r.total_ms - r.timings.decode_ms - r.timings.analyze_ms,
                         r.report.verdict()
                     );
-                    if run == 2 {
+                    if run == 2 && export {
                         let t1 = Instant::now();
                         let rendered = export::render(
                             &r.image,

@@ -46,6 +46,8 @@ pub struct Photo {
     pub format: ImageFormat,
     /// The raw EXIF block (TIFF header onwards), when the file has one.
     pub exif: Option<Vec<u8>>,
+    /// The embedded ICC colour profile, when the file has one (export converts to sRGB with it).
+    pub icc_profile: Option<Vec<u8>>,
 }
 
 /// Reads and decodes an image file.
@@ -100,11 +102,13 @@ pub fn decode_bytes(bytes: &[u8]) -> Result<Photo, DecodeError> {
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
     let exif = decoder.exif_metadata().ok().flatten();
+    let icc_profile = decoder.icc_profile().ok().flatten();
     let image = DynamicImage::from_decoder(decoder).map_err(map_image_error)?;
     Ok(Photo {
         image: orient(image.into_rgb8(), orientation),
         format,
         exif,
+        icc_profile,
     })
 }
 
@@ -128,23 +132,21 @@ fn orient(image: RgbImage, orientation: image::metadata::Orientation) -> RgbImag
         O::Rotate270FlipH => (h, w, (hi - 1) * wi + wi - 1, -wi, -1),
     };
     const TILE: usize = 64;
-    let src = image.as_raw();
+    // Whole pixels ([u8; 3]): one bounds check and one 3-byte copy per pixel.
+    let (src, _) = image.as_raw().as_chunks::<3>();
     let mut out = RgbImage::new(out_w, out_h);
     let (ow, oh) = (out_w as usize, out_h as usize);
-    let dst: &mut [u8] = &mut out;
+    let (dst, _) = out.as_chunks_mut::<3>();
     for ty in (0..oh).step_by(TILE) {
         for tx in (0..ow).step_by(TILE) {
             for y in ty..(ty + TILE).min(oh) {
-                let mut s = (origin + tx as isize * dx + y as isize * dy) * 3;
-                let row = &mut dst[(y * ow + tx) * 3..(y * ow + (tx + TILE).min(ow)) * 3];
-                for px in row.chunks_exact_mut(3) {
-                    let i = s as usize;
-                    if let (Some(d), Some(p)) = (px.first_chunk_mut::<3>(), src.get(i..i + 3)) {
-                        d[0] = p[0];
-                        d[1] = p[1];
-                        d[2] = p[2];
+                let mut s = origin + tx as isize * dx + y as isize * dy;
+                let row = &mut dst[y * ow + tx..y * ow + (tx + TILE).min(ow)];
+                for px in row {
+                    if let Some(p) = src.get(s as usize) {
+                        *px = *p;
                     }
-                    s += dx * 3;
+                    s += dx;
                 }
             }
         }
@@ -183,9 +185,11 @@ fn jpeg_is_truncated(bytes: &[u8]) -> bool {
         let len = usize::from(u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]));
         if marker == 0xDA {
             let scan = i + 2 + len;
+            // From the end: a whole file ends with it (or with a short trailer), so this is a few
+            // comparisons instead of a pass over megabytes of scan data.
             return !bytes
                 .get(scan..)
-                .is_some_and(|rest| rest.windows(2).any(|w| w == [0xFF, 0xD9]));
+                .is_some_and(|rest| rest.windows(2).rev().any(|w| w == [0xFF, 0xD9]));
         }
         i += 2 + len;
     }

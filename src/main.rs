@@ -1,5 +1,6 @@
-//! The `idcap` command line: no subcommand opens the app; `check` scores image files; `export` writes
-//! a compliant JPG; `capture` opens the live view and writes the photo the person accepts.
+//! The `idcap` command line: no subcommand opens the app (on the review of FILE… when given, as
+//! "Open with" in a file manager does); `check` scores image files; `export` writes a compliant JPG;
+//! `capture` opens the live view and writes the photo the person accepts.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -18,11 +19,17 @@ use idcap::{decode, report};
 #[command(
     name = "idcap",
     version,
-    about = "Take an ID photo that a KYC portal accepts on the first try."
+    about = "Take an ID photo that a KYC portal accepts on the first try.",
+    override_usage = "idcap [OPTIONS] [FILE]...\n       idcap [OPTIONS] <COMMAND>",
+    args_conflicts_with_subcommands = true
 )]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// Photos to review: the app opens on the review view with these files, as if they had been
+    /// dropped on its window (the camera starts only when you switch to the live view).
+    #[arg(value_name = "FILE")]
+    files: Vec<PathBuf>,
     /// Where frames come from: `webcam` (default), `demo` (built-in demo camera) or a folder of
     /// images replayed as a camera.
     #[arg(long, global = true, value_name = "demo|webcam|DIR")]
@@ -160,7 +167,7 @@ fn main() -> ExitCode {
             doc,
             accept_auto,
         }) => capture(cli.source.as_deref(), cli.fps, doc, output, accept_auto),
-        None => gui(cli.source.as_deref(), cli.fps),
+        None => gui(cli.source.as_deref(), cli.fps, cli.files),
     }
 }
 
@@ -172,9 +179,10 @@ fn live_doc(doc: DocArg) -> Option<DocumentKind> {
     }
 }
 
-fn gui(source: Option<&str>, fps: f64) -> ExitCode {
+fn gui(source: Option<&str>, fps: f64, open: Vec<PathBuf>) -> ExitCode {
     let options = AppOptions {
         source: source.map(|s| SourceSpec::parse(s, fps)),
+        open,
         ..AppOptions::default()
     };
     match app::run(options) {

@@ -59,6 +59,8 @@ pub struct Reviewed {
     /// The upright, full-resolution pixels (for export; never copied).
     pub image: Arc<RgbImage>,
     pub format: ImageFormat,
+    /// The file's embedded ICC profile (export converts the pixels to sRGB with it).
+    pub icc_profile: Option<Arc<[u8]>>,
     pub report: Report,
     pub metadata: PhotoMetadata,
     /// Warnings that do not fail the photo (screenshot, edited, no colour, …).
@@ -275,6 +277,7 @@ fn review_one(
     Ok(Some(Reviewed {
         image: Arc::new(photo.image),
         format: photo.format,
+        icc_profile: photo.icc_profile.map(Arc::from),
         report,
         metadata,
         flags,
@@ -319,30 +322,73 @@ pub fn reduce(image: &RgbImage, max_side: u32) -> RgbImage {
     image::imageops::resize(&boxed, nw, nh, image::imageops::FilterType::Triangle)
 }
 
-/// Averages `factor × factor` boxes (the remainder at the right and bottom is dropped).
+/// Averages `factor × factor` boxes (the remainder at the right and bottom is dropped; a side shorter
+/// than `factor` is averaged whole). One pass over the source rows, adding each row's boxes into a
+/// row of sums, with no per-pixel slicing; 2 × 2 boxes (a 12 MP photo to the 2048 px preview) are
+/// averaged straight from their two rows. (Adding whole rows column by column first measured ~10 %
+/// more instructions than summing box by box.)
 fn box_average(image: &RgbImage, factor: u32) -> RgbImage {
-    let (w, h) = image.dimensions();
-    let (ow, oh) = ((w / factor).max(1), (h / factor).max(1));
+    let (w, h) = (image.width() as usize, image.height() as usize);
+    let f = (factor as usize).max(1);
+    let (fx, fy) = (f.min(w).max(1), f.min(h).max(1));
+    let (ow, oh) = ((w / fx).max(1), (h / fy).max(1));
+    let mut out = RgbImage::new(ow as u32, oh as u32);
+    if w == 0 || h == 0 {
+        return out;
+    }
     let src = image.as_raw();
-    let stride = w as usize * 3;
-    let f = factor as usize;
-    let mut sums = vec![0u32; ow as usize * 3];
-    let mut out = RgbImage::new(ow, oh);
-    let n = (f * f) as u32;
-    for (oy, out_row) in out.chunks_exact_mut(ow as usize * 3).enumerate() {
-        sums.iter_mut().for_each(|s| *s = 0);
-        for y in oy * f..(oy * f + f).min(h as usize) {
-            let row = &src[y * stride..(y + 1) * stride];
-            for (ox, acc) in sums.chunks_exact_mut(3).enumerate() {
-                let (mut r, mut g, mut b) = (0u32, 0u32, 0u32);
-                for px in row[ox * f * 3..(ox + 1) * f * 3].chunks_exact(3) {
-                    r += u32::from(px[0]);
-                    g += u32::from(px[1]);
-                    b += u32::from(px[2]);
+    if fx == 2 && fy == 2 {
+        // The common case (a 12 MP photo to the 2048 px preview): each output pixel straight from
+        // its two rows, no row of sums. Same rounding as below: (sum + 2) / 4.
+        for (band, out_row) in src
+            .chunks_exact(w * 3 * 2)
+            .zip(out.chunks_exact_mut(ow * 3))
+        {
+            let (top, bottom) = band.split_at(w * 3);
+            for ((o, a), b) in out_row
+                .chunks_exact_mut(3)
+                .zip(top.chunks_exact(6))
+                .zip(bottom.chunks_exact(6))
+            {
+                for c in 0..3 {
+                    let sum = u16::from(a[c]) + u16::from(a[c + 3]) + u16::from(b[c]);
+                    o[c] = ((sum + u16::from(b[c + 3]) + 2) >> 2) as u8;
                 }
-                acc[0] += r;
-                acc[1] += g;
-                acc[2] += b;
+            }
+        }
+        return out;
+    }
+    let n = (fx * fy) as u32;
+    let mut sums = vec![0u32; ow * 3];
+    for (band, out_row) in src
+        .chunks_exact(w * 3 * fy)
+        .zip(out.chunks_exact_mut(ow * 3))
+    {
+        sums.fill(0);
+        for row in band.chunks_exact(w * 3) {
+            let boxes = row.chunks_exact(fx * 3);
+            if fx == 2 {
+                for (acc, b) in sums.chunks_exact_mut(3).zip(boxes) {
+                    if let (Ok(acc), Ok(b)) =
+                        (<&mut [u32; 3]>::try_from(acc), <&[u8; 6]>::try_from(b))
+                    {
+                        acc[0] += u32::from(b[0]) + u32::from(b[3]);
+                        acc[1] += u32::from(b[1]) + u32::from(b[4]);
+                        acc[2] += u32::from(b[2]) + u32::from(b[5]);
+                    }
+                }
+            } else {
+                for (acc, b) in sums.chunks_exact_mut(3).zip(boxes) {
+                    let (mut r, mut g, mut bl) = (0u32, 0u32, 0u32);
+                    for px in b.chunks_exact(3) {
+                        r += u32::from(px[0]);
+                        g += u32::from(px[1]);
+                        bl += u32::from(px[2]);
+                    }
+                    acc[0] += r;
+                    acc[1] += g;
+                    acc[2] += bl;
+                }
             }
         }
         for (o, s) in out_row.iter_mut().zip(&sums) {
@@ -524,6 +570,26 @@ mod tests {
         assert!((i32::from(p[0]) - 150).abs() <= 2, "{p:?}");
         let tiny = reduce(&small, 160);
         assert!(tiny.width() <= 160 && tiny.width() > 120);
+    }
+
+    #[test]
+    fn reduce_averages_exact_boxes_and_survives_thin_images() {
+        // 2 × 2 boxes of known values: every output pixel is the mean of its box.
+        let img = RgbImage::from_fn(4096, 6, |x, y| {
+            Rgb([(x % 2 * 100 + y % 2 * 50) as u8, 7, 255])
+        });
+        let small = reduce(&img, 2048);
+        assert_eq!(small.dimensions(), (2048, 3));
+        assert!(
+            small.pixels().all(|p| p.0 == [75, 7, 255]),
+            "{:?}",
+            small.get_pixel(0, 0)
+        );
+        // A side shorter than the box (a 3 × 10 000 strip): averaged whole, no panic.
+        let thin = RgbImage::from_pixel(3, 10_000, Rgb([10, 20, 30]));
+        let r = reduce(&thin, 2048);
+        assert!(r.height() <= 2048 && r.width() >= 1);
+        assert_eq!(r.get_pixel(0, 0).0, [10, 20, 30]);
     }
 
     #[test]

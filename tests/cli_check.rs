@@ -226,3 +226,19 @@ fn the_table_names_each_check() {
         assert!(text.contains(id), "{id} missing from:\n{text}");
     }
 }
+
+#[test]
+fn help_says_files_open_the_review() {
+    let out = idcap().arg("--help").output().expect("runs");
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(help.contains("idcap [OPTIONS] [FILE]..."), "{help}");
+    assert!(help.contains("review view"), "{help}");
+    // A subcommand still wins over a file of the same name, and its own arguments still apply.
+    let out = idcap().arg("check").output().expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "check without files is a usage error"
+    );
+}

@@ -136,3 +136,84 @@ fn the_crop_of_a_real_phone_frame_is_straight_with_its_dpi_in_the_header() {
         assert!(r.notes.iter().any(|n| n.contains("dpi")), "{:?}", r.notes);
     }
 }
+
+#[test]
+fn a_display_p3_photo_is_exported_as_srgb_without_its_profile() {
+    use image::ImageEncoder;
+    // A phone photo in Display P3 (profile made by the CMS crate, embedded as an APP2 ICC segment)
+    // with a flat patch of P3 (200, 100, 50) in the middle.
+    let mut img = sensor_scene(1600, 1200);
+    for y in 500..700 {
+        for x in 700..900 {
+            img.put_pixel(x, y, image::Rgb([200, 100, 50]));
+        }
+    }
+    let icc = moxcms::ColorProfile::new_display_p3()
+        .encode()
+        .expect("a P3 profile encodes");
+    let mut file = Vec::new();
+    let mut enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut file, 95);
+    enc.set_icc_profile(icc.clone())
+        .expect("JPEG takes an ICC profile");
+    enc.write_image(img.as_raw(), 1600, 1200, image::ExtendedColorType::Rgb8)
+        .expect("encode");
+    assert!(
+        segments(&file)
+            .iter()
+            .any(|(m, p)| *m == 0xE2 && p.starts_with(b"ICC_PROFILE\0"))
+    );
+
+    let photo = decode::decode_bytes(&file).expect("decodes");
+    assert_eq!(
+        photo.icc_profile.as_deref(),
+        Some(&icc[..]),
+        "the profile is kept"
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("p3.jpg");
+    let exported = export::export_with_profile(
+        &photo.image,
+        photo.icc_profile.as_deref(),
+        None,
+        &ExportPreset::default(),
+        Layout::FullFrame,
+        &out,
+        false,
+    )
+    .expect("exported");
+    assert!(
+        exported.notes.iter().any(|n| n.contains("sRGB")),
+        "{:?}",
+        exported.notes
+    );
+    let written = std::fs::read(&out).expect("read back");
+    assert!(
+        segments(&written).iter().all(|(m, _)| *m != 0xE2),
+        "no ICC profile in the export"
+    );
+    let back = image::load_from_memory(&written)
+        .expect("decodes")
+        .to_rgb8();
+    // P3 (200, 100, 50) is sRGB (215, 92, 31) (published P3 → sRGB matrix); JPEG adds a little error.
+    let p = back.get_pixel(800, 600).0;
+    for (got, want) in p.iter().zip([215u8, 92, 31]) {
+        assert!(got.abs_diff(want) <= 6, "{p:?}");
+    }
+    // Without the profile the numbers would be written as they are.
+    let plain = dir.path().join("plain.jpg");
+    export::export_to_path(
+        &photo.image,
+        None,
+        &ExportPreset::default(),
+        Layout::FullFrame,
+        &plain,
+        false,
+    )
+    .expect("exported");
+    let q = image::open(&plain)
+        .expect("decodes")
+        .to_rgb8()
+        .get_pixel(800, 600)
+        .0;
+    assert!(q[0].abs_diff(200) <= 6 && q[2].abs_diff(50) <= 6, "{q:?}");
+}

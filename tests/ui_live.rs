@@ -1,7 +1,9 @@
 //! UI tests of the live capture: the real `App` driven through egui_kittest with the demo camera,
-//! a replayed folder, a camera that is not there, and scripted analyses for the auto-capture.
-//! No display and no GPU needed.
+//! a replayed folder, a camera that is not there, and scripted analyses for the auto-capture; and
+//! the export of a captured still through the compliant export dialog with an injected save path
+//! (no real dialog is ever opened). No display and no GPU needed.
 
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -414,4 +416,221 @@ fn demo_auto_captures_a_passing_photo_with_the_real_checks() {
         still.frame.frame.time_s
     );
     assert!(still.frame.frame.time_s < 15.0, "within 15 s of demo time");
+}
+
+/// The settled demo card (1280×720) over and over.
+struct DemoStill {
+    image: Arc<Frame>,
+    seq: u64,
+}
+
+impl FrameSource for DemoStill {
+    fn name(&self) -> String {
+        "Demo still".into()
+    }
+    fn next_frame(&mut self) -> Result<CameraFrame, SourceError> {
+        let f = CameraFrame {
+            image: Arc::clone(&self.image),
+            seq: self.seq,
+            time_s: self.seq as f64 / 30.0,
+        };
+        self.seq += 1;
+        Ok(f)
+    }
+}
+
+/// A "save as" that always answers `path` and counts how often it was asked.
+fn picker_for(path: PathBuf, asked: Arc<Mutex<u32>>) -> idcap::app::export_ui::SavePicker {
+    Box::new(move |suggested: &str| {
+        assert!(suggested.ends_with(".jpg"), "suggested name {suggested}");
+        if let Ok(mut n) = asked.lock() {
+            *n += 1;
+        }
+        Some(path.clone())
+    })
+}
+
+/// Captures a still with Space, then goes through "Export…" → "Choose file and export…" and waits
+/// for the dialog's result.
+fn capture_and_export(h: &mut Harness<'_, App>) -> Result<idcap::export::Exported, String> {
+    assert!(step_until(h, 30.0, |app| app.live.latest().is_some()));
+    h.key_press(egui::Key::Space);
+    assert!(step_until(h, 5.0, |app| app.showing_still));
+    h.step();
+    h.get_by_label("Export…").click();
+    h.step();
+    h.step();
+    assert!(
+        h.query_by_label("Export a compliant JPG").is_some(),
+        "the compliant export dialog opens over the live view"
+    );
+    h.get_by_label("Choose file and export…").click();
+    assert!(
+        step_until(h, 60.0, |app| { app.export_result().is_some() }),
+        "the export finishes"
+    );
+    h.step();
+    h.state_mut().export_result().cloned().expect("a result")
+}
+
+/// Whether a JPEG stream has an EXIF (APP1 "Exif") segment before its image data.
+fn has_exif(bytes: &[u8]) -> bool {
+    let mut i = 2;
+    while i + 4 <= bytes.len() && bytes[i] == 0xFF {
+        let marker = bytes[i + 1];
+        if marker == 0xDA {
+            break;
+        }
+        let len = usize::from(u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]));
+        if marker == 0xE1 && bytes.get(i + 4..i + 10) == Some(b"Exif\0\0") {
+            return true;
+        }
+        i += 2 + len;
+    }
+    false
+}
+
+#[test]
+fn live_export_writes_a_compliant_jpg_through_the_dialog() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("front");
+    let asked = Arc::new(Mutex::new(0));
+    let image = Arc::new(DemoCamera::new(30.0, false).frame_at(12.0));
+    let mut options = scripted_options(|_, _| scripted::report(false, 190.0, 76.0, 1.0));
+    options.injected_source = Some(camera::ready(DemoStill {
+        image: Arc::clone(&image),
+        seq: 0,
+    }));
+    let mut h = harness(options);
+    h.state_mut()
+        .set_save_picker(picker_for(out.clone(), asked.clone()));
+    assert!(step_until(&mut h, 30.0, |app| app.live.latest().is_some()));
+    h.key_press(egui::Key::Space);
+    assert!(step_until(&mut h, 5.0, |app| app.showing_still));
+    h.step();
+    // Ctrl+S opens the dialog just like the button; the failing check is named before writing.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    h.step();
+    h.step();
+    assert!(h.query_by_label("Export a compliant JPG").is_some());
+    assert!(
+        h.query_by_label_contains("This photo fails 1 check")
+            .is_some(),
+        "the dialog warns about the failing focus check"
+    );
+    h.get_by_label("Choose file and export…").click();
+    assert!(step_until(&mut h, 60.0, |app| app
+        .export_result()
+        .is_some()));
+    h.step();
+    let exported = h
+        .state_mut()
+        .export_result()
+        .cloned()
+        .expect("a result")
+        .expect("written");
+    assert_eq!(*asked.lock().expect("lock"), 1);
+    // A name chosen without an extension gets ".jpg".
+    let path = dir.path().join("front.jpg");
+    assert_eq!(exported.path, path);
+    check_written(&path, &image);
+    assert!(h.query_by_label("Exported").is_some(), "the dialog says so");
+    h.get_by_label("Close").click();
+    h.step();
+    h.step();
+    assert!(h.query_by_label("Export a compliant JPG").is_none());
+
+    // Again to the same file: the dialog asks before replacing it, and keeping it writes nothing.
+    let before = std::fs::read(&path).expect("read");
+    h.get_by_label("Export…").click();
+    h.step();
+    h.step();
+    h.get_by_label("Choose file and export…").click();
+    h.step();
+    h.step();
+    assert!(h.query_by_label_contains("already exists").is_some());
+    h.get_by_label("Keep the existing file").click();
+    h.step();
+    assert_eq!(std::fs::read(&path).expect("read"), before);
+    assert_eq!(
+        std::fs::read_dir(dir.path()).expect("dir").count(),
+        1,
+        "no temporary files left"
+    );
+}
+
+/// A file written by the dialog: a JPEG of the captured pixels, without EXIF, in the default
+/// preset's band (100 KB – 5 MB).
+fn check_written(path: &Path, captured: &Frame) {
+    let bytes = std::fs::read(path).expect("the export wrote the file");
+    assert_eq!(&bytes[..2], &[0xFF, 0xD8], "a JPEG");
+    assert!(!has_exif(&bytes), "no EXIF");
+    let n = bytes.len() as u64;
+    assert!(
+        (102_400..=5_000_000).contains(&n),
+        "{n} bytes is outside the kyc-portal band"
+    );
+    let back = image::load_from_memory(&bytes).expect("decodes");
+    assert_eq!(
+        (back.width(), back.height()),
+        captured.dimensions(),
+        "full resolution, as captured"
+    );
+}
+
+#[test]
+fn live_export_of_a_tiny_frame_says_why_and_writes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("tiny.jpg");
+    let asked = Arc::new(Mutex::new(0));
+    let mut h = harness(scripted_options(|_, _| {
+        scripted::report(true, 190.0, 76.0, 3.0)
+    }));
+    h.state_mut()
+        .set_save_picker(picker_for(out.clone(), asked.clone()));
+    let result = capture_and_export(&mut h);
+    let err = result.expect_err("a 64×36 frame cannot reach 100 KB");
+    assert!(err.contains("too small"), "{err}");
+    assert!(h.query_by_label("Not exported").is_some());
+    assert!(h.query_by_label_contains("too small").is_some());
+    assert!(!out.exists());
+    assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 0);
+}
+
+#[test]
+fn opening_with_files_starts_on_the_review_and_not_the_camera() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path().join("card.jpg");
+    DemoCamera::new(30.0, false)
+        .frame_at(12.0)
+        .save(&p)
+        .expect("save");
+    let started = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = Arc::clone(&started);
+    let factory: camera::SourceFactory = Box::new(move || {
+        flag.store(true, std::sync::atomic::Ordering::SeqCst);
+        Box::new(BlankSource { seq: 0 }) as Box<dyn FrameSource>
+    });
+    let mut h = harness(AppOptions {
+        injected_source: Some(factory),
+        assess: Some(Box::new(|_: &Frame, _: &Profile| scripted::no_document())),
+        lockstep: true,
+        ignore_saved_settings: true,
+        open: vec![p],
+        ..AppOptions::default()
+    });
+    assert_eq!(h.state().mode, idcap::app::Mode::Review);
+    assert!(step_until(&mut h, 60.0, |app| app.review.len() == 1
+        && app.review.in_progress() == 0));
+    h.run_steps(3);
+    assert!(h.query_all_by_label_contains("card.jpg").next().is_some());
+    assert!(
+        !started.load(std::sync::atomic::Ordering::SeqCst),
+        "the camera stays off while reviewing"
+    );
+    // Going to the live view switches the camera on.
+    h.get_by_label("Live capture").click();
+    assert!(step_until(&mut h, 30.0, |app| app.live.latest().is_some()));
+    assert!(started.load(std::sync::atomic::Ordering::SeqCst));
+    assert_eq!(h.state().mode, idcap::app::Mode::Live);
 }

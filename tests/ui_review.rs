@@ -31,9 +31,8 @@ impl egui::DroppedFile for DroppedPath {
 fn harness(view: ReviewView) -> Harness<'static, ReviewView> {
     Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
-        // The shared checklist marks checks with ✔/✖, which egui's built-in fonts lack (the app
-        // gets them from system fonts); allow them here rather than fail on a glyph.
-        .allow_missing_glyphs()
+        // No `allow_missing_glyphs`: a character egui's built-in fonts lack (a ✔ in the checklist,
+        // say) shows as a box to people, so it fails the test here.
         .build_ui_state(
             |ui, view: &mut ReviewView| {
                 // What the app shell does every frame.
@@ -287,4 +286,50 @@ fn a_cancelled_save_dialog_writes_nothing_and_says_so() {
         .filter(|e| e.file_name().to_string_lossy().contains("idcap"))
         .count();
     assert_eq!(jpgs, 0);
+}
+
+/// The checklist in a narrow panel: every text stays inside the panel (wrapped or truncated) and no
+/// two texts overlap; the marks are painted shapes whose accessible labels say pass or fail.
+#[test]
+fn checklist_fits_a_narrow_panel_without_overlaps() {
+    use idcap::app::checklist::checklist_ui;
+    use idcap::quality::{Check, CheckId};
+
+    let mut report = idcap::capture::scripted::report(false, 190.0, 76.0, 1.0);
+    report.checks = vec![
+        Check::new(CheckId::Corners, true, Some(2.81), Some(2.0))
+            .message("All four corners are inside the frame (2.8% margin)."),
+        Check::new(CheckId::Tilt, false, Some(18.04), Some(10.0)).message(
+            "Hold the document flat, facing the camera: tilt 18° (≤ 10°), rotation −3° (≤ 20°).",
+        ),
+        Check::new(CheckId::Glare, false, None, Some(0.5)).message("Not measured."),
+    ];
+    let width = 110.0;
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(width, 600.0))
+        .build_ui(move |ui| checklist_ui(ui, Some(&report)));
+    h.run_steps(2);
+    assert_eq!(h.query_all_by_label("OK").count(), 1);
+    assert_eq!(h.query_all_by_label("FAIL").count(), 1);
+    assert_eq!(h.query_all_by_label("not measured").count(), 1);
+    let rects: Vec<(String, egui::Rect)> = h
+        .query_all_by_role(egui::Role::Label)
+        .map(|n| (n.value().unwrap_or_default(), n.rect()))
+        .collect();
+    assert!(rects.len() >= 9, "{rects:?}");
+    for (text, r) in &rects {
+        assert!(
+            r.right() <= width + 0.5,
+            "{text:?} runs out of the panel: {r:?}"
+        );
+    }
+    for (i, (a, ra)) in rects.iter().enumerate() {
+        for (b, rb) in &rects[i + 1..] {
+            let overlap = ra.intersect(*rb);
+            assert!(
+                !overlap.is_positive() || overlap.area() < 1.0,
+                "{a:?} {ra:?} overlaps {b:?} {rb:?}"
+            );
+        }
+    }
 }

@@ -1,4 +1,5 @@
-//! File dialogs ("Open photos…", "Export…") without blocking the UI thread.
+//! The "Open photos…" file dialog without blocking the UI thread. ("Export…" is
+//! `export_ui::ExportDialog`, shared by the live and review views.)
 //!
 //! Decides where the dialog waits: on a helper thread driving rfd's async dialog (which works on
 //! every platform rfd supports, macOS included), whose answer comes back as a `Command` the App
@@ -12,8 +13,7 @@ use std::task::{Context, Poll, Wake, Waker};
 
 use crossbeam_channel::{Receiver, Sender, unbounded};
 
-use super::{Command, save};
-use crate::quality::Frame;
+use super::Command;
 
 /// Runs a future to completion on the current (helper) thread.
 fn block_on<F: Future>(fut: F) -> F::Output {
@@ -89,25 +89,6 @@ impl Dialogs {
             )?;
             let paths: Vec<PathBuf> = files.iter().map(|f| f.path().to_path_buf()).collect();
             Some(Command::AddPhotos(paths))
-        });
-    }
-
-    /// "Export…": asks where, writes the JPG there, and reports how it went as `Command::Notice`.
-    pub fn save_still(&self, ctx: &egui::Context, default_name: &str, image: Arc<Frame>) {
-        let name = default_name.to_string();
-        self.spawn(ctx, move || {
-            let file = block_on(
-                rfd::AsyncFileDialog::new()
-                    .set_file_name(name)
-                    .add_filter("JPEG", &["jpg", "jpeg"])
-                    .save_file(),
-            )?;
-            let path = file.path().to_path_buf();
-            let msg = match save::save_jpeg(&path, &image) {
-                Ok(()) => format!("Saved {}", path.display()),
-                Err(e) => format!("{e:#}"),
-            };
-            Some(Command::Notice(msg))
         });
     }
 }

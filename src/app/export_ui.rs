@@ -42,6 +42,8 @@ pub struct ExportRequest {
     pub report: Option<Report>,
     /// Soft-flag warnings to repeat before exporting.
     pub flags: Vec<SoftFlag>,
+    /// The ICC profile the pixels are in, when not sRGB (a phone's Display P3); converted on export.
+    pub icc_profile: Option<Arc<[u8]>>,
     /// The file name offered in the save dialog ("passport-idcap.jpg").
     pub suggested_name: String,
 }
@@ -52,6 +54,7 @@ impl ExportRequest {
             image,
             report,
             flags: Vec::new(),
+            icc_profile: None,
             suggested_name,
         }
     }
@@ -317,13 +320,15 @@ impl ExportDialog {
         let (tx, rx) = bounded(1);
         let image = Arc::clone(&request.image);
         let report = request.report.clone();
+        let icc = request.icc_profile.clone();
         let (preset, layout) = (self.preset, self.layout);
         let target = path.clone();
         let spawned = std::thread::Builder::new()
             .name("idcap-export".into())
             .spawn(move || {
-                let result = export::export_to_path(
+                let result = export::export_with_profile(
                     &image,
+                    icc.as_deref(),
                     report.as_ref(),
                     &preset,
                     layout,

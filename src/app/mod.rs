@@ -2,8 +2,9 @@
 //!
 //! Decides the flow between views and owns the one place commands are handled (`App::handle`):
 //! panels only return `Command`s. Live: camera → auto-capture or manual capture → the still with
-//! its report → "Retake", "Export…", or on to the back of an ID card. With a `CaptureRequest`
-//! (`idcap capture`), accepting a still writes it and closes the window.
+//! its report → "Retake", "Export…" (Ctrl+S: the same compliant export dialog as the review view), or
+//! on to the back of an ID card. With a `CaptureRequest` (`idcap capture`), accepting a still writes
+//! it and closes the window.
 
 pub mod checklist;
 pub mod dialogs;
@@ -26,6 +27,7 @@ use crate::camera::webcam::DeviceWatcher;
 use crate::camera::{SourceCommand, SourceFactory, SourceSpec};
 use crate::capture::{CaptureConfig, Captured};
 use crate::quality::{Analyzer, DocChoice, DocumentKind, Preset, Profile, Report};
+use export_ui::{ExportRequest, SavePicker};
 use live::{LiveView, SourceState};
 use review::ReviewView;
 use settings::Settings;
@@ -106,6 +108,9 @@ pub struct AppOptions {
     pub capture_request: Option<CaptureRequest>,
     /// Start without reading saved settings (tests).
     pub ignore_saved_settings: bool,
+    /// Photos to review from the start (`idcap FILE…`, "Open with"): the app opens on the review
+    /// view, and the camera is only switched on when the person goes to the live view.
+    pub open: Vec<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -132,7 +137,12 @@ pub struct App {
     ctx: egui::Context,
     pending: Vec<Command>,
     dialogs: dialogs::Dialogs,
+    /// The camera to start when the live view is first shown (the app opened on photos).
+    deferred_source: Option<DeferredSource>,
 }
+
+/// A camera source not started yet: its factory, the analysis to run on it, and its spec.
+type DeferredSource = (SourceFactory, Option<Box<dyn Assess>>, Option<SourceSpec>);
 
 /// The thresholds for a document kind.
 pub fn profile_for(doc: DocumentKind) -> Profile {
@@ -171,19 +181,34 @@ impl App {
             ctx: cc.egui_ctx.clone(),
             pending: Vec::new(),
             dialogs: dialogs::Dialogs::default(),
+            deferred_source: None,
         };
         let assess = options.assess.take();
-        if let Some(source) = options.injected_source.take() {
-            app.start_source(source, assess, None);
+        let (source, spec) = match options.injected_source.take() {
+            Some(source) => (source, None),
+            None => {
+                let spec = options.source.take().unwrap_or(SourceSpec::Webcam {
+                    index: app.settings.camera,
+                    max_size: app.settings.max_size,
+                });
+                (spec.factory(!app.lockstep), Some(spec))
+            }
+        };
+        if options.open.is_empty() {
+            app.start_source(source, assess, spec);
         } else {
-            let spec = options.source.take().unwrap_or(SourceSpec::Webcam {
-                index: app.settings.camera,
-                max_size: app.settings.max_size,
-            });
-            let source = spec.factory(!app.lockstep);
-            app.start_source(source, assess, Some(spec));
+            // Reviewing photos needs no camera: do not switch one on (and its light) until asked.
+            app.deferred_source = Some((source, assess, spec));
+            app.handle(Command::AddPhotos(std::mem::take(&mut options.open)));
         }
         app
+    }
+
+    /// Starts the camera the app deferred when it opened on photos.
+    fn start_deferred_source(&mut self) {
+        if let Some((source, assess, spec)) = self.deferred_source.take() {
+            self.start_source(source, assess, spec);
+        }
     }
 
     fn start_source(
@@ -205,6 +230,17 @@ impl App {
         self.current_source = spec;
     }
 
+    /// Replaces the export dialog's "save as" (tests pass a closure returning a temporary path). The
+    /// live view and the review view share the one dialog.
+    pub fn set_save_picker(&mut self, picker: SavePicker) {
+        self.review.export_dialog().set_picker(picker);
+    }
+
+    /// The result of the last export the dialog finished, while it shows it.
+    pub fn export_result(&self) -> Option<&Result<crate::export::Exported, String>> {
+        self.review.export_dialog_ref().result()
+    }
+
     /// Queues a command as if a panel had sent it (tests use this for what needs a file dialog).
     pub fn send(&mut self, cmd: Command) {
         self.pending.push(cmd);
@@ -219,6 +255,7 @@ impl App {
                     self.settings.max_size = *max_size;
                 }
                 let source = spec.factory(!self.lockstep);
+                self.deferred_source = None;
                 self.start_source(source, None, Some(spec));
                 self.showing_still = false;
                 self.mode = Mode::Live;
@@ -269,7 +306,10 @@ impl App {
                     self.mode = Mode::Review;
                 }
             }
-            Command::ShowLive => self.mode = Mode::Live,
+            Command::ShowLive => {
+                self.start_deferred_source();
+                self.mode = Mode::Live;
+            }
             Command::ShowReview => self.mode = Mode::Review,
             Command::Notice(msg) => self.notice = Some(msg),
         }
@@ -335,16 +375,23 @@ impl App {
         }
     }
 
+    /// Opens the compliant export dialog (presets, size band, no metadata, crop, warnings about
+    /// failing checks, overwrite protection, atomic write) for the still of `side`.
     fn export(&mut self, side: Side) {
         let Some(still) = &self.stills[side.index()] else {
             return;
         };
-        let default_name = match side {
-            Side::Front => "id-front.jpg",
-            Side::Back => "id-back.jpg",
+        let name = match (self.settings.doc, side) {
+            (DocumentKind::Passport, _) => "passport-idcap.jpg",
+            (DocumentKind::IdCard, Side::Front) => "id-front-idcap.jpg",
+            (DocumentKind::IdCard, Side::Back) => "id-back-idcap.jpg",
         };
-        self.dialogs
-            .save_still(&self.ctx, default_name, still.frame.frame.image.clone());
+        let request = ExportRequest::new(
+            Arc::clone(&still.frame.frame.image),
+            Some(still.report.clone()),
+            name.to_string(),
+        );
+        self.review.export_dialog().open(request);
     }
 
     fn side_label(&self) -> String {
@@ -372,6 +419,19 @@ impl App {
             && ctx.input(|i| i.key_pressed(egui::Key::Space))
         {
             self.pending.push(Command::CaptureNow);
+        }
+        // Ctrl+S on the stills exports the one just captured (the front when both are shown).
+        if self.mode == Mode::Live
+            && self.showing_still
+            && !self.review.export_dialog().is_open()
+            && ctx.input_mut(|i| i.consume_shortcut(&review::EXPORT_SHORTCUT))
+        {
+            let side = if self.stills[self.side.index()].is_some() {
+                self.side
+            } else {
+                Side::Front
+            };
+            self.pending.push(Command::Export(side));
         }
         if self.mode == Mode::Live && !self.showing_still {
             if let Some(c) = self.live.poll(ctx) {
@@ -485,11 +545,30 @@ impl App {
                         ctx.load_texture(format!("still-{k}"), c, TextureOptions::LINEAR)
                     });
                     let area = ui.available_rect_before_wrap();
-                    let image_area = egui::Rect::from_min_size(
-                        area.min,
-                        egui::vec2(area.width(), area.height() * 0.55),
-                    );
-                    let rect = overlay::fit_rect(image_area, size);
+                    // A wide cell (one still) puts the checklist beside the photo, so both are seen
+                    // whole; a narrow one (front and back side by side) puts it underneath.
+                    let beside = area.width() >= style::SIDE_PANEL_WIDTH * 2.5;
+                    let (image_area, checks_area) = if beside {
+                        let split = area.max.x - style::SIDE_PANEL_WIDTH;
+                        (
+                            egui::Rect::from_min_max(
+                                area.min,
+                                egui::pos2(split - 12.0, area.max.y),
+                            ),
+                            egui::Rect::from_min_max(egui::pos2(split, area.min.y), area.max),
+                        )
+                    } else {
+                        let split = area.min.y + area.height() * 0.55;
+                        (
+                            egui::Rect::from_min_max(area.min, egui::pos2(area.max.x, split)),
+                            egui::Rect::from_min_max(egui::pos2(area.min.x, split + 6.0), area.max),
+                        )
+                    };
+                    let mut rect = overlay::fit_rect(image_area, size);
+                    if beside {
+                        // Level with the checklist's first line rather than centred in the height.
+                        rect = rect.translate(egui::vec2(0.0, image_area.top() - rect.top()));
+                    }
                     let painter = ui.painter_at(image_area);
                     painter.image(
                         texture.id(),
@@ -505,9 +584,11 @@ impl App {
                         &overlay::OverlayOptions::default(),
                     );
                     ui.allocate_rect(image_area, egui::Sense::hover());
-                    egui::ScrollArea::vertical()
-                        .id_salt(("still-checks", k))
-                        .show(ui, |ui| checklist::checklist_ui(ui, Some(&still.report)));
+                    ui.scope_builder(egui::UiBuilder::new().max_rect(checks_area), |ui| {
+                        egui::ScrollArea::vertical()
+                            .id_salt(("still-checks", k))
+                            .show(ui, |ui| checklist::checklist_ui(ui, Some(&still.report)));
+                    });
                 });
             }
         });
@@ -537,7 +618,8 @@ impl eframe::App for App {
                 {
                     commands.push(Command::ShowReview);
                 }
-                if ui.button("Open photos…").clicked() {
+                // The review view has its own toolbar with "Open photos…"; one button is enough.
+                if self.mode == Mode::Live && ui.button("Open photos…").clicked() {
                     commands.push(Command::OpenPhotos);
                 }
             });
@@ -581,6 +663,10 @@ impl eframe::App for App {
         }
         for cmd in commands {
             self.handle(cmd);
+        }
+        // The review view shows the export dialog itself; over the live view the shell does.
+        if self.mode == Mode::Live {
+            self.review.export_dialog().ui(&ctx);
         }
         self.live
             .stats

@@ -57,6 +57,8 @@ pub const EXPORT_SHORTCUT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::C
 
 /// Height of a thumbnail in the strip, points.
 const THUMB_HEIGHT: f32 = 72.0;
+/// Width of a thumbnail's cell in the strip (the name is truncated to it), points.
+const THUMB_CELL_WIDTH: f32 = 120.0;
 /// Height of the thumbnail strip panel, points.
 const STRIP_HEIGHT: f32 = THUMB_HEIGHT + 34.0;
 
@@ -160,6 +162,10 @@ impl ReviewView {
         &mut self.export
     }
 
+    pub fn export_dialog_ref(&self) -> &ExportDialog {
+        &self.export
+    }
+
     /// Takes the files dropped on the window this frame. Returns true when photos were added (the
     /// shell then switches to the review view). Native drops carry a path and are read off-thread;
     /// a drop without a path is read through its handle.
@@ -246,6 +252,7 @@ impl ReviewView {
             ExportRequest::name_for(&entry.name),
         );
         request.flags = r.flags.clone();
+        request.icc_profile = r.icc_profile.clone();
         self.export.open(request);
         true
     }
@@ -575,17 +582,31 @@ pub fn badge(entry: &Entry) -> (&'static str, Color32) {
     }
 }
 
-/// One thumbnail with its badge and name; returns true when clicked.
+/// One thumbnail with its badge and name; returns true when clicked. Every cell has the same width
+/// (the image centred in it, the name truncated to it, the full name on hover), so the strip reads
+/// as even columns; the cell's accessible label is "FAIL name.jpg".
 fn thumbnail_ui(ui: &mut Ui, entry: &Entry, tex: Option<&TextureHandle>, selected: bool) -> bool {
-    let (symbol, color) = badge(entry);
+    let (word, color) = badge(entry);
     let width = tex.map_or(THUMB_HEIGHT, |t| {
         let [w, h] = t.size();
         (THUMB_HEIGHT * w as f32 / h.max(1) as f32).clamp(THUMB_HEIGHT * 0.5, THUMB_HEIGHT * 2.0)
     });
+    let cell_width = width.max(THUMB_CELL_WIDTH);
     let mut clicked = false;
     ui.vertical(|ui| {
-        let (rect, response) = ui.allocate_exact_size(vec2(width, THUMB_HEIGHT), Sense::click());
-        let painter = ui.painter_at(rect);
+        ui.set_max_width(cell_width);
+        let (cell, response) =
+            ui.allocate_exact_size(vec2(cell_width, THUMB_HEIGHT), Sense::click());
+        response.widget_info(|| {
+            egui::WidgetInfo::selected(
+                egui::Role::Button,
+                true,
+                selected,
+                format!("{word} {}", entry.name),
+            )
+        });
+        let rect = Rect::from_center_size(cell.center(), vec2(width, THUMB_HEIGHT));
+        let painter = ui.painter_at(cell);
         match tex {
             Some(t) => {
                 painter.image(
@@ -607,11 +628,8 @@ fn thumbnail_ui(ui: &mut Ui, entry: &Entry, tex: Option<&TextureHandle>, selecte
                 egui::StrokeKind::Inside,
             );
         }
-        let galley = painter.layout_no_wrap(
-            symbol.to_string(),
-            FontId::proportional(11.0),
-            Color32::WHITE,
-        );
+        let galley =
+            painter.layout_no_wrap(word.to_string(), FontId::proportional(11.0), Color32::WHITE);
         let badge = Rect::from_min_size(
             rect.right_top() + vec2(-galley.size().x - 10.0, 4.0),
             galley.size() + vec2(6.0, 2.0),
@@ -619,9 +637,9 @@ fn thumbnail_ui(ui: &mut Ui, entry: &Entry, tex: Option<&TextureHandle>, selecte
         painter.rect_filled(badge, 3.0, color);
         painter.galley(badge.min + vec2(3.0, 1.0), galley, Color32::WHITE);
         clicked |= response.clicked();
-        let name: String = entry.name.chars().take(18).collect();
         clicked |= ui
-            .selectable_label(selected, format!("{symbol} {name}"))
+            .add(egui::Button::selectable(selected, entry.name.as_str()).truncate())
+            .on_hover_text(&entry.name)
             .clicked();
     });
     clicked

@@ -1,7 +1,8 @@
-//! Saving a captured frame: a plain full-resolution JPG of the original pixels (never mirrored).
+//! `idcap capture -o`: a plain full-resolution JPG of the captured pixels (never mirrored), no
+//! metadata, whatever its size — the calling program decides what to do with it.
 //!
-//! The single place "Export…" and `idcap capture -o` write a photo; the compliant export of issue 4
-//! replaces `save_jpeg` here.
+//! Only the capture subcommand writes through here; the app's "Export…" (live and review) goes
+//! through `export_ui::ExportDialog` and `export::export_to_path` (portal presets, size band).
 
 use std::io::Write;
 use std::path::Path;

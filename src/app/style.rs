@@ -21,6 +21,8 @@ pub const GLARE: Color32 = Color32::from_rgb(255, 0, 220);
 pub const GUIDANCE_BG: Color32 = Color32::from_rgba_premultiplied(0, 0, 0, 170);
 /// Text of the big guidance line.
 pub const GUIDANCE_TEXT: Color32 = Color32::WHITE;
+/// The tick / cross drawn on a checklist mark's coloured circle.
+pub const MARK_SYMBOL: Color32 = Color32::WHITE;
 /// Colour of the countdown digits.
 pub const COUNTDOWN: Color32 = Color32::from_rgb(255, 255, 255);
 
@@ -43,6 +45,8 @@ pub const GUIDANCE_SIZE: f32 = 30.0;
 pub const COUNTDOWN_SIZE: f32 = 96.0;
 /// Width of the side panels, points.
 pub const SIDE_PANEL_WIDTH: f32 = 330.0;
+/// Diameter of a checklist pass/fail mark, points.
+pub const MARK_SIZE: f32 = 14.0;
 /// Vertical space between checklist rows, points.
 pub const ROW_SPACING: f32 = 4.0;
 /// Inner margin of floating labels over the image, points.

@@ -12,7 +12,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use super::{ExportPreset, Layout, export_to_path, failing_checks};
+use super::{ExportPreset, Layout, export_with_profile, failing_checks};
 use crate::quality::{Analyzer, DocChoice};
 use crate::{decode, metadata};
 
@@ -65,8 +65,9 @@ pub fn run(args: &ExportArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) ->
     };
     let profile = preset.checks.profile(args.doc);
     let report = Analyzer::new().assess(&photo.image, &profile);
-    let exported = match export_to_path(
+    let exported = match export_with_profile(
         &photo.image,
+        photo.icc_profile.as_deref(),
         Some(&report),
         &preset,
         args.layout,

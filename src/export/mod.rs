@@ -5,13 +5,15 @@
 //! with its dots per inch in the JPEG header; encoded at the highest JPEG quality that fits the
 //! preset's byte band; with no metadata at all (EXIF, GPS, XMP, comments and maker notes are never
 //! copied — the orientation is already in the pixels because `decode` applied it); written atomically
-//! and never over an existing file unless asked. Colour: pixels are written as decoded, untagged, which
-//! viewers and portals read as sRGB.
+//! and never over an existing file unless asked. Colour: the file is untagged, which viewers and portals
+//! read as sRGB, so a photo with another embedded profile (Display P3) is converted to sRGB first
+//! (`export_with_profile`, `colour::to_srgb`).
 //!
 //! Pure apart from `export_to_path`'s write; safe to run on any thread.
 
 pub mod atomic;
 pub mod cli;
+pub mod colour;
 pub mod deskew;
 pub mod jpeg;
 pub mod preset;
@@ -226,6 +228,48 @@ pub fn export_to_path(
         dpi: r.dpi,
         notes: r.notes,
     })
+}
+
+/// `export_to_path` for pixels decoded from a file with the embedded ICC profile `icc`: converted to
+/// sRGB first when that profile is not sRGB (a note says so). A profile that cannot be used leaves
+/// the pixels as they are, with a note.
+pub fn export_with_profile(
+    image: &RgbImage,
+    icc: Option<&[u8]>,
+    report: Option<&Report>,
+    preset: &ExportPreset,
+    layout: Layout,
+    path: &Path,
+    overwrite: bool,
+) -> Result<Exported, ExportError> {
+    if !overwrite && path.exists() {
+        return Err(WriteError::Exists(path.to_path_buf()).into());
+    }
+    let (converted, note) = match icc.map(|p| colour::to_srgb(image, p)) {
+        Some(Ok(Some(c))) => (
+            Some(c),
+            Some(
+                "Colours converted to sRGB from the photo's own colour profile (the exported file \
+                 carries no profile, and untagged files are read as sRGB)."
+                    .to_string(),
+            ),
+        ),
+        Some(Err(e)) => (
+            None,
+            Some(format!("{e}; the colours are exported as they are.")),
+        ),
+        Some(Ok(None)) | None => (None, None),
+    };
+    let mut exported = export_to_path(
+        converted.as_ref().unwrap_or(image),
+        report,
+        preset,
+        layout,
+        path,
+        overwrite,
+    )?;
+    exported.notes.extend(note);
+    Ok(exported)
 }
 
 /// The checks a report fails, in the order worth fixing.
