@@ -6,7 +6,7 @@
 mod synth;
 
 use idcap::quality::track::FULL_SEARCH_EVERY_FRAMES;
-use idcap::quality::{Analyzer, Profile, Quad};
+use idcap::quality::{Analyzer, CheckId, Point, Profile, Quad};
 use synth::{Background, CardScene};
 
 fn scene(dx: f64, dy: f64) -> CardScene {
@@ -61,6 +61,36 @@ fn a_card_held_still_or_moved_a_little_is_tracked_and_followed() {
         let err = corner_error(&quad, &truth);
         assert!(err < 1.5, "moved by ({dx}, {dy}): corner error {err:.2} px");
         assert!(report.checks.iter().all(|c| c.pass), "{:?}", report.checks);
+    }
+}
+
+#[test]
+fn a_card_cut_off_by_the_frame_is_tracked_with_its_hidden_side_carried_over() {
+    let profile = Profile::default();
+    let mut analyzer = Analyzer::for_stream();
+    // The card's right side lies past the frame's right edge.
+    let (first, truth) = synth::render_card(&scene(300.0, 0.0));
+    assert!(
+        truth.corners()[1..3].iter().all(|p| p.x > 1280.0),
+        "{truth:?}"
+    );
+    let report = analyzer.assess(&first, &profile);
+    assert!(!analyzer.last_frame_tracked());
+    assert!(!report.passes(CheckId::Corners));
+    let found = report.document.expect("found with a predicted side").quad;
+    for dx in [0.0, -3.0, -6.0] {
+        let (img, _) = synth::render_card(&scene(300.0 + dx, 0.0));
+        let report = analyzer.assess(&img, &profile);
+        assert!(analyzer.last_frame_tracked(), "moved by {dx}");
+        assert!(!report.passes(CheckId::Corners));
+        let quad = report.document.expect("card tracked").quad;
+        // The two corners in the frame follow the card (compared with where the search put them:
+        // this test is about tracking, not about the search).
+        for k in [0, 3] {
+            let moved = found.corners()[k].plus(Point::new(dx, 0.0));
+            let err = quad.corners()[k].dist(moved);
+            assert!(err < 1.0, "moved by {dx}: corner {k} off by {err:.2} px");
+        }
     }
 }
 

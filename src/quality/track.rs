@@ -3,8 +3,9 @@
 //! Decides when the full search of `document` can be skipped. A card held in front of a camera moves
 //! a few pixels between frames, so each side of the previous quad is re-located at full resolution
 //! within `TRACK_SEARCH_PX` (the same sub-pixel refinement the detector ends with). The tracked quad
-//! is accepted only when every side is still backed by edges along most of its length, its shape
-//! still fits the document kind, and no corner jumped; otherwise, and every
+//! is accepted only when every side in the frame is still backed by edges along most of its length
+//! (one side out of the frame is carried over), its shape still fits the document kind, and no
+//! corner jumped; otherwise, and every
 //! `FULL_SEARCH_EVERY_FRAMES`-th frame regardless (a better candidate may have appeared), the full
 //! search runs. A tracked frame costs about a third of a searched one (see benches/assess.rs).
 
@@ -33,6 +34,21 @@ pub const MIN_TRACKED_MEAN_SUPPORT: f64 = 0.6;
 /// Most a corner may move between two frames, full-resolution pixels (two search bands: the two
 /// sides through it may each have moved by up to `TRACK_SEARCH_PX`).
 pub const MAX_CORNER_STEP_PX: f64 = 2.0 * TRACK_SEARCH_PX;
+
+/// A side whose length lies at most this fraction 0–1 inside the frame counts as out of frame: it
+/// is carried over from the previous frame instead of re-located.
+pub const MAX_CARRIED_INSIDE_FRAC: f64 = 0.25;
+
+/// Fraction 0–1 of the segment p–q inside the frame, from 17 points along it.
+fn inside_fraction(p: Point, q: Point, frame: &Frame) -> f64 {
+    const POINTS: u32 = 17;
+    let (w, h) = (f64::from(frame.width()), f64::from(frame.height()));
+    let inside = (0..POINTS)
+        .map(|i| p.plus(q.minus(p).scale(f64::from(i) / f64::from(POINTS - 1))))
+        .filter(|a| a.x >= 0.0 && a.y >= 0.0 && a.x < w && a.y < h)
+        .count();
+    inside as f64 / f64::from(POINTS)
+}
 
 /// The quad of the previous frame and how it was found.
 #[derive(Clone, Debug, Default)]
@@ -92,20 +108,30 @@ impl Tracker {
     }
 }
 
-/// Re-locates each side of `quad` in `frame`; `None` unless every side is well supported, the
-/// corners stayed near and the shape still fits an allowed kind.
+/// Re-locates each side of `quad` in `frame`; `None` unless every side in the frame is well
+/// supported, the corners stayed near and the shape still fits an allowed kind.
 fn relocate(frame: &Frame, quad: &Quad, kind: DocumentKind, choice: DocChoice) -> Option<Document> {
     let c = quad.corners();
     let mut lines = [(Point::default(), Point::default()); 4];
-    let mut support = 0.0;
+    let (mut support, mut seen, mut carried) = (0.0, 0u32, 0u32);
     for k in 0..4 {
-        let side = refine_side(frame, c[k], c[(k + 1) % 4], TRACK_SEARCH_PX)?;
-        if side.support < MIN_TRACKED_SIDE_SUPPORT {
-            return None;
+        let (p, q) = (c[k], c[(k + 1) % 4]);
+        match refine_side(frame, p, q, TRACK_SEARCH_PX) {
+            Some(side) if side.support >= MIN_TRACKED_SIDE_SUPPORT => {
+                lines[k] = side.line;
+                support += side.support;
+                seen += 1;
+            }
+            // A side out of the frame cannot be seen: it stays where it was (its corners are
+            // re-extrapolated from the two sides that run to the border), at most one per quad.
+            None if carried == 0 && inside_fraction(p, q, frame) <= MAX_CARRIED_INSIDE_FRAC => {
+                lines[k] = (p, q);
+                carried += 1;
+            }
+            _ => return None,
         }
-        lines[k] = side.line;
-        support += side.support / 4.0;
     }
+    let support = support / f64::from(seen.max(1));
     if support < MIN_TRACKED_MEAN_SUPPORT {
         return None;
     }
