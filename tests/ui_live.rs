@@ -441,12 +441,12 @@ impl FrameSource for DemoStill {
 
 /// A "save as" that always answers `path` and counts how often it was asked.
 fn picker_for(path: PathBuf, asked: Arc<Mutex<u32>>) -> idcap::app::export_ui::SavePicker {
-    Box::new(move |suggested: &str| {
+    Box::new(move |suggested: &str, reply| {
         assert!(suggested.ends_with(".jpg"), "suggested name {suggested}");
         if let Ok(mut n) = asked.lock() {
             *n += 1;
         }
-        Some(path.clone())
+        reply.send(Some(path.clone()));
     })
 }
 

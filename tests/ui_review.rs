@@ -1,6 +1,7 @@
 //! The review view and the export dialog, driven through egui_kittest: dropping files (valid,
 //! invalid, several), the drag-over hint, arrow keys, "Open photos…", and the export flow with an
-//! injected save path (no real dialog is ever opened).
+//! injected save path (no real dialog is ever opened). Injected pickers answer through the same
+//! reply channel and per-frame polling as the real dialogs.
 
 mod common;
 
@@ -12,7 +13,8 @@ use common::fixtures::{jpeg_with_metadata, phone_exif, png_bomb, sensor_scene};
 use egui::{HoveredFile, Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use idcap::app::review::ReviewView;
+use idcap::app::export_ui::SavePicker;
+use idcap::app::review::{OpenPicker, ReviewView};
 use idcap::review::EntryState;
 
 /// A file dropped by the test, with a path like the native backend gives.
@@ -26,6 +28,16 @@ impl egui::DroppedFile for DroppedPath {
     fn bytes(&self) -> Result<Vec<u8>, String> {
         std::fs::read(&self.0).map_err(|e| e.to_string())
     }
+}
+
+/// An "Open photos…" that is cancelled at once.
+fn cancel_open() -> OpenPicker {
+    Box::new(|reply| reply.send(None))
+}
+
+/// A save dialog that is cancelled at once.
+fn cancel_save() -> SavePicker {
+    Box::new(|_, reply| reply.send(None))
 }
 
 fn harness(view: ReviewView) -> Harness<'static, ReviewView> {
@@ -96,10 +108,7 @@ fn fixtures(dir: &Path) -> Vec<PathBuf> {
 fn dropping_several_files_reviews_the_good_one_and_explains_the_bad_ones() {
     let dir = tempfile::tempdir().expect("tempdir");
     let files = fixtures(dir.path());
-    let mut h = harness(ReviewView::with_pickers(
-        Box::new(|| None),
-        Box::new(|_| None),
-    ));
+    let mut h = harness(ReviewView::with_pickers(cancel_open(), cancel_save()));
     h.step();
     assert!(h.query_by_label_contains("Drop photos here").is_some());
 
@@ -169,12 +178,13 @@ fn arrow_keys_move_between_photos_and_open_uses_the_picker() {
     let files = fixtures(dir.path());
     let to_open = files.clone();
     let mut h = harness(ReviewView::with_pickers(
-        Box::new(move || Some(to_open.clone())),
-        Box::new(|_| None),
+        Box::new(move |reply| reply.send(Some(to_open.clone()))),
+        cancel_save(),
     ));
     h.step();
     h.key_press_modifiers(Modifiers::COMMAND, Key::O);
-    h.step();
+    // The answer comes through the dialog's channel, read at the start of the next frame.
+    h.run_steps(2);
     assert_eq!(h.state().len(), 5);
     settle(&mut h);
     assert_eq!(h.state().selected(), Some(4));
@@ -202,12 +212,12 @@ fn export_warns_about_failing_checks_then_writes_and_never_overwrites_silently()
     let asked_in = Arc::clone(&asked);
     let target = out.clone();
     let mut h = harness(ReviewView::with_pickers(
-        Box::new(|| None),
-        Box::new(move |suggested: &str| {
+        cancel_open(),
+        Box::new(move |suggested: &str, reply| {
             if let Ok(mut a) = asked_in.lock() {
                 a.push(suggested.to_string());
             }
-            Some(target.clone())
+            reply.send(Some(target.clone()));
         }),
     ));
     drop_files(&mut h, &files[..1]);
@@ -268,10 +278,7 @@ fn export_warns_about_failing_checks_then_writes_and_never_overwrites_silently()
 fn a_cancelled_save_dialog_writes_nothing_and_says_so() {
     let dir = tempfile::tempdir().expect("tempdir");
     let files = fixtures(dir.path());
-    let mut h = harness(ReviewView::with_pickers(
-        Box::new(|| None),
-        Box::new(|_| None),
-    ));
+    let mut h = harness(ReviewView::with_pickers(cancel_open(), cancel_save()));
     drop_files(&mut h, &files[..1]);
     settle(&mut h);
     h.get_by_label("Export…").click();
