@@ -29,8 +29,7 @@ use crate::capture::{CaptureConfig, Captured};
 use crate::quality::{Analyzer, DocChoice, DocumentKind, Preset, Profile, Report};
 use export_ui::{ExportRequest, SavePicker};
 use live::{LiveView, SourceState};
-use review::OpenPicker;
-use review::ReviewView;
+use review::{OpenPicker, ReviewView};
 use settings::Settings;
 
 /// Everything the person (or a test) can ask the app to do.
@@ -475,6 +474,7 @@ impl App {
                         !self.review.is_open_dialog_open(),
                         egui::Button::new("Open photos…"),
                     )
+                    .on_disabled_hover_text("The file dialog is open.")
                     .clicked()
                 {
                     commands.push(Command::OpenPhotos);
@@ -639,6 +639,7 @@ impl eframe::App for App {
                             !self.review.is_open_dialog_open(),
                             egui::Button::new("Open photos…"),
                         )
+                        .on_disabled_hover_text("The file dialog is open.")
                         .clicked()
                 {
                     commands.push(Command::OpenPhotos);
