@@ -18,7 +18,7 @@ fn main() {
         std::process::exit(2);
     };
     let photos: Vec<PathBuf> = args.map(PathBuf::from).collect();
-    let mut view = ReviewView::with_pickers(Box::new(|| None), Box::new(|_| None));
+    let mut view = ReviewView::with_pickers(Box::new(drop), Box::new(|_, reply| drop(reply)));
     view.add_paths(photos);
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))

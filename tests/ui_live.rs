@@ -3,12 +3,15 @@
 //! the export of a captured still through the compliant export dialog with an injected save path
 //! (no real dialog is ever opened). No display and no GPU needed.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use common::dialogs::LatePicker;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use idcap::app::live::SourceState;
 use idcap::app::{App, AppOptions, CaptureRequest, Command, Side};
 use idcap::camera::demo::DemoCamera;
@@ -441,12 +444,12 @@ impl FrameSource for DemoStill {
 
 /// A "save as" that always answers `path` and counts how often it was asked.
 fn picker_for(path: PathBuf, asked: Arc<Mutex<u32>>) -> idcap::app::export_ui::SavePicker {
-    Box::new(move |suggested: &str| {
+    Box::new(move |suggested: &str, reply| {
         assert!(suggested.ends_with(".jpg"), "suggested name {suggested}");
         if let Ok(mut n) = asked.lock() {
             *n += 1;
         }
-        Some(path.clone())
+        reply.send(Some(path.clone()));
     })
 }
 
@@ -633,4 +636,47 @@ fn opening_with_files_starts_on_the_review_and_not_the_camera() {
     assert!(step_until(&mut h, 30.0, |app| app.live.latest().is_some()));
     assert!(started.load(std::sync::atomic::Ordering::SeqCst));
     assert_eq!(h.state().mode, idcap::app::Mode::Live);
+}
+
+#[test]
+fn open_photos_from_the_live_view_keeps_the_preview_running_and_opens_one_dialog() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path().join("card.jpg");
+    DemoCamera::new(30.0, false)
+        .frame_at(12.0)
+        .save(&p)
+        .expect("save");
+    let late = LatePicker::default();
+    let mut h = harness(scripted_options(|_, _| scripted::no_document()));
+    let picker = late.open(&h.ctx, 120, Some(vec![p]));
+    h.state_mut().set_open_picker(picker);
+    assert!(step_until(&mut h, 30.0, |app| app.live.latest().is_some()));
+    h.get_by_label("Open photos…").click();
+    h.step();
+    assert_eq!(late.calls(), 1);
+    let seq = |app: &App| app.live.latest().map(|f| f.frame.seq);
+    let before = seq(h.state());
+
+    // While the dialog is open the preview keeps moving and the button cannot open another.
+    assert!(
+        step_until(&mut h, 10.0, |app| seq(app) > before),
+        "the live preview stopped while the dialog was open"
+    );
+    assert!(
+        h.get_by_label("Open photos…")
+            .accesskit_node()
+            .is_disabled()
+    );
+    h.get_by_label("Open photos…").click();
+    h.step();
+    assert_eq!(late.calls(), 1, "a second dialog was opened");
+    assert_eq!(h.state().mode, idcap::app::Mode::Live);
+
+    // The answer opens the review with the chosen photo.
+    assert!(step_until(&mut h, 20.0, |app| app.review.len() == 1));
+    assert!(
+        !late.starved(),
+        "the UI stopped running frames while the dialog was open"
+    );
+    assert_eq!(h.state().mode, idcap::app::Mode::Review);
 }

@@ -1,6 +1,8 @@
 //! The review view and the export dialog, driven through egui_kittest: dropping files (valid,
 //! invalid, several), the drag-over hint, arrow keys, "Open photos…", and the export flow with an
-//! injected save path (no real dialog is ever opened).
+//! injected save path (no real dialog is ever opened). Injected pickers answer through the same
+//! reply channel and per-frame polling as the real dialogs; late ones show the window keeps running
+//! frames, and opens only one dialog, while a dialog is open.
 
 mod common;
 
@@ -8,11 +10,13 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use common::dialogs::LatePicker;
 use common::fixtures::{jpeg_with_metadata, phone_exif, png_bomb, sensor_scene};
 use egui::{HoveredFile, Key, Modifiers};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
-use idcap::app::review::ReviewView;
+use egui_kittest::kittest::{NodeT, Queryable};
+use idcap::app::export_ui::SavePicker;
+use idcap::app::review::{OpenPicker, ReviewView};
 use idcap::review::EntryState;
 
 /// A file dropped by the test, with a path like the native backend gives.
@@ -26,6 +30,16 @@ impl egui::DroppedFile for DroppedPath {
     fn bytes(&self) -> Result<Vec<u8>, String> {
         std::fs::read(&self.0).map_err(|e| e.to_string())
     }
+}
+
+/// An "Open photos…" that is cancelled at once.
+fn cancel_open() -> OpenPicker {
+    Box::new(|reply| reply.send(None))
+}
+
+/// A save dialog that is cancelled at once.
+fn cancel_save() -> SavePicker {
+    Box::new(|_, reply| reply.send(None))
 }
 
 fn harness(view: ReviewView) -> Harness<'static, ReviewView> {
@@ -96,10 +110,7 @@ fn fixtures(dir: &Path) -> Vec<PathBuf> {
 fn dropping_several_files_reviews_the_good_one_and_explains_the_bad_ones() {
     let dir = tempfile::tempdir().expect("tempdir");
     let files = fixtures(dir.path());
-    let mut h = harness(ReviewView::with_pickers(
-        Box::new(|| None),
-        Box::new(|_| None),
-    ));
+    let mut h = harness(ReviewView::with_pickers(cancel_open(), cancel_save()));
     h.step();
     assert!(h.query_by_label_contains("Drop photos here").is_some());
 
@@ -169,12 +180,13 @@ fn arrow_keys_move_between_photos_and_open_uses_the_picker() {
     let files = fixtures(dir.path());
     let to_open = files.clone();
     let mut h = harness(ReviewView::with_pickers(
-        Box::new(move || Some(to_open.clone())),
-        Box::new(|_| None),
+        Box::new(move |reply| reply.send(Some(to_open.clone()))),
+        cancel_save(),
     ));
     h.step();
     h.key_press_modifiers(Modifiers::COMMAND, Key::O);
-    h.step();
+    // The answer comes through the dialog's channel, read at the start of the next frame.
+    h.run_steps(2);
     assert_eq!(h.state().len(), 5);
     settle(&mut h);
     assert_eq!(h.state().selected(), Some(4));
@@ -202,12 +214,12 @@ fn export_warns_about_failing_checks_then_writes_and_never_overwrites_silently()
     let asked_in = Arc::clone(&asked);
     let target = out.clone();
     let mut h = harness(ReviewView::with_pickers(
-        Box::new(|| None),
-        Box::new(move |suggested: &str| {
+        cancel_open(),
+        Box::new(move |suggested: &str, reply| {
             if let Ok(mut a) = asked_in.lock() {
                 a.push(suggested.to_string());
             }
-            Some(target.clone())
+            reply.send(Some(target.clone()));
         }),
     ));
     drop_files(&mut h, &files[..1]);
@@ -268,10 +280,7 @@ fn export_warns_about_failing_checks_then_writes_and_never_overwrites_silently()
 fn a_cancelled_save_dialog_writes_nothing_and_says_so() {
     let dir = tempfile::tempdir().expect("tempdir");
     let files = fixtures(dir.path());
-    let mut h = harness(ReviewView::with_pickers(
-        Box::new(|| None),
-        Box::new(|_| None),
-    ));
+    let mut h = harness(ReviewView::with_pickers(cancel_open(), cancel_save()));
     drop_files(&mut h, &files[..1]);
     settle(&mut h);
     h.get_by_label("Export…").click();
@@ -286,6 +295,137 @@ fn a_cancelled_save_dialog_writes_nothing_and_says_so() {
         .filter(|e| e.file_name().to_string_lossy().contains("idcap"))
         .count();
     assert_eq!(jpgs, 0);
+}
+
+/// Whether the button labelled `label` is shown and disabled.
+fn is_disabled(h: &Harness<'static, ReviewView>, label: &str) -> bool {
+    h.get_by_label(label).accesskit_node().is_disabled()
+}
+
+#[test]
+fn the_window_keeps_running_while_the_open_dialog_is_open_and_opens_it_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let files = fixtures(dir.path());
+    let late = LatePicker::default();
+    let mut h = harness(ReviewView::with_pickers(cancel_open(), cancel_save()));
+    let picker = late.open(&h.ctx, 20, Some(files.clone()));
+    h.state_mut().set_open_picker(picker);
+    h.step();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::O);
+    h.step();
+    assert_eq!(late.calls(), 1);
+    assert!(h.state().is_open_dialog_open());
+
+    // Frames keep coming while the dialog is open; asking again (shortcut or button) opens nothing.
+    h.run_steps(3);
+    assert!(h.query_by_label_contains("in the file dialog").is_some());
+    assert!(is_disabled(&h, "Open photos…"));
+    h.key_press_modifiers(Modifiers::COMMAND, Key::O);
+    h.step();
+    h.get_by_label("Open photos…").click();
+    h.step();
+    assert_eq!(late.calls(), 1, "a second dialog was opened");
+    assert_eq!(h.state().len(), 0);
+
+    // The answer arrives after the picker's 20 frames, through the same polling as a real dialog.
+    let end = Instant::now() + Duration::from_secs(20);
+    while h.state().is_empty() && Instant::now() < end {
+        h.step();
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    assert!(
+        !late.starved(),
+        "the UI stopped running frames while the dialog was open"
+    );
+    assert_eq!(h.state().len(), 5);
+    assert!(!h.state().is_open_dialog_open());
+    settle(&mut h);
+    assert!(!is_disabled(&h, "Open photos…"));
+    assert!(h.query_by_label_contains("in the file dialog").is_none());
+
+    // Closed again: the next Ctrl+O opens a dialog.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::O);
+    h.step();
+    assert_eq!(late.calls(), 2);
+}
+
+#[test]
+fn a_cancelled_open_dialog_adds_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let files = fixtures(dir.path());
+    let late = LatePicker::default();
+    let mut h = harness(ReviewView::with_pickers(cancel_open(), cancel_save()));
+    drop_files(&mut h, &files[..1]);
+    settle(&mut h);
+    let picker = late.open(&h.ctx, 5, None);
+    h.state_mut().set_open_picker(picker);
+    h.get_by_label("Open photos…").click();
+    h.step();
+    assert!(h.state().is_open_dialog_open());
+    let end = Instant::now() + Duration::from_secs(20);
+    while h.state().is_open_dialog_open() && Instant::now() < end {
+        h.step();
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    h.step();
+    assert!(!late.starved());
+    assert_eq!(late.calls(), 1);
+    assert_eq!(
+        h.state().len(),
+        1,
+        "the photo under review is still there, alone"
+    );
+    assert_eq!(h.state().selected(), Some(0));
+    assert!(h.query_by_label_contains("No photos chosen").is_some());
+    assert!(!is_disabled(&h, "Open photos…"));
+}
+
+#[test]
+fn the_window_keeps_running_while_the_save_dialog_is_open_and_opens_it_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let files = fixtures(dir.path());
+    let out = dir.path().join("late.jpg");
+    let late = LatePicker::default();
+    let mut h = harness(ReviewView::with_pickers(cancel_open(), cancel_save()));
+    let picker = late.save(&h.ctx, 20, Some(out.clone()));
+    h.state_mut().export_dialog().set_picker(picker);
+    drop_files(&mut h, &files[..1]);
+    settle(&mut h);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run_steps(2);
+    h.get_by_label("Choose file and export…").click();
+    h.step();
+    assert_eq!(late.calls(), 1);
+    assert!(h.state().export_dialog_ref().is_choosing_file());
+
+    // Frames keep coming; Ctrl+S, Escape and clicking outside neither open another dialog nor
+    // close this one.
+    h.run_steps(3);
+    assert!(h.query_by_label_contains("in the file dialog").is_some());
+    assert!(h.query_by_label("Choose file and export…").is_none());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.step();
+    h.key_press(Key::Escape);
+    h.step();
+    assert_eq!(late.calls(), 1, "a second save dialog was opened");
+    assert!(h.state().export_dialog_ref().is_choosing_file());
+    assert!(!out.exists());
+
+    let end = Instant::now() + Duration::from_secs(60);
+    while h.query_by_label("Exported").is_none() && Instant::now() < end {
+        h.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert!(
+        !late.starved(),
+        "the UI stopped running frames while the dialog was open"
+    );
+    assert!(
+        h.query_by_label("Exported").is_some(),
+        "export did not finish"
+    );
+    assert!(out.exists());
+    assert_eq!(late.calls(), 1);
 }
 
 /// The checklist in a narrow panel: every text stays inside the panel (wrapped or truncated) and no

@@ -4,8 +4,9 @@
 //! read a warning naming every failing check (and the soft flags) before writing, pick the file in a
 //! save dialog, confirm before replacing an existing file, then watch it being written on a worker
 //! thread (12 MP takes a few seconds: the size search encodes several times) and read the result or a
-//! clear error. The save dialog is a function the owner can replace, so tests inject a path and never
-//! open a real dialog.
+//! clear error. The save dialog never blocks the window: it is a picker answering through
+//! `dialogs::Reply`, polled every frame, and the owner can replace it, so tests inject a path and
+//! never open a real dialog. While it is open the export dialog waits for it and cannot be closed.
 //!
 //! The live view uses the same dialog: `ExportDialog::open(ExportRequest::new(frame, report, name))`.
 
@@ -16,22 +17,30 @@ use crossbeam_channel::{Receiver, TryRecvError, bounded};
 use egui::{RichText, Ui};
 use image::RgbImage;
 
+use super::dialogs::{Answer, DialogSlot, Reply, await_on_thread};
 use super::style;
 use crate::export::{self, ExportPreset, Exported, Layout};
 use crate::quality::Report;
 use crate::quality::flags::SoftFlag;
 
-/// Asks where to save; `None` means cancelled (or no dialog available on this system).
-pub type SavePicker = Box<dyn FnMut(&str) -> Option<PathBuf>>;
+/// Asks where to save, offering the suggested file name: shows a dialog and answers through the
+/// `Reply` when the person has chosen (`None`: cancelled, or no dialog available). Must not wait for
+/// the answer itself.
+pub type SavePicker = Box<dyn FnMut(&str, Reply<PathBuf>)>;
 
-/// The platform save dialog (rfd). On Linux without a portal or zenity it returns `None` at once.
+/// The platform save dialog (rfd, async: see `dialogs`). On Linux without a portal or zenity it
+/// answers `None` at once.
 pub fn rfd_save_picker() -> SavePicker {
-    Box::new(|suggested: &str| {
-        rfd::FileDialog::new()
+    Box::new(|suggested: &str, reply| {
+        let dialog = rfd::AsyncFileDialog::new()
             .set_title("Export a compliant JPG")
             .set_file_name(suggested)
             .add_filter("JPEG image", &["jpg", "jpeg"])
-            .save_file()
+            .save_file();
+        await_on_thread(
+            reply,
+            async move { Some(dialog.await?.path().to_path_buf()) },
+        );
     })
 }
 
@@ -73,6 +82,8 @@ impl ExportRequest {
 enum Step {
     /// Choosing preset and layout.
     Options,
+    /// The save dialog is open; its answer comes through the slot.
+    ChoosingFile(DialogSlot<PathBuf>),
     /// The chosen file exists: replace it?
     ConfirmReplace(PathBuf),
     /// A worker thread is writing the file.
@@ -118,8 +129,12 @@ impl ExportDialog {
         self.picker = picker;
     }
 
-    /// Opens the dialog for `request`.
+    /// Opens the dialog for `request`. Ignored while a save dialog is open or a file is being
+    /// written: that export finishes first.
     pub fn open(&mut self, request: ExportRequest) {
+        if self.is_busy() {
+            return;
+        }
         if self.layout == Layout::DeskewedCrop
             && request
                 .report
@@ -143,6 +158,16 @@ impl ExportDialog {
         matches!(self.step, Step::Writing(..))
     }
 
+    /// Whether the save dialog is open.
+    pub fn is_choosing_file(&self) -> bool {
+        matches!(self.step, Step::ChoosingFile(..))
+    }
+
+    /// Waiting for the save dialog or the writer: the dialog cannot be closed or reopened.
+    fn is_busy(&self) -> bool {
+        self.is_writing() || self.is_choosing_file()
+    }
+
     /// The last finished export, if the dialog is showing one.
     pub fn result(&self) -> Option<&Result<Exported, String>> {
         match &self.step {
@@ -152,7 +177,7 @@ impl ExportDialog {
     }
 
     pub fn close(&mut self) {
-        if !self.is_writing() {
+        if !self.is_busy() {
             self.request = None;
             self.step = Step::Options;
         }
@@ -163,6 +188,7 @@ impl ExportDialog {
         if self.request.is_none() {
             return;
         }
+        self.poll_save_dialog();
         self.poll_writer(ctx);
         let modal = egui::Modal::new(egui::Id::unique("idcap-export-dialog")).show(ctx, |ui| {
             ui.set_width(style::SIDE_PANEL_WIDTH * 1.5);
@@ -173,6 +199,12 @@ impl ExportDialog {
                 Step::ConfirmReplace(path) => {
                     let path = path.clone();
                     self.confirm_ui(ui, path);
+                }
+                Step::ChoosingFile(_) => {
+                    ui.horizontal(|ui| {
+                        ui.spinner();
+                        ui.label("Choose where to save the JPG in the file dialog…");
+                    });
                 }
                 Step::Writing(path, _) => {
                     ui.horizontal(|ui| {
@@ -186,7 +218,7 @@ impl ExportDialog {
                 }
             }
         });
-        if modal.should_close() && !self.is_writing() {
+        if modal.should_close() && !self.is_busy() {
             self.close();
         }
     }
@@ -253,22 +285,36 @@ impl ExportDialog {
         if cancel {
             self.close();
         } else if choose {
-            let suggested = request.suggested_name.clone();
-            match (self.picker)(&suggested) {
-                None => {
-                    self.note = Some(
-                        "No file chosen. (If no save dialog appeared, this system has no file \
-                         dialog: install zenity or xdg-desktop-portal, or use `idcap export`.)"
-                            .into(),
-                    );
-                }
-                Some(path) => {
-                    let path = with_jpg_extension(path);
-                    if path.exists() {
-                        self.step = Step::ConfirmReplace(path);
-                    } else {
-                        self.start_writing(path, false);
-                    }
+            let mut slot = DialogSlot::default();
+            let (picker, suggested) = (&mut self.picker, request.suggested_name.as_str());
+            slot.start(ui.ctx(), |reply| picker(suggested, reply));
+            self.step = Step::ChoosingFile(slot);
+        }
+    }
+
+    /// Takes the save dialog's answer if it came: on to writing (or asking before replacing), or
+    /// back to the options with a note when cancelled. Never waits.
+    fn poll_save_dialog(&mut self) {
+        let Step::ChoosingFile(slot) = &mut self.step else {
+            return;
+        };
+        match slot.poll() {
+            None => {}
+            Some(Answer::Cancelled) => {
+                self.step = Step::Options;
+                self.note = Some(
+                    "No file chosen. (If no save dialog appeared, this system has no file \
+                     dialog: install zenity or xdg-desktop-portal, or use `idcap export`.)"
+                        .into(),
+                );
+            }
+            Some(Answer::Chosen(path)) => {
+                let path = with_jpg_extension(path);
+                if path.exists() {
+                    self.step = Step::ConfirmReplace(path);
+                } else {
+                    self.step = Step::Options;
+                    self.start_writing(path, false);
                 }
             }
         }

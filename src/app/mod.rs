@@ -29,7 +29,7 @@ use crate::capture::{CaptureConfig, Captured};
 use crate::quality::{Analyzer, DocChoice, DocumentKind, Preset, Profile, Report};
 use export_ui::{ExportRequest, SavePicker};
 use live::{LiveView, SourceState};
-use review::ReviewView;
+use review::{OpenPicker, ReviewView};
 use settings::Settings;
 
 /// Everything the person (or a test) can ask the app to do.
@@ -136,7 +136,6 @@ pub struct App {
     current_source: Option<SourceSpec>,
     ctx: egui::Context,
     pending: Vec<Command>,
-    dialogs: dialogs::Dialogs,
     /// The camera to start when the live view is first shown (the app opened on photos).
     deferred_source: Option<DeferredSource>,
 }
@@ -180,7 +179,6 @@ impl App {
             current_source: None,
             ctx: cc.egui_ctx.clone(),
             pending: Vec::new(),
-            dialogs: dialogs::Dialogs::default(),
             deferred_source: None,
         };
         let assess = options.assess.take();
@@ -234,6 +232,12 @@ impl App {
     /// live view and the review view share the one dialog.
     pub fn set_save_picker(&mut self, picker: SavePicker) {
         self.review.export_dialog().set_picker(picker);
+    }
+
+    /// Replaces the "Open photos…" dialog (tests pass a closure answering with their files). The
+    /// live view and the review view share the one dialog.
+    pub fn set_open_picker(&mut self, picker: OpenPicker) {
+        self.review.set_open_picker(picker);
     }
 
     /// The result of the last export the dialog finished, while it shows it.
@@ -298,8 +302,8 @@ impl App {
             }
             Command::Accept => self.accept(),
             Command::Export(side) => self.export(side),
-            // Never in tests: a file dialog needs a desktop.
-            Command::OpenPhotos => self.dialogs.open_photos(&self.ctx),
+            // Returns at once; the photos arrive through `ReviewView::poll_open_dialog`.
+            Command::OpenPhotos => self.review.open_photos(&self.ctx),
             Command::AddPhotos(paths) => {
                 if !paths.is_empty() {
                     self.review.add_paths(paths);
@@ -440,7 +444,10 @@ impl App {
             // Keep the preview moving at ≥ 30 fps whatever the analysis does.
             ctx.request_repaint_after(std::time::Duration::from_millis(30));
         }
-        self.pending.extend(self.dialogs.poll());
+        // "Open photos…" from either view: the chosen photos open the review.
+        if self.review.poll_open_dialog() {
+            self.pending.push(Command::ShowReview);
+        }
         for cmd in std::mem::take(&mut self.pending) {
             self.handle(cmd);
         }
@@ -462,7 +469,14 @@ impl App {
                 if ui.button("Use the demo camera").clicked() {
                     commands.push(Command::UseSource(SourceSpec::Demo));
                 }
-                if ui.button("Open photos…").clicked() {
+                if ui
+                    .add_enabled(
+                        !self.review.is_open_dialog_open(),
+                        egui::Button::new("Open photos…"),
+                    )
+                    .on_disabled_hover_text("The file dialog is open.")
+                    .clicked()
+                {
                     commands.push(Command::OpenPhotos);
                 }
                 ui.label(RichText::new("or drop photos onto this window").weak());
@@ -619,7 +633,15 @@ impl eframe::App for App {
                     commands.push(Command::ShowReview);
                 }
                 // The review view has its own toolbar with "Open photos…"; one button is enough.
-                if self.mode == Mode::Live && ui.button("Open photos…").clicked() {
+                if self.mode == Mode::Live
+                    && ui
+                        .add_enabled(
+                            !self.review.is_open_dialog_open(),
+                            egui::Button::new("Open photos…"),
+                        )
+                        .on_disabled_hover_text("The file dialog is open.")
+                        .clicked()
+                {
                     commands.push(Command::OpenPhotos);
                 }
             });

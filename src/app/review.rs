@@ -9,8 +9,9 @@
 //! bounded textures (≤ 2048 px, prepared off-thread) and shows progress, so it never waits.
 //!
 //! Dropped files reach the view through `handle_drops` (the app shell calls it once per frame) or
-//! `add_paths` / `add_bytes`. "Open photos…" (Ctrl+O) and the export dialog's "save as" are functions
-//! the owner can replace, so tests never open a real dialog.
+//! `add_paths` / `add_bytes`. "Open photos…" (Ctrl+O) and the export dialog's "save as" are pickers
+//! the owner can replace, answered through `dialogs::Reply` and polled every frame: the view never
+//! waits for a dialog, and tests never open a real one.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -24,20 +25,22 @@ use egui::{
 use image::RgbImage;
 
 use super::checklist::checklist_ui;
+use super::dialogs::{Answer, DialogSlot, Reply, await_on_thread};
 use super::export_ui::{ExportDialog, ExportRequest, SavePicker, warning_box};
 use super::overlay::{OverlayOptions, fit_rect, paint_report};
 use super::style;
 use crate::quality::{DocChoice, Preset, Profile, Verdict};
 use crate::review::{Entry, EntryState, ReviewSession, Source};
 
-/// Asks which photos to open; `None` means cancelled (or no dialog available).
-pub type OpenPicker = Box<dyn FnMut() -> Option<Vec<PathBuf>>>;
+/// Asks which photos to open: shows a dialog and answers through the `Reply` whenever the person
+/// has chosen (`None`: cancelled, or no dialog available). Must not wait for the answer itself.
+pub type OpenPicker = Box<dyn FnMut(Reply<Vec<PathBuf>>)>;
 
-/// The platform "open files" dialog (rfd). Lists formats idcap cannot read too (HEIC, PDF) so that
-/// choosing one gives a clear message instead of an invisible file.
+/// The platform "open files" dialog (rfd, async: see `dialogs`). Lists formats idcap cannot read too
+/// (HEIC, PDF) so that choosing one gives a clear message instead of an invisible file.
 pub fn rfd_open_picker() -> OpenPicker {
-    Box::new(|| {
-        rfd::FileDialog::new()
+    Box::new(|reply| {
+        let dialog = rfd::AsyncFileDialog::new()
             .set_title("Open photos to check")
             .add_filter(
                 "Photos",
@@ -46,7 +49,11 @@ pub fn rfd_open_picker() -> OpenPicker {
                 ],
             )
             .add_filter("All files", &["*"])
-            .pick_files()
+            .pick_files();
+        await_on_thread(reply, async move {
+            let files = dialog.await?;
+            Some(files.iter().map(|f| f.path().to_path_buf()).collect())
+        });
     })
 }
 
@@ -75,6 +82,8 @@ pub struct ReviewView {
     textures: HashMap<u64, Textures>,
     export: ExportDialog,
     open_picker: OpenPicker,
+    /// The "Open photos…" dialog while it is open.
+    open_dialog: DialogSlot<Vec<PathBuf>>,
     /// Shown in the toolbar after "Open photos…" returned nothing.
     note: Option<String>,
 }
@@ -87,6 +96,7 @@ impl Default for ReviewView {
             textures: HashMap::new(),
             export: ExportDialog::default(),
             open_picker: rfd_open_picker(),
+            open_dialog: DialogSlot::default(),
             note: None,
         }
     }
@@ -100,6 +110,11 @@ impl ReviewView {
             export: ExportDialog::with_picker(save),
             ..ReviewView::default()
         }
+    }
+
+    /// Replaces the "Open photos…" dialog (tests; the app shell's live view opens through it too).
+    pub fn set_open_picker(&mut self, picker: OpenPicker) {
+        self.open_picker = picker;
     }
 
     /// The profile photos added from now on are checked against (the live view's, normally).
@@ -257,17 +272,34 @@ impl ReviewView {
         true
     }
 
-    /// Runs "Open photos…".
-    pub fn open_photos(&mut self) {
-        match (self.open_picker)() {
-            Some(paths) if !paths.is_empty() => {
+    /// "Open photos…": shows the dialog and returns at once; the photos are added by
+    /// `poll_open_dialog` when it answers. Ignored while the dialog is already open.
+    pub fn open_photos(&mut self, ctx: &egui::Context) {
+        self.open_dialog.start(ctx, &mut self.open_picker);
+    }
+
+    /// Whether the "Open photos…" dialog is open (its buttons are disabled meanwhile).
+    pub fn is_open_dialog_open(&self) -> bool {
+        self.open_dialog.is_open()
+    }
+
+    /// Takes the "Open photos…" answer if it came. Returns true when photos were added (the shell
+    /// then switches to the review view). Never waits; `ui` calls it too.
+    pub fn poll_open_dialog(&mut self) -> bool {
+        match self.open_dialog.poll() {
+            None => false,
+            Some(Answer::Chosen(paths)) if !paths.is_empty() => {
                 self.note = None;
                 self.add_paths(paths);
+                true
             }
-            _ => self.note = Some(
-                "No photos chosen (if no dialog appeared, drop the files on the window instead)."
-                    .into(),
-            ),
+            Some(_) => {
+                self.note = Some(
+                    "No photos chosen (if no dialog appeared, drop the files on the window instead)."
+                        .into(),
+                );
+                false
+            }
         }
     }
 
@@ -311,7 +343,7 @@ impl ReviewView {
             )
         });
         if open {
-            self.open_photos();
+            self.open_photos(ui.ctx());
         }
         if export {
             self.open_export();
@@ -329,6 +361,7 @@ impl ReviewView {
     /// Shows the review: toolbar, thumbnail strip, details panel, photo with overlay, export dialog.
     pub fn ui(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
+        self.poll_open_dialog();
         self.poll(&ctx);
         self.shortcuts(ui);
         egui::Panel::top("review-toolbar").show(ui, |ui| self.toolbar_ui(ui));
@@ -352,12 +385,22 @@ impl ReviewView {
 
     fn toolbar_ui(&mut self, ui: &mut Ui) {
         ui.horizontal(|ui| {
+            let choosing = self.open_dialog.is_open();
             if ui
-                .button("Open photos…")
+                .add_enabled(!choosing, egui::Button::new("Open photos…"))
                 .on_hover_text(ui.ctx().format_shortcut(&OPEN_SHORTCUT))
+                .on_disabled_hover_text("The file dialog is open.")
                 .clicked()
             {
-                self.open_photos();
+                self.open_photos(ui.ctx());
+            }
+            if choosing {
+                ui.spinner();
+                ui.label(
+                    RichText::new("Choose photos in the file dialog…")
+                        .small()
+                        .weak(),
+                );
             }
             let can_export = self
                 .session

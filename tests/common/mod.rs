@@ -1,5 +1,6 @@
 #![allow(dead_code)]
 //! Helpers shared by the integration tests.
 
+pub mod dialogs;
 pub mod fixtures;
 pub mod midv;
