@@ -5,9 +5,9 @@
 //! within `TRACK_SEARCH_PX` (the same sub-pixel refinement the detector ends with). The tracked quad
 //! is accepted only when every side in the frame is still backed by edges along most of its length
 //! (one side out of the frame is carried over), its shape still fits the document kind, and no
-//! corner jumped; otherwise, and every
-//! `FULL_SEARCH_EVERY_FRAMES`-th frame regardless (a better candidate may have appeared), the full
-//! search runs. A tracked frame costs about a third of a searched one (see benches/assess.rs).
+//! corner jumped; otherwise, and every `FULL_SEARCH_EVERY_FRAMES`-th frame regardless (a better
+//! candidate may have appeared), the full search runs. A tracked frame costs about a third of a
+//! searched one (~55 M against ~162 M instructions at 1080p; examples/assess_profile.rs).
 
 use super::Document;
 use super::Frame;
