@@ -638,40 +638,18 @@ pub struct Detector {
     accumulator: Vec<u16>,
     lines: Vec<Line>,
     near: Vec<Point>,
-    /// The quad found in the previous frame (working-image corners), for live streams.
-    previous: Option<[Point; 4]>,
-    /// Whether frames come from one stream (remember the previous quad) or are unrelated stills.
-    stream: bool,
 }
 
 impl Detector {
-    /// A detector for unrelated stills (`stream` false) or for consecutive frames of one camera
-    /// (`stream` true: a candidate where the previous frame's quad was is preferred).
-    pub fn new(stream: bool) -> Self {
-        Detector {
-            stream,
-            ..Detector::default()
-        }
-    }
-
-    /// Tells the detector where the document is now when it was found without a full search (by
-    /// `track`), in frame pixels, so the next full search prefers that place.
-    pub fn remember(&mut self, quad: &Quad, prep: &Prepared) {
-        if self.stream {
-            let f = f64::from(prep.factor.max(1));
-            self.previous = Some(
-                quad.corners()
-                    .map(|p| Point::new((p.x + 0.5) / f - 0.5, (p.y + 0.5) / f - 0.5)),
-            );
-        }
-    }
-
     /// The best document quad in the prepared frame, or `None` when nothing document-like is seen.
+    /// `previous`: in a stream, where the document was in the previous frame (frame pixels); a
+    /// candidate in the same place is preferred (`prefer_steady`).
     pub fn detect(
         &mut self,
         prep: &Prepared,
         frame: &Frame,
         choice: DocChoice,
+        previous: Option<&Quad>,
     ) -> Option<Document> {
         if prep.width < 16 || prep.height < 16 {
             return None;
@@ -694,8 +672,7 @@ impl Detector {
             }
         }
         let mut candidates = self.candidates(prep, choice);
-        prefer_steady(&mut candidates, self.previous.as_ref(), prep);
-        self.previous = None;
+        prefer_steady(&mut candidates, previous, prep);
         for cand in candidates {
             let corners_frame = cand.corners.map(|p| {
                 let (x, y) = prep.to_frame(p.x, p.y);
@@ -714,9 +691,6 @@ impl Detector {
             }
             let kind = fitting_kind(&quad, choice, prep.frame_width, prep.frame_height)
                 .map_or(kind, |k| k.0);
-            if self.stream {
-                self.previous = Some(cand.corners);
-            }
             return Some(Document {
                 kind,
                 quad,
@@ -1039,10 +1013,14 @@ impl Detector {
 /// the outline does not jump between a card's edge and a printed band just inside it from one
 /// frame to the next. (Preferring the outer of two nested candidates outright was tried and lowered
 /// the MIDV-500 dev IoU from 0.988 to 0.979: real frames have enclosing shadows and sheets.)
-fn prefer_steady(list: &mut [Candidate], previous: Option<&[Point; 4]>, prep: &Prepared) {
-    let Some(prev) = previous else {
+fn prefer_steady(list: &mut [Candidate], previous: Option<&Quad>, prep: &Prepared) {
+    let Some(previous) = previous else {
         return;
     };
+    let prev = previous.corners().map(|p| {
+        let (x, y) = prep.to_working(p.x, p.y);
+        Point::new(x, y)
+    });
     let diagonal = f64::from(prep.width).hypot(f64::from(prep.height));
     for c in list.iter_mut() {
         let near = c.corners.iter().all(|p| {

@@ -283,7 +283,6 @@ impl Analyzer {
     /// card's edge and a printed band just inside it.
     pub fn for_stream() -> Self {
         Analyzer {
-            detector: document::Detector::new(true),
             tracker: Some(track::Tracker::default()),
             ..Self::default()
         }
@@ -298,19 +297,18 @@ impl Analyzer {
     /// Scores one frame. Deterministic: the same sequence of frames and profile gives the same
     /// reports (for a stream analyzer, the same sequence in the same order).
     pub fn assess(&mut self, frame: &Frame, profile: &Profile) -> Report {
+        let previous = self.tracker.as_ref().and_then(track::Tracker::last_quad);
         let tracked = self
             .tracker
             .as_mut()
             .and_then(|t| t.track(frame, profile.doc));
         let found = match tracked {
-            Some(doc) => {
-                self.prepared.set_frame_size(frame);
-                self.detector.remember(&doc.quad, &self.prepared);
-                Some(doc)
-            }
+            Some(doc) => Some(doc),
             None => {
                 self.prepared.build(frame);
-                let found = self.detector.detect(&self.prepared, frame, profile.doc);
+                let found =
+                    self.detector
+                        .detect(&self.prepared, frame, profile.doc, previous.as_ref());
                 if let Some(t) = self.tracker.as_mut() {
                     t.searched(found.as_ref(), profile.doc);
                 }

@@ -54,8 +54,6 @@ fn inside_fraction(p: Point, q: Point, frame: &Frame) -> f64 {
 #[derive(Clone, Debug, Default)]
 pub struct Tracker {
     last: Option<Tracked>,
-    /// Whether the latest frame was tracked (true) or searched (false).
-    tracked: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -70,7 +68,6 @@ struct Tracked {
 impl Tracker {
     /// Records the outcome of a full search.
     pub fn searched(&mut self, found: Option<&Document>, choice: DocChoice) {
-        self.tracked = false;
         self.last = found.map(|doc| Tracked {
             quad: doc.quad,
             kind: doc.kind,
@@ -82,7 +79,6 @@ impl Tracker {
     /// The previous frame's document re-located in `frame`, or `None` when a full search is due:
     /// nothing to track, the document kind choice changed, a periodic search, or the track is lost.
     pub fn track(&mut self, frame: &Frame, choice: DocChoice) -> Option<Document> {
-        self.tracked = false;
         let last = self.last.as_ref()?;
         if last.choice != choice || last.since_search + 1 >= FULL_SEARCH_EVERY_FRAMES {
             return None;
@@ -98,13 +94,18 @@ impl Tracker {
             choice,
             since_search,
         });
-        self.tracked = true;
         Some(doc)
     }
 
-    /// Whether the latest frame's document was tracked rather than searched for.
+    /// Whether the latest frame's document was tracked rather than searched for (a search resets
+    /// the count of tracked frames).
     pub fn tracked(&self) -> bool {
-        self.tracked
+        self.last.as_ref().is_some_and(|l| l.since_search > 0)
+    }
+
+    /// Where the document was in the latest frame, frame pixels.
+    pub fn last_quad(&self) -> Option<Quad> {
+        self.last.as_ref().map(|l| l.quad)
     }
 }
 
