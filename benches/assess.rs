@@ -12,43 +12,19 @@
 mod midv;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use idcap::decode;
-use idcap::quality::{Analyzer, Frame, Profile};
+use idcap::quality::{Analyzer, Profile};
 
 /// Frames in a row the same card is shown in the stream case (1/3 s at 30 fps).
 const HELD_FRAMES: usize = 10;
-use image::imageops::{self, FilterType};
-
-fn frames() -> Vec<(String, Frame)> {
-    let Some(dir) = midv::dataset_dir() else {
-        eprintln!("dataset not found beside the repository: nothing to benchmark");
-        return Vec::new();
-    };
-    midv::load(&dir)
-        .into_iter()
-        .step_by(8)
-        .filter_map(|s| {
-            decode::read_file(&s.image)
-                .ok()
-                .map(|p| (s.id, imageops::rotate270(&p.image)))
-        })
-        .collect()
-}
 
 fn bench(c: &mut Criterion) {
-    let frames = frames();
+    let Some(dir) = midv::dataset_dir() else {
+        eprintln!("dataset not found beside the repository: nothing to benchmark");
+        return;
+    };
     let profile = Profile::default();
     for (label, size) in [("1080p", (1920u32, 1080u32)), ("720p", (1280, 720))] {
-        let scaled: Vec<Frame> = frames
-            .iter()
-            .map(|(_, f)| {
-                if f.dimensions() == size {
-                    f.clone()
-                } else {
-                    imageops::resize(f, size.0, size.1, FilterType::Triangle)
-                }
-            })
-            .collect();
+        let scaled = midv::benchmark_frames(&dir, size);
         if scaled.is_empty() {
             continue;
         }

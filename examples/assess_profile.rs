@@ -14,9 +14,7 @@
 #[path = "../tests/common/midv.rs"]
 mod midv;
 
-use idcap::decode;
 use idcap::quality::{Analyzer, Profile};
-use image::imageops::{self, FilterType};
 use std::hint::black_box;
 
 fn main() {
@@ -36,19 +34,7 @@ fn main() {
         eprintln!("dataset not found beside the repository");
         std::process::exit(2);
     };
-    let frames: Vec<_> = midv::load(&dir)
-        .into_iter()
-        .step_by(8)
-        .filter_map(|s| decode::read_file(&s.image).ok())
-        .map(|p| imageops::rotate270(&p.image))
-        .map(|f| {
-            if f.dimensions() == size {
-                f
-            } else {
-                imageops::resize(&f, size.0, size.1, FilterType::Triangle)
-            }
-        })
-        .collect();
+    let frames = midv::benchmark_frames(&dir, size);
     let profile = Profile::default();
     let mut found = 0;
     for frame in &frames {

@@ -324,7 +324,7 @@ mod tests {
         let mut chunk = b"IHDR".to_vec();
         chunk.extend_from_slice(&ihdr);
         png.extend_from_slice(&chunk);
-        png.extend_from_slice(&crc32(&chunk).to_be_bytes());
+        png.extend_from_slice(&crc32fast::hash(&chunk).to_be_bytes());
         let err = decode_bytes(&png)
             .err()
             .map(|e| e.to_string())
@@ -368,20 +368,5 @@ mod tests {
         assert!(top[0] > 200 && top[2] < 60, "{top:?}");
         assert!(bottom[2] > 200 && bottom[0] < 60, "{bottom:?}");
         assert!(p.exif.is_some());
-    }
-
-    fn crc32(data: &[u8]) -> u32 {
-        let mut crc = 0xffff_ffffu32;
-        for &b in data {
-            crc ^= u32::from(b);
-            for _ in 0..8 {
-                crc = if crc & 1 != 0 {
-                    (crc >> 1) ^ 0xedb8_8320
-                } else {
-                    crc >> 1
-                };
-            }
-        }
-        !crc
     }
 }

@@ -39,18 +39,40 @@ fn harness(options: AppOptions) -> Harness<'static, App> {
         .build_eframe(move |cc| App::new(cc, options))
 }
 
-/// Tiny blank frames at 30 fps of frame time, as fast as they are read.
-struct BlankSource {
+/// One image over and over, stamped at 30 fps of frame time, as fast as it is read.
+struct StillSource {
+    name: &'static str,
+    image: Arc<Frame>,
     seq: u64,
 }
 
-impl FrameSource for BlankSource {
+impl StillSource {
+    /// Tiny blank grey frames.
+    fn blank() -> Self {
+        StillSource {
+            name: "Blank test source",
+            image: Arc::new(Frame::from_pixel(64, 36, image::Rgb([90, 90, 90]))),
+            seq: 0,
+        }
+    }
+
+    /// `image` every frame.
+    fn showing(image: Arc<Frame>) -> Self {
+        StillSource {
+            name: "Demo still",
+            image,
+            seq: 0,
+        }
+    }
+}
+
+impl FrameSource for StillSource {
     fn name(&self) -> String {
-        "Blank test source".into()
+        self.name.into()
     }
     fn next_frame(&mut self) -> Result<CameraFrame, SourceError> {
         let f = CameraFrame {
-            image: Arc::new(Frame::from_pixel(64, 36, image::Rgb([90, 90, 90]))),
+            image: Arc::clone(&self.image),
             seq: self.seq,
             time_s: self.seq as f64 / 30.0,
         };
@@ -73,7 +95,7 @@ impl FrameSource for NoCamera {
 
 fn scripted_options(assess: impl FnMut(&Frame, &Profile) -> Report + Send + 'static) -> AppOptions {
     AppOptions {
-        injected_source: Some(camera::ready(BlankSource { seq: 0 })),
+        injected_source: Some(camera::ready(StillSource::blank())),
         assess: Some(Box::new(assess)),
         lockstep: true,
         ignore_saved_settings: true,
@@ -421,27 +443,6 @@ fn demo_auto_captures_a_passing_photo_with_the_real_checks() {
     assert!(still.frame.frame.time_s < 15.0, "within 15 s of demo time");
 }
 
-/// The settled demo card (1280×720) over and over.
-struct DemoStill {
-    image: Arc<Frame>,
-    seq: u64,
-}
-
-impl FrameSource for DemoStill {
-    fn name(&self) -> String {
-        "Demo still".into()
-    }
-    fn next_frame(&mut self) -> Result<CameraFrame, SourceError> {
-        let f = CameraFrame {
-            image: Arc::clone(&self.image),
-            seq: self.seq,
-            time_s: self.seq as f64 / 30.0,
-        };
-        self.seq += 1;
-        Ok(f)
-    }
-}
-
 /// A "save as" that always answers `path` and counts how often it was asked.
 fn picker_for(path: PathBuf, asked: Arc<Mutex<u32>>) -> idcap::app::export_ui::SavePicker {
     Box::new(move |suggested: &str, reply| {
@@ -500,10 +501,7 @@ fn live_export_writes_a_compliant_jpg_through_the_dialog() {
     let asked = Arc::new(Mutex::new(0));
     let image = Arc::new(DemoCamera::new(30.0, false).frame_at(12.0));
     let mut options = scripted_options(|_, _| scripted::report(false, 190.0, 76.0, 1.0));
-    options.injected_source = Some(camera::ready(DemoStill {
-        image: Arc::clone(&image),
-        seq: 0,
-    }));
+    options.injected_source = Some(camera::ready(StillSource::showing(Arc::clone(&image))));
     let mut h = harness(options);
     h.state_mut()
         .set_save_picker(picker_for(out.clone(), asked.clone()));
@@ -612,7 +610,7 @@ fn opening_with_files_starts_on_the_review_and_not_the_camera() {
     let flag = Arc::clone(&started);
     let factory: camera::SourceFactory = Box::new(move || {
         flag.store(true, std::sync::atomic::Ordering::SeqCst);
-        Box::new(BlankSource { seq: 0 }) as Box<dyn FrameSource>
+        Box::new(StillSource::blank()) as Box<dyn FrameSource>
     });
     let mut h = harness(AppOptions {
         injected_source: Some(factory),

@@ -71,3 +71,22 @@ pub fn load(dir: &Path) -> Vec<Sample> {
     out.sort_by(|a, b| a.id.cmp(&b.id));
     out
 }
+
+/// The speed benchmark's frames (benches/assess.rs, examples/assess_profile.rs): every 8th dev
+/// frame, decoded, turned landscape (the dev set is 1080×1920 portrait) and scaled to `size`.
+pub fn benchmark_frames(dir: &Path, size: (u32, u32)) -> Vec<idcap::quality::Frame> {
+    use image::imageops::{self, FilterType};
+    load(dir)
+        .into_iter()
+        .step_by(8)
+        .filter_map(|s| idcap::decode::read_file(&s.image).ok())
+        .map(|p| imageops::rotate270(&p.image))
+        .map(|f| {
+            if f.dimensions() == size {
+                f
+            } else {
+                imageops::resize(&f, size.0, size.1, FilterType::Triangle)
+            }
+        })
+        .collect()
+}
