@@ -1143,7 +1143,7 @@ impl Fixed {
 /// The edge direction at the pixel nearest `p` (`NO_EDGE` if none or outside the image).
 fn edge_angle_at(prep: &Prepared, p: Fixed) -> u8 {
     let (x, y) = p.pixel();
-    if x < 0 || y < 0 || x >= i64::from(prep.width) {
+    if x < 0 || y < 0 || x >= i64::from(prep.width) || y >= i64::from(prep.height) {
         return NO_EDGE;
     }
     let i = y as usize * prep.width as usize + x as usize;
