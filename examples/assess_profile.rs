@@ -36,7 +36,7 @@ fn main() {
     };
     let frames = midv::benchmark_frames(&dir, size);
     let profile = Profile::default();
-    let mut found = 0;
+    let (mut found, mut tracked) = (0, 0);
     for frame in &frames {
         let mut analyzer = if repeat > 1 {
             Analyzer::for_stream()
@@ -46,10 +46,11 @@ fn main() {
         for _ in 0..repeat {
             let report = analyzer.assess(black_box(frame), &profile);
             found += usize::from(report.document.is_some());
+            tracked += usize::from(analyzer.last_frame_tracked());
         }
     }
     println!(
-        "{} frames × {repeat} at {}×{}: document found {found} times",
+        "{} frames × {repeat} at {}×{}: document found {found} times, tracked {tracked} times",
         frames.len(),
         size.0,
         size.1

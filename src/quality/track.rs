@@ -4,7 +4,7 @@
 //! a few pixels between frames, so each side of the previous quad is re-located at full resolution
 //! within `TRACK_SEARCH_PX` (the same sub-pixel refinement the detector ends with). The tracked quad
 //! is accepted only when every side in the frame is still backed by edges along most of its length
-//! (one side out of the frame is carried over), its shape still fits the document kind, and no
+//! (up to two sides out of the frame or along its border are carried over), its shape still fits the document kind, and no
 //! corner jumped; otherwise, and every `FULL_SEARCH_EVERY_FRAMES`-th frame regardless (a better
 //! candidate may have appeared), the full search runs. A tracked frame costs about a third of a
 //! searched one (~55 M against ~162 M instructions at 1080p; examples/assess_profile.rs).
@@ -35,17 +35,29 @@ pub const MIN_TRACKED_MEAN_SUPPORT: f64 = 0.6;
 /// sides through it may each have moved by up to `TRACK_SEARCH_PX`).
 pub const MAX_CORNER_STEP_PX: f64 = 2.0 * TRACK_SEARCH_PX;
 
-/// A side whose length lies at most this fraction 0–1 inside the frame counts as out of frame: it
-/// is carried over from the previous frame instead of re-located.
-pub const MAX_CARRIED_INSIDE_FRAC: f64 = 0.25;
+/// A side of which at most this fraction 0–1 can be probed (lies `PROBE_MARGIN_PX` or more inside
+/// the frame) is out of view: it is carried over from the previous frame instead of re-located.
+/// A side that runs just inside the border cannot be probed either, though it is in the frame.
+pub const MAX_CARRIED_PROBED_FRAC: f64 = 0.25;
 
-/// Fraction 0–1 of the segment p–q inside the frame, from 17 points along it.
-fn inside_fraction(p: Point, q: Point, frame: &Frame) -> f64 {
+/// Most sides carried over in one frame (0–2). Two: a card held close fills the frame's height,
+/// its top and bottom sides past or along the border; the sides in view are still re-located
+/// every frame.
+pub const MAX_CARRIED_SIDES: u32 = 2;
+
+/// How far inside the frame, pixels, a point of a side must lie for `refine_side` to probe it:
+/// the search band either side plus one pixel for the central difference and one for the border.
+const PROBE_MARGIN_PX: f64 = TRACK_SEARCH_PX + 2.0;
+
+/// Fraction 0–1 of the segment p–q lying at least `PROBE_MARGIN_PX` inside the frame, from 17
+/// points along it.
+fn probed_fraction(p: Point, q: Point, frame: &Frame) -> f64 {
     const POINTS: u32 = 17;
-    let (w, h) = (f64::from(frame.width()), f64::from(frame.height()));
+    let m = PROBE_MARGIN_PX;
+    let (w, h) = (f64::from(frame.width()) - m, f64::from(frame.height()) - m);
     let inside = (0..POINTS)
         .map(|i| p.plus(q.minus(p).scale(f64::from(i) / f64::from(POINTS - 1))))
-        .filter(|a| a.x >= 0.0 && a.y >= 0.0 && a.x < w && a.y < h)
+        .filter(|a| a.x >= m && a.y >= m && a.x <= w && a.y <= h)
         .count();
     inside as f64 / f64::from(POINTS)
 }
@@ -123,9 +135,11 @@ fn relocate(frame: &Frame, quad: &Quad, kind: DocumentKind, choice: DocChoice) -
                 support += side.support;
                 seen += 1;
             }
-            // A side out of the frame cannot be seen: it stays where it was (its corners are
-            // re-extrapolated from the two sides that run to the border), at most one per quad.
-            None if carried == 0 && inside_fraction(p, q, frame) <= MAX_CARRIED_INSIDE_FRAC => {
+            // A side out of the frame, or hugging its border, cannot be seen: it stays where it
+            // was (its corners are re-extrapolated from the sides that run to the border).
+            None if carried < MAX_CARRIED_SIDES
+                && probed_fraction(p, q, frame) <= MAX_CARRIED_PROBED_FRAC =>
+            {
                 lines[k] = (p, q);
                 carried += 1;
             }
@@ -160,4 +174,61 @@ fn relocate(frame: &Frame, quad: &Quad, kind: DocumentKind, choice: DocChoice) -
         quad,
         edge_support: support,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::{Rgb, RgbImage};
+
+    /// A 1280 × 720 frame with a light card, 1148 × 724 px, from x = 66 to 1214 and y = `top` to
+    /// `top` + 724, on a dark background; and its quad.
+    fn card(top: f64) -> (Frame, Quad) {
+        let (left, right, bottom) = (66.0, 1214.0, top + 724.0);
+        let img = RgbImage::from_fn(1280, 720, |x, y| {
+            let (x, y) = (f64::from(x) + 0.5, f64::from(y) + 0.5);
+            if x >= left && x < right && y >= top && y < bottom {
+                Rgb([220, 215, 205])
+            } else {
+                Rgb([40, 50, 60])
+            }
+        });
+        let quad = Quad([
+            Point::new(left, top),
+            Point::new(right, top),
+            Point::new(right, bottom),
+            Point::new(left, bottom),
+        ]);
+        (img, quad)
+    }
+
+    #[test]
+    fn a_card_filling_the_frame_height_keeps_both_unseen_sides() {
+        // Held close: the top side runs 6 px below the frame's top, too near the border to be
+        // probed, and the bottom side lies past the frame; only the left and right sides can be
+        // re-located.
+        let (frame, quad) = card(6.0);
+        let c = quad.corners();
+        assert!(probed_fraction(c[0], c[1], &frame) <= MAX_CARRIED_PROBED_FRAC);
+        assert!(probed_fraction(c[2], c[3], &frame) <= MAX_CARRIED_PROBED_FRAC);
+        let doc = relocate(&frame, &quad, DocumentKind::IdCard, DocChoice::Auto)
+            .expect("tracked on its left and right sides");
+        for (now, before) in doc.quad.corners().iter().zip(c) {
+            assert!(now.dist(*before) < 1.0, "{:?} vs {quad:?}", doc.quad);
+        }
+    }
+
+    #[test]
+    fn a_side_in_view_without_its_edge_loses_the_track() {
+        // The quad's bottom side is in the frame, 40 px below where the card's edge is: nothing
+        // there to re-locate, and a side in view is never carried over.
+        let (frame, _) = card(-100.0);
+        let quad = Quad([
+            Point::new(66.0, -100.0),
+            Point::new(1214.0, -100.0),
+            Point::new(1214.0, 664.0),
+            Point::new(66.0, 664.0),
+        ]);
+        assert!(relocate(&frame, &quad, DocumentKind::IdCard, DocChoice::Auto).is_none());
+    }
 }
