@@ -19,9 +19,10 @@ pub const EDGE_MIN_SOBEL: i32 = 22;
 /// Marks a pixel of `edge_angle` that is not an edge.
 pub const NO_EDGE: u8 = 255;
 
-/// Grid step, frame pixels, of the samples `clipped_fraction` looks at: 1/16 of a frame's pixels
-/// is plenty for a share of the whole frame and costs ~1 M instructions at 1080p.
-pub const CLIP_SAMPLE_STEP_PX: usize = 4;
+/// Grid step, frame pixels, of the samples `clipped_fraction` looks at: 1/64 of a frame's pixels
+/// (32 400 at 1080p, 14 400 at 720p: a standard error under 0.5 % of the frame) is plenty for a
+/// share of the whole frame and costs ~0.55 M instructions at 1080p (2.2 M on a 4-px grid).
+pub const CLIP_SAMPLE_STEP_PX: usize = 8;
 
 /// Fraction 0–1 of the frame whose brightest channel reaches `level` (0–255), on a grid of every
 /// `CLIP_SAMPLE_STEP_PX`-th pixel and row: how much of the whole frame is washed out, whatever the
