@@ -312,7 +312,6 @@ fn warp_row<S: LumaSource, const INSIDE: bool>(
     let (bx, by, bd) = (h[1] * v + h[2], h[4] * v + h[5], h[7] * v + h[8]);
     let (ox, oy) = (ox as f64 + 0.5, oy as f64 + 0.5);
     // Position of canonical column centre u, image pixels relative to the source.
-    // Position of canonical column centre u, image pixels relative to the source.
     let at = |u: f64| {
         let den = h[6] * u + bd;
         let den = if den.abs() < 1e-12 { 1e-12 } else { den };
@@ -336,17 +335,15 @@ fn warp_row<S: LumaSource, const INSIDE: bool>(
         let fits = |p: i64, q: i64, hi: i64| p.min(q) >= 0 && p.max(q) <= hi;
         if INSIDE && fits(x, x_end, last_x) && fits(y, y_end, last_y) {
             // The segment's first and last samples are in the source, so all of them are (the
-            // positions are linear): no clamping, and 32-bit positions (the source is < 2^15 px).
-            let (mut x, mut y) = (x as u32, y as u32);
-            let (dx, dy) = (dx as i32, dy as i32);
+            // positions are linear): no clamping.
             for l_out in &mut luma_row[start..end] {
-                *l_out = bilinear_in(source, x, y);
-                x = x.wrapping_add_signed(dx);
-                y = y.wrapping_add_signed(dy);
+                *l_out = bilinear(source, x, y);
+                x += dx;
+                y += dy;
             }
         } else if INSIDE {
             for l_out in &mut luma_row[start..end] {
-                *l_out = bilinear(source, x, y, last_x, last_y);
+                *l_out = bilinear(source, x.clamp(0, last_x), y.clamp(0, last_y));
                 x += dx;
                 y += dy;
             }
@@ -361,7 +358,7 @@ fn warp_row<S: LumaSource, const INSIDE: bool>(
                 if sx < lo_x || sx > hi_x || sy < lo_y || sy > hi_y {
                     continue;
                 }
-                *l_out = bilinear(source, sx, sy, last_x, last_y);
+                *l_out = bilinear(source, sx.clamp(0, last_x), sy.clamp(0, last_y));
                 *v_out = 1;
                 count += 1;
             }
@@ -377,24 +374,10 @@ fn warp_row<S: LumaSource, const INSIDE: bool>(
     }
 }
 
-/// Bilinear luma 0–255 at the 16.16 fixed-point source position (x, y), known to lie in the
-/// source.
+/// Bilinear luma 0–255 at the 16.16 fixed-point source position (x, y), which the caller keeps
+/// between 0 and the last position whose 2 × 2 window lies in the source.
 #[inline(always)]
-fn bilinear_in<S: LumaSource>(source: &S, x: u32, y: u32) -> u8 {
-    let (fx, fy) = ((x >> 8) & 255, (y >> 8) & 255);
-    let [tl, tr, bl, br] = source.window((x >> FIX_SHIFT) as usize, (y >> FIX_SHIFT) as usize);
-    // Interpolated across then down, luma × 2^16 then × 2^24, rounded; ≤ 255 because every
-    // weight pair sums to 256 (the sums fit u32: 65 280 · 2^16 + 2^23 < 2^32).
-    let t = tl * (256 - fx) + tr * fx;
-    let b = bl * (256 - fx) + br * fx;
-    ((t * (256 - fy) + b * fy + (1 << 23)) >> 24) as u8
-}
-
-/// Bilinear luma 0–255 at the 16.16 fixed-point source position (x, y), clamped to the last
-/// position whose 2 × 2 window lies in the source (`last_x`, `last_y`).
-#[inline(always)]
-fn bilinear<S: LumaSource>(source: &S, x: i64, y: i64, last_x: i64, last_y: i64) -> u8 {
-    let (x, y) = (x.clamp(0, last_x), y.clamp(0, last_y));
+fn bilinear<S: LumaSource>(source: &S, x: i64, y: i64) -> u8 {
     let (fx, fy) = ((x >> 8) & 255, (y >> 8) & 255);
     let [tl, tr, bl, br] = source
         .window((x >> FIX_SHIFT) as usize, (y >> FIX_SHIFT) as usize)
@@ -449,5 +432,33 @@ mod tests {
         r.build(&img, &quad, DocumentKind::IdCard, 400, 300);
         let f = r.valid_fraction();
         assert!((f - 0.49).abs() < 0.03, "valid fraction {f}");
+    }
+
+    #[test]
+    fn a_quad_far_outside_the_frame_is_masked_without_overflow() {
+        // Corners millions of pixels away (an extrapolated side gone wild) and a quad whose
+        // perspective makes positions blow up near its far side: every step of the fixed-point
+        // walk must stay finite (debug builds check overflow).
+        let img = RgbImage::from_pixel(400, 300, Rgb([128, 128, 128]));
+        let far = Quad([
+            Point::new(1e7, 1e7),
+            Point::new(1e7 + 4e6, 1e7),
+            Point::new(1e7 + 4e6, 1e7 + 2.5e6),
+            Point::new(1e7, 1e7 + 2.5e6),
+        ]);
+        let steep = Quad([
+            Point::new(199.0, 100.0),
+            Point::new(201.0, 100.0),
+            Point::new(5e8, 290.0),
+            Point::new(-5e8, 290.0),
+        ]);
+        let mut r = Rectified::default();
+        r.build(&img, &steep, DocumentKind::IdCard, 400, 300);
+        assert_eq!(r.valid.iter().filter(|&&v| v != 0).count(), r.valid_count);
+        assert!(r.valid_count > 0 && r.valid_fraction() < 1.0);
+        // Nothing of the previous frame's document is left behind.
+        r.build(&img, &far, DocumentKind::IdCard, 400, 300);
+        assert_eq!(r.valid_count, 0);
+        assert!(r.luma.iter().chain(&r.valid).all(|&v| v == 0));
     }
 }

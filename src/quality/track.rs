@@ -4,10 +4,11 @@
 //! a few pixels between frames, so each side of the previous quad is re-located at full resolution
 //! within `TRACK_SEARCH_PX` (the same sub-pixel refinement the detector ends with). The tracked quad
 //! is accepted only when every side in the frame is still backed by edges along most of its length
-//! (up to two sides out of the frame or along its border are carried over), its shape still fits the document kind, and no
-//! corner jumped; otherwise, and every `FULL_SEARCH_EVERY_FRAMES`-th frame regardless (a better
-//! candidate may have appeared), the full search runs. A tracked frame costs about a third of a
-//! searched one (~55 M against ~162 M instructions at 1080p; examples/assess_profile.rs).
+//! (up to two sides out of the frame or along its border are carried over), its shape still fits
+//! the document kind, and no corner jumped; otherwise, and every `FULL_SEARCH_EVERY_FRAMES`-th frame
+//! regardless (a better candidate may have appeared), the full search runs. A tracked frame costs
+//! under a third of a searched one (~44 M against ~149 M instructions at 1080p;
+//! examples/assess_profile.rs).
 
 use super::Document;
 use super::Frame;
