@@ -461,4 +461,34 @@ mod tests {
         assert_eq!(r.valid_count, 0);
         assert!(r.luma.iter().chain(&r.valid).all(|&v| v == 0));
     }
+
+    #[test]
+    fn a_document_much_larger_than_the_canonical_size_is_sampled_from_rgb() {
+        // A 12 MP-class photo: the document's box (3 400 × 2 144 px) is over
+        // `PLANE_MAX_PX_PER_SAMPLE` canonical pixels per sample, so no luma plane is built.
+        let (w, h) = (3600u32, 2400u32);
+        let img = RgbImage::from_fn(w, h, |x, _| {
+            if x < 1800 {
+                Rgb([200, 40, 10])
+            } else {
+                Rgb([10, 90, 240])
+            }
+        });
+        let quad = Quad([
+            Point::new(100.0, 100.0),
+            Point::new(3500.0, 100.0),
+            Point::new(3500.0, 2244.0),
+            Point::new(100.0, 2244.0),
+        ]);
+        let (box_w, box_h) = (3400usize, 2144usize);
+        let mut r = Rectified::default();
+        r.build(&img, &quad, DocumentKind::IdCard, w, h);
+        assert!(box_w * box_h > PLANE_MAX_PX_PER_SAMPLE * (r.width * r.height) as usize);
+        assert_eq!(r.valid_count, (r.width * r.height) as usize);
+        let luma =
+            |[red, green, blue]: [u32; 3]| ((77 * red + 150 * green + 29 * blue + 128) >> 8) as u8;
+        let row = 200 * r.width as usize;
+        assert_eq!(r.luma[row + 20], luma([200, 40, 10]));
+        assert_eq!(r.luma[row + 620], luma([10, 90, 240]));
+    }
 }
