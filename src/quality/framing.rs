@@ -216,16 +216,6 @@ fn round2(v: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::quality::geometry::Point;
-
-    fn rect(x: f64, y: f64, w: f64, h: f64) -> Quad {
-        Quad([
-            Point::new(x, y),
-            Point::new(x + w, y),
-            Point::new(x + w, y + h),
-            Point::new(x, y + h),
-        ])
-    }
 
     fn pose(q: &Quad) -> Pose {
         Pose::estimate(q, DocumentKind::IdCard, 1920, 1080, 70.0)
@@ -234,19 +224,19 @@ mod tests {
     #[test]
     fn corners_pass_with_margin_and_fail_with_the_side_named() {
         let p = Profile::default();
-        let inside = rect(500.0, 300.0, 856.0, 540.0);
+        let inside = Quad::rect(500.0, 300.0, 856.0, 540.0);
         assert!(corners(&inside, 1920, 1080, &p).pass);
         // 2 % of 1080 = 21.6 px: a corner 10 px from the left edge is too close.
-        let near = rect(10.0, 300.0, 856.0, 540.0);
+        let near = Quad::rect(10.0, 300.0, 856.0, 540.0);
         let c = corners(&near, 1920, 1080, &p);
         assert!(!c.pass);
         assert!(c.message.contains("left"), "{}", c.message);
         assert!(c.hint.contains("right"), "{}", c.hint);
-        let cut = rect(-100.0, 300.0, 856.0, 540.0);
+        let cut = Quad::rect(-100.0, 300.0, 856.0, 540.0);
         let c = corners(&cut, 1920, 1080, &p);
         assert!(!c.pass && c.value.is_some_and(|v| v < 0.0));
         assert!(c.message.contains("cut off"));
-        let huge = rect(-10.0, -10.0, 1940.0, 1100.0);
+        let huge = Quad::rect(-10.0, -10.0, 1940.0, 1100.0);
         assert_eq!(corners(&huge, 1920, 1080, &p).hint, "Move back");
     }
 
@@ -254,25 +244,25 @@ mod tests {
     fn fill_is_measured_along_the_long_side() {
         let p = Profile::default();
         // 856 px across a 1920 px landscape frame: 44.6 %.
-        let q = rect(500.0, 300.0, 856.0, 540.0);
+        let q = Quad::rect(500.0, 300.0, 856.0, 540.0);
         let c = fill(&q, 1920, 1080, &p);
         assert!(c.pass, "{c:?}");
         assert!((c.value.unwrap_or(0.0) - 44.58).abs() < 0.1);
-        let small = rect(500.0, 300.0, 600.0, 378.0);
+        let small = Quad::rect(500.0, 300.0, 600.0, 378.0);
         let c = fill(&small, 1920, 1080, &p);
         assert!(!c.pass);
         assert_eq!(c.hint, "Move closer");
         // A card standing upright in a portrait frame is compared with the frame's height.
-        let upright = rect(100.0, 100.0, 540.0, 856.0);
+        let upright = Quad::rect(100.0, 100.0, 540.0, 856.0);
         assert!((fill_fraction(&upright, 1080, 1920) - 856.0 / 1920.0).abs() < 1e-9);
     }
 
     #[test]
     fn resolution_needs_843_px_across_a_card_at_250_dpi() {
         let p = Profile::default();
-        let ok = rect(0.0, 0.0, 845.0, 533.0);
+        let ok = Quad::rect(0.0, 0.0, 845.0, 533.0);
         assert!(resolution(&ok, &pose(&ok), DocumentKind::IdCard, &p).pass);
-        let low = rect(0.0, 0.0, 830.0, 523.0);
+        let low = Quad::rect(0.0, 0.0, 830.0, 523.0);
         let c = resolution(&low, &pose(&low), DocumentKind::IdCard, &p);
         assert!(!c.pass);
         assert!(c.message.contains("843 px"), "{}", c.message);
@@ -281,10 +271,10 @@ mod tests {
     #[test]
     fn tilt_fails_on_rotation_and_wrong_shape() {
         let p = Profile::default();
-        let flat = rect(500.0, 300.0, 856.0, 540.0);
+        let flat = Quad::rect(500.0, 300.0, 856.0, 540.0);
         assert!(tilt(&flat, &pose(&flat), DocumentKind::IdCard, &p).pass);
         // A passport-shaped quad is the wrong shape for an ID card.
-        let square = rect(500.0, 300.0, 856.0, 603.0);
+        let square = Quad::rect(500.0, 300.0, 856.0, 603.0);
         let c = tilt(&square, &pose(&square), DocumentKind::IdCard, &p);
         assert!(!c.pass, "{c:?}");
         let rotated = Pose {

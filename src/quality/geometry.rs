@@ -378,10 +378,10 @@ pub fn long_edge_rotation_deg(quad: &Quad) -> f64 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn rect(x: f64, y: f64, w: f64, h: f64) -> Quad {
+impl Quad {
+    /// The axis-aligned rectangle at (x, y), w × h pixels, top-left corner first and clockwise
+    /// on screen (for tests).
+    pub(crate) fn rect(x: f64, y: f64, w: f64, h: f64) -> Quad {
         Quad([
             Point::new(x, y),
             Point::new(x + w, y),
@@ -389,6 +389,11 @@ mod tests {
             Point::new(x, y + h),
         ])
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
 
     #[test]
     fn ordering_starts_near_top_left_and_runs_clockwise() {
@@ -409,22 +414,22 @@ mod tests {
 
     #[test]
     fn iou_of_shifted_rectangles() {
-        let a = rect(0.0, 0.0, 10.0, 10.0);
-        let b = rect(5.0, 0.0, 10.0, 10.0);
+        let a = Quad::rect(0.0, 0.0, 10.0, 10.0);
+        let b = Quad::rect(5.0, 0.0, 10.0, 10.0);
         assert!((a.iou(&b) - 50.0 / 150.0).abs() < 1e-9);
         assert!((a.iou(&a) - 1.0).abs() < 1e-9);
-        assert_eq!(a.iou(&rect(20.0, 20.0, 5.0, 5.0)), 0.0);
+        assert_eq!(a.iou(&Quad::rect(20.0, 20.0, 5.0, 5.0)), 0.0);
     }
 
     #[test]
     fn fraction_inside_counts_the_cut_part() {
-        let q = rect(-50.0, 0.0, 100.0, 10.0);
+        let q = Quad::rect(-50.0, 0.0, 100.0, 10.0);
         assert!((q.fraction_inside(200.0, 200.0) - 0.5).abs() < 1e-9);
     }
 
     #[test]
     fn homography_maps_the_four_points() {
-        let src = rect(0.0, 0.0, 1.0, 1.0).0;
+        let src = Quad::rect(0.0, 0.0, 1.0, 1.0).0;
         let dst = [
             Point::new(10.0, 20.0),
             Point::new(200.0, 40.0),
@@ -439,7 +444,7 @@ mod tests {
 
     #[test]
     fn fronto_parallel_card_has_no_tilt_and_its_true_aspect() {
-        let q = rect(400.0, 300.0, 856.0, 540.0);
+        let q = Quad::rect(400.0, 300.0, 856.0, 540.0);
         let p = Pose::estimate(&q, DocumentKind::IdCard, 1920, 1080, 70.0);
         assert!(p.tilt_deg < 0.5, "tilt {}", p.tilt_deg);
         assert!((p.aspect - 856.0 / 540.0).abs() < 0.01);
@@ -476,7 +481,7 @@ mod tests {
             let d = p.minus(c);
             Point::new(c.x + d.x * co - d.y * s, c.y + d.x * s + d.y * co)
         };
-        let r = rect(300.0, 400.0, 400.0, 250.0);
+        let r = Quad::rect(300.0, 400.0, 400.0, 250.0);
         let q = Quad::ordered(r.0.map(|p| rot(p, 15.0)));
         assert!((long_edge_rotation_deg(&q) - 15.0).abs() < 1e-6);
         let q = Quad::ordered(r.0.map(|p| rot(p, -30.0)));

@@ -404,12 +404,7 @@ mod tests {
                 img.put_pixel(x, y, Rgb([v, v, v]));
             }
         }
-        let quad = Quad([
-            Point::new(100.0, 50.0),
-            Point::new(740.0, 50.0),
-            Point::new(740.0, 454.0),
-            Point::new(100.0, 454.0),
-        ]);
+        let quad = Quad::rect(100.0, 50.0, 640.0, 404.0);
         let mut r = Rectified::default();
         r.build(&img, &quad, DocumentKind::IdCard, 900, 600);
         assert_eq!((r.width, r.height), (640, 404));
@@ -422,12 +417,7 @@ mod tests {
     fn the_part_outside_the_frame_is_masked() {
         let img = RgbImage::from_pixel(400, 300, Rgb([128, 128, 128]));
         // The left half of the card hangs off the frame.
-        let quad = Quad([
-            Point::new(-200.0, 50.0),
-            Point::new(200.0, 50.0),
-            Point::new(200.0, 302.0),
-            Point::new(-200.0, 302.0),
-        ]);
+        let quad = Quad::rect(-200.0, 50.0, 400.0, 252.0);
         let mut r = Rectified::default();
         r.build(&img, &quad, DocumentKind::IdCard, 400, 300);
         let f = r.valid_fraction();
@@ -440,12 +430,7 @@ mod tests {
         // perspective makes positions blow up near its far side: every step of the fixed-point
         // walk must stay finite (debug builds check overflow).
         let img = RgbImage::from_pixel(400, 300, Rgb([128, 128, 128]));
-        let far = Quad([
-            Point::new(1e7, 1e7),
-            Point::new(1e7 + 4e6, 1e7),
-            Point::new(1e7 + 4e6, 1e7 + 2.5e6),
-            Point::new(1e7, 1e7 + 2.5e6),
-        ]);
+        let far = Quad::rect(1e7, 1e7, 4e6, 2.5e6);
         let steep = Quad([
             Point::new(199.0, 100.0),
             Point::new(201.0, 100.0),
@@ -474,13 +459,8 @@ mod tests {
                 Rgb([10, 90, 240])
             }
         });
-        let quad = Quad([
-            Point::new(100.0, 100.0),
-            Point::new(3500.0, 100.0),
-            Point::new(3500.0, 2244.0),
-            Point::new(100.0, 2244.0),
-        ]);
         let (box_w, box_h) = (3400usize, 2144usize);
+        let quad = Quad::rect(100.0, 100.0, box_w as f64, box_h as f64);
         let mut r = Rectified::default();
         r.build(&img, &quad, DocumentKind::IdCard, w, h);
         assert!(box_w * box_h > PLANE_MAX_PX_PER_SAMPLE * (r.width * r.height) as usize);
