@@ -366,29 +366,16 @@ fn box_average(image: &RgbImage, factor: u32) -> RgbImage {
     {
         sums.fill(0);
         for row in band.chunks_exact(w * 3) {
-            let boxes = row.chunks_exact(fx * 3);
-            if fx == 2 {
-                for (acc, b) in sums.chunks_exact_mut(3).zip(boxes) {
-                    if let (Ok(acc), Ok(b)) =
-                        (<&mut [u32; 3]>::try_from(acc), <&[u8; 6]>::try_from(b))
-                    {
-                        acc[0] += u32::from(b[0]) + u32::from(b[3]);
-                        acc[1] += u32::from(b[1]) + u32::from(b[4]);
-                        acc[2] += u32::from(b[2]) + u32::from(b[5]);
-                    }
+            for (acc, b) in sums.chunks_exact_mut(3).zip(row.chunks_exact(fx * 3)) {
+                let (mut r, mut g, mut bl) = (0u32, 0u32, 0u32);
+                for px in b.chunks_exact(3) {
+                    r += u32::from(px[0]);
+                    g += u32::from(px[1]);
+                    bl += u32::from(px[2]);
                 }
-            } else {
-                for (acc, b) in sums.chunks_exact_mut(3).zip(boxes) {
-                    let (mut r, mut g, mut bl) = (0u32, 0u32, 0u32);
-                    for px in b.chunks_exact(3) {
-                        r += u32::from(px[0]);
-                        g += u32::from(px[1]);
-                        bl += u32::from(px[2]);
-                    }
-                    acc[0] += r;
-                    acc[1] += g;
-                    acc[2] += bl;
-                }
+                acc[0] += r;
+                acc[1] += g;
+                acc[2] += bl;
             }
         }
         for (o, s) in out_row.iter_mut().zip(&sums) {

@@ -341,14 +341,20 @@ fn replayed_folder_feeds_the_live_view() {
     assert!(h.query_by_label("Sharp").is_some());
 }
 
-#[test]
-fn drop_of_photos_switches_to_review() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let p = dir.path().join("card.jpg");
+/// A demo camera frame saved as `card.jpg` in `dir`, for the tests that open photos.
+fn demo_photo(dir: &Path) -> PathBuf {
+    let p = dir.join("card.jpg");
     DemoCamera::new(30.0, false)
         .frame_at(12.0)
         .save(&p)
         .expect("save");
+    p
+}
+
+#[test]
+fn drop_of_photos_switches_to_review() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = demo_photo(dir.path());
     let mut h = harness(scripted_options(|_, _| scripted::no_document()));
     h.state_mut().send(Command::AddPhotos(vec![p]));
     h.step();
@@ -601,11 +607,7 @@ fn live_export_of_a_tiny_frame_says_why_and_writes_nothing() {
 #[test]
 fn opening_with_files_starts_on_the_review_and_not_the_camera() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let p = dir.path().join("card.jpg");
-    DemoCamera::new(30.0, false)
-        .frame_at(12.0)
-        .save(&p)
-        .expect("save");
+    let p = demo_photo(dir.path());
     let started = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let flag = Arc::clone(&started);
     let factory: camera::SourceFactory = Box::new(move || {
@@ -639,11 +641,7 @@ fn opening_with_files_starts_on_the_review_and_not_the_camera() {
 #[test]
 fn open_photos_from_the_live_view_keeps_the_preview_running_and_opens_one_dialog() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let p = dir.path().join("card.jpg");
-    DemoCamera::new(30.0, false)
-        .frame_at(12.0)
-        .save(&p)
-        .expect("save");
+    let p = demo_photo(dir.path());
     let late = LatePicker::default();
     let mut h = harness(scripted_options(|_, _| scripted::no_document()));
     let picker = late.open(&h.ctx, 120, Some(vec![p]));

@@ -469,14 +469,7 @@ impl App {
                 if ui.button("Use the demo camera").clicked() {
                     commands.push(Command::UseSource(SourceSpec::Demo));
                 }
-                if ui
-                    .add_enabled(
-                        !self.review.is_open_dialog_open(),
-                        egui::Button::new("Open photos…"),
-                    )
-                    .on_disabled_hover_text("The file dialog is open.")
-                    .clicked()
-                {
+                if review::open_photos_button(ui, self.review.is_open_dialog_open()).clicked() {
                     commands.push(Command::OpenPhotos);
                 }
                 ui.label(RichText::new("or drop photos onto this window").weak());
@@ -634,13 +627,7 @@ impl eframe::App for App {
                 }
                 // The review view has its own toolbar with "Open photos…"; one button is enough.
                 if self.mode == Mode::Live
-                    && ui
-                        .add_enabled(
-                            !self.review.is_open_dialog_open(),
-                            egui::Button::new("Open photos…"),
-                        )
-                        .on_disabled_hover_text("The file dialog is open.")
-                        .clicked()
+                    && review::open_photos_button(ui, self.review.is_open_dialog_open()).clicked()
                 {
                     commands.push(Command::OpenPhotos);
                 }

@@ -386,10 +386,8 @@ impl ReviewView {
     fn toolbar_ui(&mut self, ui: &mut Ui) {
         ui.horizontal(|ui| {
             let choosing = self.open_dialog.is_open();
-            if ui
-                .add_enabled(!choosing, egui::Button::new("Open photos…"))
+            if open_photos_button(ui, choosing)
                 .on_hover_text(ui.ctx().format_shortcut(&OPEN_SHORTCUT))
-                .on_disabled_hover_text("The file dialog is open.")
                 .clicked()
             {
                 self.open_photos(ui.ctx());
@@ -686,4 +684,11 @@ fn thumbnail_ui(ui: &mut Ui, entry: &Entry, tex: Option<&TextureHandle>, selecte
             .clicked();
     });
     clicked
+}
+
+/// The "Open photos…" button, disabled while the file dialog (`dialog_open`) is open: the review
+/// toolbar and the shell's live view both show it.
+pub fn open_photos_button(ui: &mut Ui, dialog_open: bool) -> egui::Response {
+    ui.add_enabled(!dialog_open, egui::Button::new("Open photos…"))
+        .on_disabled_hover_text("The file dialog is open.")
 }

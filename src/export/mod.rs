@@ -205,6 +205,14 @@ impl Exported {
     }
 }
 
+/// Without `overwrite`, an existing `path` is an error before any work is done.
+fn refuse_existing(path: &Path, overwrite: bool) -> Result<(), ExportError> {
+    if !overwrite && path.exists() {
+        return Err(WriteError::Exists(path.to_path_buf()).into());
+    }
+    Ok(())
+}
+
 /// Renders and writes atomically to `path`. Without `overwrite` an existing file is never replaced.
 pub fn export_to_path(
     image: &RgbImage,
@@ -214,9 +222,7 @@ pub fn export_to_path(
     path: &Path,
     overwrite: bool,
 ) -> Result<Exported, ExportError> {
-    if !overwrite && path.exists() {
-        return Err(WriteError::Exists(path.to_path_buf()).into());
-    }
+    refuse_existing(path, overwrite)?;
     let r = render(image, report, preset, layout)?;
     atomic::write_atomic(path, &r.bytes, overwrite)?;
     Ok(Exported {
@@ -242,9 +248,7 @@ pub fn export_with_profile(
     path: &Path,
     overwrite: bool,
 ) -> Result<Exported, ExportError> {
-    if !overwrite && path.exists() {
-        return Err(WriteError::Exists(path.to_path_buf()).into());
-    }
+    refuse_existing(path, overwrite)?;
     let (converted, note) = match icc.map(|p| colour::to_srgb(image, p)) {
         Some(Ok(Some(c))) => (
             Some(c),
