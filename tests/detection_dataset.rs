@@ -72,10 +72,11 @@ fn quads_and_corners_on_midv500_dev() {
     // Issue 2 asks ≥ 97 %; 51 of the 52 frames is 98.1 %. The one frame below (04_aut_id 04) has a
     // ground-truth quad about 15 px off the card's visible edge.
     assert!(over >= 0.97, "IoU > 0.9 on {:.1}% < 97%", 100.0 * over);
-    // Issue 2 asks 98 %; see the closing note: one hand-held pale card on white paper (14_deu 04)
-    // still gets its faint right edge extrapolated out of frame, which is 97.9 % of 47.
+    // Issue 2 asks 98 %: one miss in 47 frames is already 97.9 %. The last one fixed (14_deu 04, a
+    // pale card on white paper) needed the hidden side of three-line quads fitted to its edge
+    // pixels (document.rs, `ThreeLine::fit_hidden_side`).
     assert!(
-        corners >= 0.97,
+        corners >= 0.98,
         "corners decision right on {:.1}%",
         100.0 * corners
     );

@@ -56,6 +56,14 @@ const OVERSHOOT_WEIGHT: f64 = 2.0;
 const PREDICTED_SIDE_SLIDE: f64 = 0.1;
 /// Probes across the band where a hidden side is looked for.
 const HIDDEN_SIDE_PROBES: u32 = 12;
+/// A hidden side is also fitted to the edge pixels along where it was located, when at least this
+/// fraction (0–1) of the 1-px steps along its middle 70 % has one: the aspect ratio puts it at the
+/// same distance along both neighbouring sides, while perspective shortens one of them (a pale card
+/// tilted a few degrees on white paper has its faint far side 10 px askew at 640 px).
+const MIN_HIDDEN_FIT_FRACTION: f64 = 0.3;
+/// A fitted hidden side may end this fraction of the nominal distance nearer or farther along
+/// each neighbouring side (twice `PREDICTED_SIDE_SLIDE`: the two ends move independently).
+const FITTED_SIDE_SLIDE: f64 = 0.2;
 /// A side predicted out of frame needs the two sides that reach it supported over their last
 /// this many working pixels before the border…
 const BORDER_RUN_PX: f64 = 25.0;
@@ -362,25 +370,55 @@ impl ThreeLine {
         }
     }
 
-    /// The candidate with the hidden side at `length`, scored, or `None` when it is implausible
-    /// or cannot enter `best`.
+    /// The hidden side located at `length`, fitted to the edge pixels along it: its distances
+    /// along a1 and a2, or `None` when too few edge pixels lie there or the fit ends beyond
+    /// `FITTED_SIDE_SLIDE`. `near` is scratch.
+    fn fit_hidden_side(
+        &self,
+        prep: &Prepared,
+        (la1, la2): (&Line, &Line),
+        length: f64,
+        near: &mut Vec<Point>,
+    ) -> Option<(f64, f64)> {
+        let (p, q) = self.hidden_side(la1, la2, length);
+        let d = q.minus(p);
+        let theta = d.x.atan2(-d.y).to_degrees().rem_euclid(180.0);
+        // The middle 70 %: the rounded corners and a1's and a2's own edges stay out.
+        let (from, to) = (p.plus(d.scale(0.15)), p.plus(d.scale(0.85)));
+        edge_pixels_along(prep, from, to, theta, near);
+        if (near.len() as f64) < MIN_HIDDEN_FIT_FRACTION * from.dist(to) {
+            return None;
+        }
+        let (theta, rho) = fit_line_normal(near, theta)?;
+        let (s, c) = theta.to_radians().sin_cos();
+        let foot = Point::new(c, s).scale(rho);
+        let along = foot.plus(Point::new(-s, c));
+        let end_on = |l: &Line, t: f64| {
+            let x = line_intersection(l.point(0.0), l.point(1.0), foot, along)?;
+            let length = (l.param(x) - t) * self.sign;
+            ((length - self.nominal).abs() <= FITTED_SIDE_SLIDE * self.nominal).then_some(length)
+        };
+        Some((end_on(la1, self.t1)?, end_on(la2, self.t2)?))
+    }
+
+    /// The candidate with the hidden side at distances `l1` along a1 and `l2` along a2, scored,
+    /// or `None` when it is implausible or cannot enter `best`.
     fn place(
         &self,
         prep: &Prepared,
-        la1: &Line,
-        la2: &Line,
-        length: f64,
+        (la1, la2): (&Line, &Line),
+        (l1, l2): (f64, f64),
         best: &Best,
     ) -> Option<Candidate> {
-        let (e1, e2) = (self.t1 + self.sign * length, self.t2 + self.sign * length);
+        let (e1, e2) = (self.t1 + self.sign * l1, self.t2 + self.sign * l2);
         let (c4, c3) = (la1.point(e1), la2.point(e2));
         let corners = [self.corner1, self.corner2, c3, c4];
         if !plausible_shape(&corners) {
             return None;
         }
         let mut tally = Tally::default();
-        let (lo, hi) = trimmed(self.t1, e1, length);
-        let (lo2, hi2) = trimmed(self.t2, e2, length);
+        let (lo, hi) = trimmed(self.t1, e1, l1);
+        let (lo2, hi2) = trimmed(self.t2, e2, l2);
         let s1 = la1.support(lo, hi);
         let s2 = la2.support(lo2, hi2);
         let seen = tally.add(f64::from(s1.0), f64::from(s1.1), hi - lo, 0)
@@ -388,7 +426,7 @@ impl ThreeLine {
             && tally.add(f64::from(s2.0), f64::from(s2.1), hi2 - lo2, 0);
         // a1 and a2 must stop at b1 and at the hidden side: if they run on past it, the
         // document goes on and the hidden side is not there.
-        let ext = OVERSHOOT_FRAC * length;
+        let ext = OVERSHOOT_FRAC * 0.5 * (l1 + l2);
         let past = |l: &Line, t: f64, outward: f64| {
             let (a, b) = if outward > 0.0 {
                 (t, t + ext)
@@ -801,23 +839,13 @@ impl Detector {
     fn refit_line(&mut self, prep: &Prepared, theta: f64, rho: f64) -> Option<Line> {
         let (w, h) = (f64::from(prep.width), f64::from(prep.height));
         let line = Line::from_normal(theta, rho, w, h)?;
-        let theta_whole = whole_degrees(theta);
-        self.near.clear();
-        let steps = (line.t_max - line.t_min).floor() as usize + 1;
-        let (start, step) = (Fixed::at(line.point(line.t_min)), Fixed::offset(line.dir));
-        let probes = [0.0, -1.0, 1.0, -2.0, 2.0].map(|k| Fixed::offset(line.normal.scale(k)));
-        for s in 0..steps {
-            let p = start.plus(step.times(s as i64));
-            // The line is clipped 2 px inside the image, so every probe is inside.
-            for probe in probes {
-                let q = p.plus(probe);
-                if angle_within(edge_angle_at(prep, q), theta_whole, 10) {
-                    // Fit the edge pixel's own position, not the probe's.
-                    self.near.push(q.pixel_point());
-                    break;
-                }
-            }
-        }
+        edge_pixels_along(
+            prep,
+            line.point(line.t_min),
+            line.point(line.t_max),
+            theta,
+            &mut self.near,
+        );
         if self.near.len() >= 12 {
             let (theta2, rho2) = fit_line_normal(&self.near, theta)?;
             Line::from_normal(theta2, rho2, w, h)
@@ -1002,6 +1030,7 @@ impl Detector {
         }
         // Most promising first, so the bound soon stops the search.
         hypotheses.sort_by(|a, b| b.bound.total_cmp(&a.bound));
+        let mut near = Vec::new();
         for hyp in &hypotheses {
             if !best.could_take(hyp.bound) {
                 break;
@@ -1010,13 +1039,16 @@ impl Detector {
             // Where the edge map puts the hidden side, and the two ends of the range the aspect
             // ratio allows (the far end is out of frame when the document runs off it).
             let located = hyp.locate_hidden_side(prep, la1, la2);
+            let fitted = hyp.fit_hidden_side(prep, (la1, la2), located, &mut near);
             let placed = [
                 located,
                 hyp.nominal * (1.0 - PREDICTED_SIDE_SLIDE),
                 hyp.nominal * (1.0 + PREDICTED_SIDE_SLIDE),
             ]
+            .map(|length| (length, length))
             .into_iter()
-            .filter_map(|length| hyp.place(prep, la1, la2, length, &best))
+            .chain(fitted)
+            .filter_map(|lengths| hyp.place(prep, (la1, la2), lengths, &best))
             .max_by(|a, b| a.score.total_cmp(&b.score));
             if let Some(c) = placed {
                 best.offer(c);
@@ -1166,6 +1198,34 @@ fn edge_angle_at(prep: &Prepared, p: Fixed) -> u8 {
     }
     let i = y as usize * prep.width as usize + x as usize;
     prep.edge_angle.get(i).copied().unwrap_or(NO_EDGE)
+}
+
+/// The edge pixels within 2 px of the segment `from`–`to` whose direction is within 10° of the
+/// normal angle `theta` (degrees), the nearest one per 1-px step along the segment, into `near`.
+/// Probes outside the working image find nothing.
+fn edge_pixels_along(prep: &Prepared, from: Point, to: Point, theta: f64, near: &mut Vec<Point>) {
+    near.clear();
+    let d = to.minus(from);
+    let len = d.norm();
+    if len < 1.0 {
+        return;
+    }
+    let (dir, normal) = (d.scale(1.0 / len), Point::new(-d.y, d.x).scale(1.0 / len));
+    let theta_whole = whole_degrees(theta);
+    let steps = len.floor() as usize + 1;
+    let (start, step) = (Fixed::at(from), Fixed::offset(dir));
+    let probes = [0.0, -1.0, 1.0, -2.0, 2.0].map(|k| Fixed::offset(normal.scale(k)));
+    for s in 0..steps {
+        let p = start.plus(step.times(s as i64));
+        for probe in probes {
+            let q = p.plus(probe);
+            if angle_within(edge_angle_at(prep, q), theta_whole, 10) {
+                // Fit the edge pixel's own position, not the probe's.
+                near.push(q.pixel_point());
+                break;
+            }
+        }
+    }
 }
 
 /// Total-least-squares line through points, as (normal angle in degrees 0–180, ρ); the normal is
@@ -1442,5 +1502,112 @@ mod tests {
         assert_eq!(floor_to_i64(f64::NAN), 0);
         assert_eq!(whole_degrees(-0.6), 179);
         assert_eq!(whole_degrees(179.6), 0);
+    }
+
+    /// A 640 × 360 frame (the working image itself) with a light quad on a dark background:
+    /// perspective makes its top side 400 px long and its bottom side 390 px.
+    fn converging_card() -> (Prepared, [Point; 4]) {
+        let corners = [
+            Point::new(100.0, 60.0),
+            Point::new(500.0, 80.0),
+            Point::new(490.0, 300.0),
+            Point::new(100.0, 320.0),
+        ];
+        let frame = Frame::from_fn(640, 360, |x, y| {
+            let p = Point::new(f64::from(x) + 0.5, f64::from(y) + 0.5);
+            // Clockwise on screen: inside is to the right of every side.
+            let inside = (0..4).all(|k| {
+                let (a, b) = (corners[k], corners[(k + 1) % 4]);
+                b.minus(a).cross(p.minus(a)) >= 0.0
+            });
+            if inside {
+                image::Rgb([205, 200, 190])
+            } else {
+                image::Rgb([50, 55, 60])
+            }
+        });
+        let mut prep = Prepared::default();
+        prep.build(&frame);
+        assert_eq!(prep.factor, 1);
+        (prep, corners)
+    }
+
+    /// The working-image line through two points, with its edge support recorded.
+    fn line_through(prep: &Prepared, a: Point, b: Point) -> Line {
+        let d = b.minus(a);
+        let theta = d.x.atan2(-d.y).to_degrees().rem_euclid(180.0);
+        let (s, c) = theta.to_radians().sin_cos();
+        let rho = a.x * c + a.y * s;
+        let mut line = Line::from_normal(theta, rho, 640.0, 360.0).expect("inside the image");
+        Detector::record_support(prep, &mut line);
+        line
+    }
+
+    #[test]
+    fn a_hidden_side_is_fitted_to_its_edge_with_each_end_where_perspective_puts_it() {
+        let (prep, [tl, tr, br, bl]) = converging_card();
+        let (top, bottom) = (line_through(&prep, tl, tr), line_through(&prep, bl, br));
+        let (t1, t2) = (top.param(tl), bottom.param(bl));
+        let sign = if top.param(tr) > t1 { 1.0 } else { -1.0 };
+        let hyp = ThreeLine {
+            a1: 0,
+            a2: 1,
+            corner1: tl,
+            corner2: bl,
+            t1,
+            t2,
+            sign,
+            // What the aspect ratio predicts from the left side, as if the card faced the camera.
+            nominal: 260.0 * DocumentKind::IdCard.aspect(),
+            base_vis: 0.0,
+            base_sup: 0.0,
+            base_full: 0.0,
+            bound: 0.0,
+        };
+        let (true_top, true_bottom) = (tl.dist(tr), bl.dist(br));
+        let located = hyp.locate_hidden_side(&prep, &top, &bottom);
+        // One distance along both sides cannot reach both true corners.
+        assert!(
+            (located - true_top)
+                .abs()
+                .max((located - true_bottom).abs())
+                > 4.0,
+            "located {located:.1}"
+        );
+        let (l1, l2) = hyp
+            .fit_hidden_side(&prep, (&top, &bottom), located, &mut Vec::new())
+            .expect("the right side's edge pixels");
+        assert!((l1 - true_top).abs() < 1.5, "{l1:.1} vs {true_top:.1}");
+        assert!(
+            (l2 - true_bottom).abs() < 1.5,
+            "{l2:.1} vs {true_bottom:.1}"
+        );
+    }
+
+    #[test]
+    fn a_hidden_side_without_edge_pixels_is_not_fitted() {
+        let (prep, [tl, tr, br, bl]) = converging_card();
+        let (top, bottom) = (line_through(&prep, tl, tr), line_through(&prep, bl, br));
+        let (t1, t2) = (top.param(tl), bottom.param(bl));
+        let sign = if top.param(tr) > t1 { 1.0 } else { -1.0 };
+        let hyp = ThreeLine {
+            a1: 0,
+            a2: 1,
+            corner1: tl,
+            corner2: bl,
+            t1,
+            t2,
+            sign,
+            // Half-way across the card: nothing but paper there.
+            nominal: 200.0,
+            base_vis: 0.0,
+            base_sup: 0.0,
+            base_full: 0.0,
+            bound: 0.0,
+        };
+        assert_eq!(
+            hyp.fit_hidden_side(&prep, (&top, &bottom), 200.0, &mut Vec::new()),
+            None
+        );
     }
 }
