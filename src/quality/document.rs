@@ -335,8 +335,8 @@ impl ThreeLine {
 
     /// Where between `nominal` ± `PREDICTED_SIDE_SLIDE` the hidden side has most edge evidence:
     /// perspective and the assumed focal length make the aspect ratio in the image inexact. A
-    /// 1-px histogram of edge hits along a few probes across the band; `nominal` without evidence.
-    fn locate_hidden_side(&self, prep: &Prepared, la1: &Line, la2: &Line) -> f64 {
+    /// 1-px histogram of edge hits along a few probes across the band; `None` without evidence.
+    fn locate_hidden_side(&self, prep: &Prepared, la1: &Line, la2: &Line) -> Option<f64> {
         let lo = self.nominal * (1.0 - PREDICTED_SIDE_SLIDE);
         let bins = (2.0 * PREDICTED_SIDE_SLIDE * self.nominal).ceil() as usize + 1;
         let (p, q) = self.hidden_side(la1, la2, self.nominal);
@@ -363,11 +363,7 @@ impl ThreeLine {
                 best = (votes, lo + k as f64);
             }
         }
-        if u32::from(best.0) * 4 >= HIDDEN_SIDE_PROBES {
-            best.1
-        } else {
-            self.nominal
-        }
+        (u32::from(best.0) * 4 >= HIDDEN_SIDE_PROBES).then_some(best.1)
     }
 
     /// The hidden side located at `length`, fitted to the edge pixels along it: its distances
@@ -1038,17 +1034,24 @@ impl Detector {
             let (la1, la2) = (&self.lines[hyp.a1], &self.lines[hyp.a2]);
             // Where the edge map puts the hidden side, and the two ends of the range the aspect
             // ratio allows (the far end is out of frame when the document runs off it).
+            let lines = (la1, la2);
             let located = hyp.locate_hidden_side(prep, la1, la2);
-            let fitted = hyp.fit_hidden_side(prep, (la1, la2), located, &mut near);
+            let place = |length: f64| hyp.place(prep, lines, (length, length), &best);
+            let at_located = place(located.unwrap_or(hyp.nominal));
+            // Fitted only where the edge map showed something and the located side could enter
+            // the list: the walk costs as much as locating, and most hypotheses fail before.
+            let fitted = located
+                .filter(|_| at_located.is_some())
+                .and_then(|length| hyp.fit_hidden_side(prep, lines, length, &mut near))
+                .and_then(|lengths| hyp.place(prep, lines, lengths, &best));
             let placed = [
-                located,
-                hyp.nominal * (1.0 - PREDICTED_SIDE_SLIDE),
-                hyp.nominal * (1.0 + PREDICTED_SIDE_SLIDE),
+                at_located,
+                fitted,
+                place(hyp.nominal * (1.0 - PREDICTED_SIDE_SLIDE)),
+                place(hyp.nominal * (1.0 + PREDICTED_SIDE_SLIDE)),
             ]
-            .map(|length| (length, length))
             .into_iter()
-            .chain(fitted)
-            .filter_map(|lengths| hyp.place(prep, (la1, la2), lengths, &best))
+            .flatten()
             .max_by(|a, b| a.score.total_cmp(&b.score));
             if let Some(c) = placed {
                 best.offer(c);
@@ -1565,7 +1568,9 @@ mod tests {
             bound: 0.0,
         };
         let (true_top, true_bottom) = (tl.dist(tr), bl.dist(br));
-        let located = hyp.locate_hidden_side(&prep, &top, &bottom);
+        let located = hyp
+            .locate_hidden_side(&prep, &top, &bottom)
+            .expect("the right side's edge");
         // One distance along both sides cannot reach both true corners.
         assert!(
             (located - true_top)
