@@ -16,6 +16,7 @@ pub mod prepare;
 pub mod profile;
 pub mod rectify;
 pub mod track;
+mod warp_simd;
 
 use serde::Serialize;
 

@@ -9,6 +9,7 @@
 use super::Frame;
 use super::geometry::{Homography, Point, Quad};
 use super::profile::DocumentKind;
+use super::warp_simd::{self, Span8};
 
 /// Long side of the rectified document, pixels. 640 keeps the warp near 1 ms on a 1080p frame and
 /// still resolves 0.1 mm of blur (0.75 canonical px on an ID-1 card).
@@ -143,6 +144,11 @@ trait LumaSource {
     /// and (x + 1, y + 1). Callers keep (x, y) inside; past the source's end it reads the last
     /// window rather than fail (no branch in the hot loop).
     fn window(&self, x: usize, y: usize) -> [u32; 4];
+    /// `bilinear` of eight samples at once (`warp_simd`) into `out`, if this source and the CPU
+    /// can; `false` leaves `out` to the scalar loop.
+    fn span8(&self, _span: Span8, _out: &mut [u8; 8]) -> bool {
+        false
+    }
 }
 
 /// The frame being sampled: RGB bytes, width and height in pixels.
@@ -185,6 +191,8 @@ const PLANE_MAX_PX_PER_SAMPLE: usize = 10;
 /// Luma × 256 of the frame under the document's bounding box.
 struct LumaPlane<'a> {
     data: &'a [u16],
+    /// Whether `warp_simd` can run here.
+    simd: bool,
     fw: usize,
     fh: usize,
     x0: usize,
@@ -240,6 +248,7 @@ impl<'a> LumaPlane<'a> {
         }
         Some(LumaPlane {
             data: buffer,
+            simd: warp_simd::available(),
             fw,
             fh,
             x0,
@@ -265,6 +274,10 @@ impl LumaSource for LumaPlane<'_> {
         let at = (y * w + x).min(self.data.len().saturating_sub(w + 2));
         let win = &self.data[at..at + w + 2];
         [win[0], win[1], win[w], win[w + 1]].map(u32::from)
+    }
+
+    fn span8(&self, span: Span8, out: &mut [u8; 8]) -> bool {
+        warp_simd::span8(self.simd, self.data, (self.w, self.h), span, out)
     }
 }
 
@@ -336,10 +349,15 @@ fn warp_row<S: LumaSource, const INSIDE: bool>(
         if INSIDE && fits(x, x_end, last_x) && fits(y, y_end, last_y) {
             // The segment's first and last samples are in the source, so all of them are (the
             // positions are linear): no clamping.
-            for l_out in &mut luma_row[start..end] {
-                *l_out = bilinear(source, x, y);
-                x += dx;
-                y += dy;
+            let span = Span8 { x, dx, y, dy };
+            let simd = <&mut [u8; 8]>::try_from(&mut luma_row[start..end])
+                .is_ok_and(|out| source.span8(span, out));
+            if !simd {
+                for l_out in &mut luma_row[start..end] {
+                    *l_out = bilinear(source, x, y);
+                    x += dx;
+                    y += dy;
+                }
             }
         } else if INSIDE {
             for l_out in &mut luma_row[start..end] {
