@@ -239,16 +239,18 @@ impl<'a> LumaPlane<'a> {
         // Every element is written below: no need to clear what the previous frame left.
         buffer.resize(w * h, 0);
         let stride = fw * 3;
+        let simd = warp_simd::available();
         for (y, out) in buffer.chunks_exact_mut(w).enumerate() {
             let start = (y0 + y) * stride + x0 * 3;
             let row = rgb.raw.get(start..start + 3 * w)?;
-            for (o, p) in out.iter_mut().zip(row.chunks_exact(3)) {
+            let done = warp_simd::luma_row(simd, row, out);
+            for (o, p) in out[done..].iter_mut().zip(row[3 * done..].chunks_exact(3)) {
                 *o = luma_256(p);
             }
         }
         Some(LumaPlane {
             data: buffer,
-            simd: warp_simd::available(),
+            simd,
             fw,
             fh,
             x0,
