@@ -140,7 +140,8 @@ pub fn measure_with(doc: &Rectified, scratch: &mut FocusScratch) -> Option<EdgeB
     let valid = &doc.valid[..n];
     sobel(luma, (w, h), scratch);
     window_extremes(luma, w, scratch);
-    let all_valid = valid.iter().all(|&v| v != 0);
+    // `contains` on bytes is a vectorised memchr; a byte-at-a-time `all` was 9 % of the check.
+    let all_valid = !valid.contains(&0);
     if !all_valid {
         integral_of_invalid(valid, w, h, &mut scratch.invalid_sum);
     }

@@ -75,11 +75,7 @@ pub fn measure_with(doc: &Rectified, profile: &Profile, scratch: &mut GlareScrat
         return none;
     }
     let mut hist = [0u32; 256];
-    for (&m, &v) in doc.luma[..n].iter().zip(&doc.valid[..n]) {
-        if v != 0 {
-            hist[m as usize] += 1;
-        }
-    }
+    add_to_histogram(&doc.luma[..n], &doc.valid[..n], &mut hist);
     let paper_white = percentile(&hist, PAPER_WHITE_PERCENTILE);
     none.paper_white = paper_white;
     let clip = profile.glare_clip_level;
@@ -144,6 +140,27 @@ pub fn measure_with(doc: &Rectified, profile: &Profile, scratch: &mut GlareScrat
         measurable: true,
         fraction: area_total as f64 / doc.valid_count as f64,
         blobs,
+    }
+}
+
+/// Adds the luma values (0–255) of the pixels whose `valid` byte is not 0 to `hist`, through
+/// four interleaved partial histograms: a document's paper puts most pixels in a few bins, and a
+/// single counter bumped by consecutive pixels waits on its own previous store (glare's branchy
+/// one-histogram loop was 6 % of a tracked frame's time). For long runs: it sums 4 × 256 bins.
+fn add_to_histogram(luma: &[u8], valid: &[u8], hist: &mut [u32; 256]) {
+    let mut parts = [[0u32; 256]; 4];
+    let (quads, flags) = (luma.chunks_exact(4), valid.chunks_exact(4));
+    let (luma_rest, valid_rest) = (quads.remainder(), flags.remainder());
+    for (l, v) in quads.zip(flags) {
+        for k in 0..4 {
+            parts[k][usize::from(l[k])] += u32::from(v[k] != 0);
+        }
+    }
+    for (&l, &v) in luma_rest.iter().zip(valid_rest) {
+        parts[0][usize::from(l)] += u32::from(v != 0);
+    }
+    for (i, h) in hist.iter_mut().enumerate() {
+        *h += parts[0][i] + parts[1][i] + parts[2][i] + parts[3][i];
     }
 }
 
@@ -234,6 +251,23 @@ pub fn assess_with(doc: &Rectified, profile: &Profile, scratch: &mut GlareScratc
 mod tests {
     use super::*;
     use crate::quality::focus::test_card::{self, card, card_with_paper};
+
+    #[test]
+    fn the_interleaved_histogram_counts_every_valid_pixel_once() {
+        let luma: Vec<u8> = (0..1003u32).map(|i| (i * 7 % 256) as u8).collect();
+        let valid: Vec<u8> = (0..1003u32).map(|i| u8::from(i % 5 != 0)).collect();
+        let mut naive = [0u32; 256];
+        for (&l, &v) in luma.iter().zip(&valid) {
+            if v != 0 {
+                naive[usize::from(l)] += 1;
+            }
+        }
+        let mut hist = [1u32; 256];
+        add_to_histogram(&luma, &valid, &mut hist);
+        for (i, (&h, &n)) in hist.iter().zip(&naive).enumerate() {
+            assert_eq!(h, n + 1, "bin {i}: added to what was there");
+        }
+    }
 
     #[test]
     fn a_clean_card_with_white_print_has_no_glare() {
