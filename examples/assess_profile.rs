@@ -9,7 +9,9 @@
 //! ```
 //!
 //! Divide the total by the frame count printed. `--stream N` assesses each frame N times in a
-//! row with one stream analyzer (a card held still), as the live view does.
+//! row with one stream analyzer (a card held still), as the live view does; `--stills N` assesses
+//! each N times with a stills analyzer (a full search every time), so that `perf stat` on the
+//! process measures the search rather than the JPEG decoding.
 
 #[path = "../tests/common/midv.rs"]
 mod midv;
@@ -23,11 +25,15 @@ fn main() {
         Some("720p") => (1280u32, 720u32),
         _ => (1920, 1080),
     };
-    let repeat = args
-        .iter()
-        .position(|a| a == "--stream")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|n| n.parse::<usize>().ok())
+    let count_after = |flag: &str| {
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1))
+            .and_then(|n| n.parse::<usize>().ok())
+    };
+    let stream = count_after("--stream").is_some();
+    let repeat = count_after("--stream")
+        .or(count_after("--stills"))
         .unwrap_or(1)
         .max(1);
     let Some(dir) = midv::dataset_dir() else {
@@ -38,7 +44,7 @@ fn main() {
     let profile = Profile::default();
     let (mut found, mut tracked) = (0, 0);
     for frame in &frames {
-        let mut analyzer = if repeat > 1 {
+        let mut analyzer = if stream {
             Analyzer::for_stream()
         } else {
             Analyzer::new()

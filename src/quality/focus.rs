@@ -127,6 +127,26 @@ pub fn measure(doc: &Rectified) -> Option<EdgeBlur> {
 
 /// `measure` with caller-owned scratch buffers.
 pub fn measure_with(doc: &Rectified, scratch: &mut FocusScratch) -> Option<EdgeBlur> {
+    #[cfg(target_arch = "x86_64")]
+    if super::simd::available() {
+        // SAFETY: the CPU has AVX2 (checked on the line above).
+        return unsafe { measure_avx2(doc, scratch) };
+    }
+    measure_body(doc, scratch)
+}
+
+/// `measure_body` compiled for AVX2: the Sobel, sliding-window and mask loops vectorise 32 bytes
+/// wide instead of 16; same integer and f32 operations, so the same result. Cycles of
+/// `assess_profile 1080p --stream 40`: −3.8 % (the check ~16 % faster).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn measure_avx2(doc: &Rectified, scratch: &mut FocusScratch) -> Option<EdgeBlur> {
+    measure_body(doc, scratch)
+}
+
+/// `measure_with`'s work, inlined whole with its loops into each build.
+#[inline(always)]
+fn measure_body(doc: &Rectified, scratch: &mut FocusScratch) -> Option<EdgeBlur> {
     let (w, h) = (doc.width as usize, doc.height as usize);
     let n = w * h;
     if w == 0 || h == 0 || doc.luma.len() < n || doc.valid.len() < n {
@@ -300,6 +320,7 @@ pub fn measure_with(doc: &Rectified, scratch: &mut FocusScratch) -> Option<EdgeB
 /// one-pixel border is left as it was (0 or a previous frame's values): edge points keep a margin
 /// of more than `RANGE_RADIUS` pixels, so nothing reads it, and zeroing 1 MB per frame was 10 % of
 /// the check's instructions.
+#[inline(always)]
 fn sobel(luma: &[u8], (w, h): (usize, usize), s: &mut FocusScratch) {
     s.gx.resize(w * h, 0);
     s.gy.resize(w * h, 0);
@@ -325,12 +346,14 @@ fn sobel(luma: &[u8], (w, h): (usize, usize), s: &mut FocusScratch) {
 /// garbage and are never read (edge points keep a margin > R). Each direction takes log₂ passes
 /// of a flat element-wise max/min (doubling windows 1, 2, 4, 8 then one overlapping step to 13),
 /// which compilers vectorise.
+#[inline(always)]
 fn window_extremes(luma: &[u8], w: usize, s: &mut FocusScratch) {
     sliding(luma, w, &mut s.win_max, &mut s.tmp_max, u8::max);
     sliding(luma, w, &mut s.win_min, &mut s.tmp_min, u8::min);
 }
 
 /// One of `window_extremes`' two planes: `pick` is `u8::max` or `u8::min`.
+#[inline(always)]
 fn sliding(
     luma: &[u8],
     w: usize,
@@ -715,6 +738,34 @@ mod tests {
         let mut scratch = FocusScratch::default();
         for doc in [&card, &tall, &card, &tall] {
             assert_eq!(measure_with(doc, &mut scratch), measure(doc));
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn the_avx2_build_reads_the_same_as_the_portable_one() {
+        if !crate::quality::simd::available() {
+            eprintln!("no AVX2 on this CPU: nothing to compare");
+            return;
+        }
+        let mut half_out = card();
+        // The left quarter out of frame: the per-window validity test runs too.
+        for (i, v) in half_out.valid.iter_mut().enumerate() {
+            *v = u8::from(i % half_out.width as usize >= 160);
+        }
+        half_out.valid_count = half_out.valid.iter().filter(|&&v| v != 0).count();
+        for sigma in [0.0, 1.2, 3.0] {
+            for base in [card(), half_out.clone()] {
+                let mut doc = base;
+                if sigma > 0.0 {
+                    test_card::blur(&mut doc, sigma);
+                }
+                let portable = measure_body(&doc, &mut FocusScratch::default());
+                // SAFETY: the CPU has AVX2 (checked above).
+                let avx2 = unsafe { measure_avx2(&doc, &mut FocusScratch::default()) };
+                assert!(portable.is_some(), "σ {sigma}: something to measure");
+                assert_eq!(avx2, portable, "σ {sigma}");
+            }
         }
     }
 

@@ -15,8 +15,8 @@ pub mod glare;
 pub mod prepare;
 pub mod profile;
 pub mod rectify;
+mod simd;
 pub mod track;
-mod warp_simd;
 
 use serde::Serialize;
 

@@ -9,7 +9,7 @@
 use super::Frame;
 use super::geometry::{Homography, Point, Quad};
 use super::profile::DocumentKind;
-use super::warp_simd::{self, Span8};
+use super::simd::{self, Span8};
 
 /// Long side of the rectified document, pixels. 640 keeps the warp near 1 ms on a 1080p frame and
 /// still resolves 0.1 mm of blur (0.75 canonical px on an ID-1 card).
@@ -144,7 +144,7 @@ trait LumaSource {
     /// and (x + 1, y + 1). Callers keep (x, y) inside; past the source's end it reads the last
     /// window rather than fail (no branch in the hot loop).
     fn window(&self, x: usize, y: usize) -> [u32; 4];
-    /// `bilinear` of eight samples at once (`warp_simd`) into `out`, if this source and the CPU
+    /// `bilinear` of eight samples at once (`simd`) into `out`, if this source and the CPU
     /// can; `false` leaves `out` to the scalar loop.
     fn span8(&self, _span: Span8, _out: &mut [u8; 8]) -> bool {
         false
@@ -191,7 +191,7 @@ const PLANE_MAX_PX_PER_SAMPLE: usize = 10;
 /// Luma × 256 of the frame under the document's bounding box.
 struct LumaPlane<'a> {
     data: &'a [u16],
-    /// Whether `warp_simd` can run here.
+    /// Whether `simd` can run here.
     simd: bool,
     fw: usize,
     fh: usize,
@@ -239,11 +239,11 @@ impl<'a> LumaPlane<'a> {
         // Every element is written below: no need to clear what the previous frame left.
         buffer.resize(w * h, 0);
         let stride = fw * 3;
-        let simd = warp_simd::available();
+        let simd = simd::available();
         for (y, out) in buffer.chunks_exact_mut(w).enumerate() {
             let start = (y0 + y) * stride + x0 * 3;
             let row = rgb.raw.get(start..start + 3 * w)?;
-            let done = warp_simd::luma_row(simd, row, out);
+            let done = simd::luma_row(simd, row, out);
             for (o, p) in out[done..].iter_mut().zip(row[3 * done..].chunks_exact(3)) {
                 *o = luma_256(p);
             }
@@ -279,7 +279,7 @@ impl LumaSource for LumaPlane<'_> {
     }
 
     fn span8(&self, span: Span8, out: &mut [u8; 8]) -> bool {
-        warp_simd::span8(self.simd, self.data, (self.w, self.h), span, out)
+        simd::span8(self.simd, self.data, (self.w, self.h), span, out)
     }
 }
 

@@ -1,20 +1,28 @@
-//! Eight bilinear samples of a luma plane at once, with AVX2 gathers: the inner step of the
-//! perspective warp (`rectify`), for the common case of a document wholly inside the frame; and
-//! the luma of eight RGB pixels at once, for the plane it samples.
+//! AVX2 for the per-frame pixel loops, chosen at run time so the binary still runs on any x86-64.
 //!
-//! Decides nothing: it computes exactly what `rectify`'s scalar `bilinear` computes (the same
-//! integer formula, bit for bit; a test compares them), only faster. Why hand-written: the scalar
-//! loop takes 45 instructions per canonical pixel (about 11.6 M of a tracked 1080p frame's 54 M;
-//! callgrind, examples/assess_profile) and LLVM does not vectorise it, because each sample reads
-//! from a data-dependent address. Two 32-bit gathers fetch a sample's 2 × 2 window (two adjacent
-//! `u16` per gather), so eight samples take about 30 vector instructions. Measured on the 2-core
-//! dev box (AMD EPYC): rectify 23.7 M → 16.6 M instructions per tracked 1080p frame, 54.4 M →
-//! 47.3 M for the whole frame; `perf stat` cycles of `assess_profile 1080p --stream 40`, three
-//! runs each, 6.59–6.71 G against 7.03–7.11 G without (−6 %: gathers are slow on this CPU, and
-//! what is left of rectify's time is mostly building the luma plane).
+//! Decides nothing: everything here computes exactly what the portable code computes (integer
+//! formulas, bit for bit; tests compare them), only faster. Two kinds of help:
 //!
-//! `span8` is safe to call: it checks that every sample's window lies inside the plane and that
-//! the CPU has AVX2, and returns `false` (nothing written) when it cannot do the work.
+//! - `available()` lets a caller run a copy of its function compiled with
+//!   `#[target_feature(enable = "avx2")]` (its helpers `#[inline(always)]` so they are compiled
+//!   into it): loops LLVM already vectorises (Sobel, sliding windows, box averages) then work 32
+//!   bytes at a time instead of 16. Used by the focus check (−3.8 % cycles per tracked frame);
+//!   tried on the detector's downscale and Sobel, where it changed nothing measurable. (A generic
+//!   wrapper taking a closure does not work: LLVM keeps the closure out of line, compiled without
+//!   AVX2.)
+//! - Hand-written kernels for what LLVM cannot vectorise. `span8`: eight bilinear samples of the
+//!   luma plane at once, the inner step of the perspective warp (`rectify`) when the document is
+//!   wholly inside the frame. The scalar loop takes 45 instructions per canonical pixel (about
+//!   11.6 M of a tracked 1080p frame's 54 M; callgrind, examples/assess_profile) because each
+//!   sample reads from a data-dependent address; two 32-bit gathers fetch a sample's 2 × 2 window
+//!   (two adjacent `u16` per gather), so eight samples take about 30 vector instructions.
+//!   Measured on the 2-core dev box (AMD EPYC): rectify 23.7 M → 16.6 M instructions per tracked
+//!   1080p frame, 54.4 M → 47.3 M for the whole frame; `perf stat` cycles of `assess_profile
+//!   1080p --stream 40`, three runs each, 6.59–6.71 G against 7.03–7.11 G without (−6 %: gathers
+//!   are slow on this CPU). `luma_row`: the luma of eight RGB pixels at once, for that plane.
+//!
+//! `span8` and `luma_row` are safe to call: they check that the CPU has AVX2 and that every read
+//! stays inside its slice, and report when they did nothing.
 
 /// The positions of eight samples, 16.16 fixed point relative to the plane's pixel (0, 0) (pixel
 /// centres at integers): sample k is at (x + k·dx, y + k·dy).
@@ -26,7 +34,7 @@ pub(super) struct Span8 {
     pub dy: i64,
 }
 
-/// Whether this CPU can run `span8` (checked once, then cached by the standard library).
+/// Whether this CPU has AVX2 (checked once, then cached by the standard library).
 pub(super) fn available() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
