@@ -1546,10 +1546,11 @@ mod tests {
         line
     }
 
-    #[test]
-    fn a_hidden_side_is_fitted_to_its_edge_with_each_end_where_perspective_puts_it() {
-        let (prep, [tl, tr, br, bl]) = converging_card();
-        let (top, bottom) = (line_through(&prep, tl, tr), line_through(&prep, bl, br));
+    /// The three-line hypothesis of `converging_card` from its top, bottom and left sides, the
+    /// hidden (right) side predicted at `nominal` px; with the top and bottom lines.
+    fn left_side_hypothesis(prep: &Prepared, nominal: f64) -> (ThreeLine, Line, Line) {
+        let [tl, tr, br, bl] = converging_card().1;
+        let (top, bottom) = (line_through(prep, tl, tr), line_through(prep, bl, br));
         let (t1, t2) = (top.param(tl), bottom.param(bl));
         let sign = if top.param(tr) > t1 { 1.0 } else { -1.0 };
         let hyp = ThreeLine {
@@ -1560,13 +1561,20 @@ mod tests {
             t1,
             t2,
             sign,
-            // What the aspect ratio predicts from the left side, as if the card faced the camera.
-            nominal: 260.0 * DocumentKind::IdCard.aspect(),
+            nominal,
             base_vis: 0.0,
             base_sup: 0.0,
             base_full: 0.0,
             bound: 0.0,
         };
+        (hyp, top, bottom)
+    }
+
+    #[test]
+    fn a_hidden_side_is_fitted_to_its_edge_with_each_end_where_perspective_puts_it() {
+        let (prep, [tl, tr, br, bl]) = converging_card();
+        // What the aspect ratio predicts from the left side, as if the card faced the camera.
+        let (hyp, top, bottom) = left_side_hypothesis(&prep, 260.0 * DocumentKind::IdCard.aspect());
         let (true_top, true_bottom) = (tl.dist(tr), bl.dist(br));
         let located = hyp
             .locate_hidden_side(&prep, &top, &bottom)
@@ -1591,25 +1599,9 @@ mod tests {
 
     #[test]
     fn a_hidden_side_without_edge_pixels_is_not_fitted() {
-        let (prep, [tl, tr, br, bl]) = converging_card();
-        let (top, bottom) = (line_through(&prep, tl, tr), line_through(&prep, bl, br));
-        let (t1, t2) = (top.param(tl), bottom.param(bl));
-        let sign = if top.param(tr) > t1 { 1.0 } else { -1.0 };
-        let hyp = ThreeLine {
-            a1: 0,
-            a2: 1,
-            corner1: tl,
-            corner2: bl,
-            t1,
-            t2,
-            sign,
-            // Half-way across the card: nothing but paper there.
-            nominal: 200.0,
-            base_vis: 0.0,
-            base_sup: 0.0,
-            base_full: 0.0,
-            bound: 0.0,
-        };
+        let (prep, _) = converging_card();
+        // Half-way across the card: nothing but paper there.
+        let (hyp, top, bottom) = left_side_hypothesis(&prep, 200.0);
         assert_eq!(
             hyp.fit_hidden_side(&prep, (&top, &bottom), 200.0, &mut Vec::new()),
             None
