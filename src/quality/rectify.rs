@@ -9,7 +9,7 @@
 use super::Frame;
 use super::geometry::{Homography, Point, Quad};
 use super::profile::DocumentKind;
-use super::simd::{self, Span8};
+use super::simd::{self, Avx2, Span8};
 
 /// Long side of the rectified document, pixels. 640 keeps the warp near 1 ms on a 1080p frame and
 /// still resolves 0.1 mm of blur (0.75 canonical px on an ID-1 card).
@@ -191,8 +191,8 @@ const PLANE_MAX_PX_PER_SAMPLE: usize = 10;
 /// Luma × 256 of the frame under the document's bounding box.
 struct LumaPlane<'a> {
     data: &'a [u16],
-    /// Whether `simd` can run here.
-    simd: bool,
+    /// Present when the CPU has AVX2, for the `simd` kernels.
+    simd: Option<Avx2>,
     fw: usize,
     fh: usize,
     x0: usize,
@@ -239,11 +239,11 @@ impl<'a> LumaPlane<'a> {
         // Every element is written below: no need to clear what the previous frame left.
         buffer.resize(w * h, 0);
         let stride = fw * 3;
-        let simd = simd::available();
+        let simd = Avx2::detect();
         for (y, out) in buffer.chunks_exact_mut(w).enumerate() {
             let start = (y0 + y) * stride + x0 * 3;
             let row = rgb.raw.get(start..start + 3 * w)?;
-            let done = simd::luma_row(simd, row, out);
+            let done = simd.map_or(0, |cpu| simd::luma_row(cpu, row, out));
             for (o, p) in out[done..].iter_mut().zip(row[3 * done..].chunks_exact(3)) {
                 *o = luma_256(p);
             }
@@ -279,7 +279,8 @@ impl LumaSource for LumaPlane<'_> {
     }
 
     fn span8(&self, span: Span8, out: &mut [u8; 8]) -> bool {
-        simd::span8(self.simd, self.data, (self.w, self.h), span, out)
+        self.simd
+            .is_some_and(|cpu| simd::span8(cpu, self.data, (self.w, self.h), span, out))
     }
 }
 

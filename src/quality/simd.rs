@@ -21,8 +21,8 @@
 //!   1080p --stream 40`, three runs each, 6.59–6.71 G against 7.03–7.11 G without (−6 %: gathers
 //!   are slow on this CPU). `luma_row`: the luma of eight RGB pixels at once, for that plane.
 //!
-//! `span8` and `luma_row` are safe to call: they check that the CPU has AVX2 and that every read
-//! stays inside its slice, and report when they did nothing.
+//! `span8` and `luma_row` are safe to call: they take an `Avx2` (which only exists on a CPU that
+//! has it), check that every read stays inside its slice, and report what they did.
 
 /// The positions of eight samples, 16.16 fixed point relative to the plane's pixel (0, 0) (pixel
 /// centres at integers): sample k is at (x + k·dx, y + k·dy).
@@ -32,6 +32,18 @@ pub(super) struct Span8 {
     pub dx: i64,
     pub y: i64,
     pub dy: i64,
+}
+
+/// Proof that this CPU has AVX2: only `Avx2::detect` makes one, so the safe kernels below that
+/// take it cannot be made to run AVX2 instructions on a CPU without them.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Avx2(());
+
+impl Avx2 {
+    /// `Some` when this CPU has AVX2.
+    pub(super) fn detect() -> Option<Avx2> {
+        available().then_some(Avx2(()))
+    }
 }
 
 /// Whether this CPU has AVX2 (checked once, then cached by the standard library).
@@ -47,17 +59,16 @@ pub(super) fn available() -> bool {
 }
 
 /// Writes the bilinear luma (0–255) of the eight samples of `span` from `plane` (luma × 256,
-/// row-major, `width` × `height`) into `out`. Returns `false`, leaving `out` untouched, when the
-/// CPU lacks AVX2 (`has_avx2` is `available()`, passed in so the caller tests it once) or a
+/// row-major, `width` × `height`) into `out`. Returns `false`, leaving `out` untouched, when a
 /// sample's 2 × 2 window would leave the plane.
 pub(super) fn span8(
-    has_avx2: bool,
+    _cpu: Avx2,
     plane: &[u16],
     (width, height): (usize, usize),
     span: Span8,
     out: &mut [u8; 8],
 ) -> bool {
-    if !has_avx2 || width < 2 || height < 2 || plane.len() < width * height {
+    if width < 2 || height < 2 || plane.len() < width * height {
         return false;
     }
     // 32-bit lanes: plane coordinates up to 2^15 keep every position below 2^31.
@@ -74,7 +85,7 @@ pub(super) fn span8(
     }
     #[cfg(target_arch = "x86_64")]
     {
-        // SAFETY: the CPU has AVX2 (`has_avx2` comes from `available()`); every sample lies in
+        // SAFETY: the CPU has AVX2 (an `Avx2` exists); every sample lies in
         // [0, width − 2] × [0, height − 2] (checked above), so each gather reads two `u16` at
         // indices ≤ (height − 1) · width − 1 < plane.len(); all positions and indices fit i32.
         unsafe { avx2::span8(plane.as_ptr(), width, span, out) };
@@ -88,15 +99,12 @@ pub(super) fn span8(
 }
 
 /// Luma × 256 (77 r + 150 g + 29 b, ≤ 65 280) of whole groups of eight RGB pixels of `rgb` (3
-/// bytes per pixel) into `out`; returns how many pixels it did (a multiple of 8, 0 without AVX2):
-/// the caller does the rest. Computing the luma plane under the document was, after the gathers,
+/// bytes per pixel) into `out`; returns how many pixels it did (a multiple of 8): the caller does
+/// the rest. Computing the luma plane under the document was, after the gathers,
 /// the largest part of rectify's time (the scalar loop de-interleaves RGB one value at a time):
 /// 47.3 M → 44.1 M instructions per tracked 1080p frame, cycles of `assess_profile 1080p
 /// --stream 40` 6.65–6.82 G → 6.12–6.16 G (−9 %).
-pub(super) fn luma_row(has_avx2: bool, rgb: &[u8], out: &mut [u16]) -> usize {
-    if !has_avx2 {
-        return 0;
-    }
+pub(super) fn luma_row(_cpu: Avx2, rgb: &[u8], out: &mut [u16]) -> usize {
     #[cfg(target_arch = "x86_64")]
     {
         let mut done = 0;
@@ -106,7 +114,7 @@ pub(super) fn luma_row(has_avx2: bool, rgb: &[u8], out: &mut [u16]) -> usize {
                     (Ok(p), Ok(l)) => (p, l),
                     _ => break,
                 };
-            // SAFETY: the CPU has AVX2 (`has_avx2` comes from `available()`).
+            // SAFETY: the CPU has AVX2 (an `Avx2` exists).
             unsafe { avx2::luma8(pixels, luma) };
             done += 8;
         }
@@ -260,10 +268,10 @@ mod tests {
 
     #[test]
     fn eight_samples_match_the_scalar_formula_to_the_bit() {
-        if !available() {
+        let Some(cpu) = Avx2::detect() else {
             eprintln!("no AVX2 on this CPU: nothing to compare");
             return;
-        }
+        };
         let (w, h) = (97, 61);
         let data = plane(w, h);
         let max = |n: usize| ((n as i64 - 2) << 16) | 0xFFFF;
@@ -278,7 +286,7 @@ mod tests {
         ] {
             let span = Span8 { x, dx, y, dy };
             let mut out = [0u8; 8];
-            assert!(span8(true, &data, (w, h), span, &mut out), "{span:?}");
+            assert!(span8(cpu, &data, (w, h), span, &mut out), "{span:?}");
             for (k, &got) in out.iter().enumerate() {
                 let k = k as i64;
                 assert_eq!(
@@ -294,6 +302,10 @@ mod tests {
 
     #[test]
     fn a_span_leaving_the_plane_is_refused_and_nothing_written() {
+        let Some(cpu) = Avx2::detect() else {
+            eprintln!("no AVX2 on this CPU: span8 cannot be called");
+            return;
+        };
         let (w, h) = (16, 16);
         let data = plane(w, h);
         let mut out = [7u8; 8];
@@ -316,10 +328,7 @@ mod tests {
             dy: 0,
         };
         for span in [past_right, above, bottom_row] {
-            assert!(
-                !span8(available(), &data, (w, h), span, &mut out),
-                "{span:?}"
-            );
+            assert!(!span8(cpu, &data, (w, h), span, &mut out), "{span:?}");
         }
         // A plane shorter than its stated size.
         let inside = Span8 {
@@ -328,15 +337,10 @@ mod tests {
             y: 0,
             dy: 0,
         };
-        assert!(!span8(
-            available(),
-            &data[..w * h - 1],
-            (w, h),
-            inside,
-            &mut out
-        ));
+        assert!(!span8(cpu, &data[..w * h - 1], (w, h), inside, &mut out));
         assert_eq!(out, [7; 8]);
     }
+
     #[test]
     fn luma_of_rgb_rows_matches_the_weights() {
         let rgb: Vec<u8> = (0..3 * 29u32)
@@ -346,9 +350,13 @@ mod tests {
                 _ => (i.wrapping_mul(2_654_435_761) >> 24) as u8,
             })
             .collect();
+        let Some(cpu) = Avx2::detect() else {
+            eprintln!("no AVX2 on this CPU: nothing to compare");
+            return;
+        };
         let mut out = vec![0u16; 29];
-        let done = luma_row(available(), &rgb, &mut out);
-        assert_eq!(done, if available() { 24 } else { 0 });
+        let done = luma_row(cpu, &rgb, &mut out);
+        assert_eq!(done, 24);
         for (i, p) in rgb.chunks_exact(3).enumerate().take(done) {
             let want = 77 * u16::from(p[0]) + 150 * u16::from(p[1]) + 29 * u16::from(p[2]);
             assert_eq!(out[i], want, "pixel {i}");
