@@ -302,7 +302,8 @@ const FIX_ONE: f64 = (1u64 << FIX_SHIFT) as f64;
 // to 24 M with the homography evaluated every `ANCHOR_STEP_PX` and the positions stepped in 16.16
 // fixed point in between (the 8-bit bilinear weights are the position's bits 8–15) and a window
 // read that cannot fail: with an `Option` in the loop LLVM spent a third of the loop's 66
-// instructions per pixel moving registers around; now 45.
+// instructions per pixel moving registers around; now 45. On AVX2 machines the in-frame
+// segments and the luma plane run in `simd` (gathers, byte shuffles): 13.4 M.
 /// Warps canonical row `j` through `h` (canonical → image) into `luma_row`, marking `valid_row`;
 /// returns how many pixels were inside the frame. `INSIDE`: every sample is known to be inside
 /// the frame, and every pixel of both rows is written; otherwise the rows must come zeroed and
