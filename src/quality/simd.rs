@@ -175,7 +175,8 @@ mod avx2 {
             [2, 5, 8, 11, 14, -1, -1, -1],
             [-1, -1, -1, -1, -1, 9, 12, 15],
         );
-        // ≤ 65 280: the 16-bit products and sum never wrap.
+        // The true sum is ≤ 65 280, so read as unsigned 16-bit values the lanes are exact (the
+        // signed multiply and add give the same bits).
         let luma = _mm_add_epi16(
             _mm_add_epi16(
                 _mm_mullo_epi16(red, _mm_set1_epi16(77)),
