@@ -347,7 +347,7 @@ impl ThreeLine {
         let bins = (2.0 * PREDICTED_SIDE_SLIDE * self.nominal).ceil() as usize + 1;
         let (p, q) = self.hidden_side(la1, la2, self.nominal);
         let d = q.minus(p);
-        let theta = whole_degrees(d.x.atan2(-d.y).to_degrees());
+        let theta = whole_degrees(normal_angle_deg(Point::new(-d.y, d.x)));
         let mut hits = [0u16; 160];
         let bins = bins.min(hits.len());
         for (k, slot) in hits.iter_mut().enumerate().take(bins) {
@@ -390,17 +390,12 @@ impl ThreeLine {
         };
         let (from, to) = middle(p, q);
         let d = q.minus(p);
-        let theta = d.x.atan2(-d.y).to_degrees().rem_euclid(180.0);
+        let theta = normal_angle_deg(Point::new(-d.y, d.x));
         // Wide first (the located side may cross the real one at a slant), then again within
         // `REFIT_REACH_PX` of that first fit, which leaves out print caught by the wide band.
         edge_pixels_along(prep, (from, to), theta, HIDDEN_FIT_REACH_PX, near);
         let (theta, rho) = fit_line_normal(near, theta)?;
-        let on_fit = |theta: f64, rho: f64| {
-            let (s, c) = theta.to_radians().sin_cos();
-            let foot = Point::new(c, s).scale(rho);
-            (foot, foot.plus(Point::new(-s, c)))
-        };
-        let (foot, along) = on_fit(theta, rho);
+        let (foot, along) = normal_form_points(theta, rho);
         let project = |x: Point| {
             let dir = along.minus(foot);
             foot.plus(dir.scale(x.minus(foot).dot(dir)))
@@ -416,7 +411,7 @@ impl ThreeLine {
             return None;
         }
         let (theta, rho) = fit_line_normal(near, theta)?;
-        let (foot, along) = on_fit(theta, rho);
+        let (foot, along) = normal_form_points(theta, rho);
         let end_on = |l: &Line, t: f64| {
             let x = line_intersection(l.point(0.0), l.point(1.0), foot, along)?;
             let length = (l.param(x) - t) * self.sign;
@@ -1445,18 +1440,24 @@ pub(super) fn refine_side(frame: &Frame, p: Point, q: Point, search: f64) -> Opt
     if angle_diff_deg(theta, normal_angle_deg(normal)) > MAX_REFINE_TURN_DEG {
         return None;
     }
-    let (s, c) = theta.to_radians().sin_cos();
-    let n = Point::new(c, s);
-    let d = Point::new(-s, c);
-    let foot = n.scale(rho);
     Some(RefinedSide {
-        line: (foot, foot.plus(d)),
+        line: normal_form_points(theta, rho),
         support: pts.len() as f64 / inside.max(1) as f64,
     })
 }
 
+/// The angle of a normal vector `n`, degrees 0–180 (a line through direction d has normal
+/// (−d.y, d.x)).
 fn normal_angle_deg(n: Point) -> f64 {
     n.y.atan2(n.x).to_degrees().rem_euclid(180.0)
+}
+
+/// Two points one pixel apart on the line x·cos θ + y·sin θ = ρ (θ in degrees): its foot and the
+/// next point along it.
+fn normal_form_points(theta_deg: f64, rho: f64) -> (Point, Point) {
+    let (s, c) = theta_deg.to_radians().sin_cos();
+    let foot = Point::new(c, s).scale(rho);
+    (foot, foot.plus(Point::new(-s, c)))
 }
 
 fn bilinear_rgb(frame: &Frame, p: Point) -> [f64; 3] {
@@ -1580,7 +1581,7 @@ mod tests {
     /// The working-image line through two points, with its edge support recorded.
     fn line_through(prep: &Prepared, a: Point, b: Point) -> Line {
         let d = b.minus(a);
-        let theta = d.x.atan2(-d.y).to_degrees().rem_euclid(180.0);
+        let theta = normal_angle_deg(Point::new(-d.y, d.x));
         let (s, c) = theta.to_radians().sin_cos();
         let rho = a.x * c + a.y * s;
         let mut line = Line::from_normal(theta, rho, 640.0, 360.0).expect("inside the image");

@@ -128,7 +128,7 @@ pub fn measure(doc: &Rectified) -> Option<EdgeBlur> {
 /// `measure` with caller-owned scratch buffers.
 pub fn measure_with(doc: &Rectified, scratch: &mut FocusScratch) -> Option<EdgeBlur> {
     #[cfg(target_arch = "x86_64")]
-    if super::simd::available() {
+    if super::simd::Avx2::detect().is_some() {
         // SAFETY: the CPU has AVX2 (checked on the line above).
         return unsafe { measure_avx2(doc, scratch) };
     }
@@ -744,7 +744,7 @@ mod tests {
     #[cfg(target_arch = "x86_64")]
     #[test]
     fn the_avx2_build_reads_the_same_as_the_portable_one() {
-        if !crate::quality::simd::available() {
+        if crate::quality::simd::Avx2::detect().is_none() {
             eprintln!("no AVX2 on this CPU: nothing to compare");
             return;
         }

@@ -3,7 +3,7 @@
 //! Decides nothing: everything here computes exactly what the portable code computes (integer
 //! formulas, bit for bit; tests compare them), only faster. Two kinds of help:
 //!
-//! - `available()` lets a caller run a copy of its function compiled with
+//! - `Avx2::detect()` lets a caller run a copy of its function compiled with
 //!   `#[target_feature(enable = "avx2")]` (its helpers `#[inline(always)]` so they are compiled
 //!   into it): loops LLVM already vectorises (Sobel, sliding windows, box averages) then work 32
 //!   bytes at a time instead of 16. Used by the focus check (−3.8 % cycles per tracked frame);
@@ -47,7 +47,7 @@ impl Avx2 {
 }
 
 /// Whether this CPU has AVX2 (checked once, then cached by the standard library).
-pub(super) fn available() -> bool {
+fn available() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
         std::arch::is_x86_feature_detected!("avx2")
@@ -316,34 +316,15 @@ mod tests {
         let (w, h) = (16, 16);
         let data = plane(w, h);
         let mut out = [7u8; 8];
-        let past_right = Span8 {
-            x: 10 << 16,
-            dx: 1 << 16,
-            y: 0,
-            dy: 0,
-        };
-        let above = Span8 {
-            x: 0,
-            dx: 0,
-            y: -1,
-            dy: 1 << 16,
-        };
-        let bottom_row = Span8 {
-            x: 0,
-            dx: 0,
-            y: 15 << 16,
-            dy: 0,
-        };
+        let span_at = |x, dx, y, dy| Span8 { x, dx, y, dy };
+        let past_right = span_at(10 << 16, 1 << 16, 0, 0);
+        let above = span_at(0, 0, -1, 1 << 16);
+        let bottom_row = span_at(0, 0, 15 << 16, 0);
         for span in [past_right, above, bottom_row] {
             assert!(!span8(cpu, &data, (w, h), span, &mut out), "{span:?}");
         }
         // A plane shorter than its stated size.
-        let inside = Span8 {
-            x: 0,
-            dx: 1 << 16,
-            y: 0,
-            dy: 0,
-        };
+        let inside = span_at(0, 1 << 16, 0, 0);
         assert!(!span8(cpu, &data[..w * h - 1], (w, h), inside, &mut out));
         assert_eq!(out, [7; 8]);
     }

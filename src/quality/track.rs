@@ -194,13 +194,7 @@ mod tests {
                 Rgb([40, 50, 60])
             }
         });
-        let quad = Quad([
-            Point::new(left, top),
-            Point::new(right, top),
-            Point::new(right, bottom),
-            Point::new(left, bottom),
-        ]);
-        (img, quad)
+        (img, Quad::rect(left, top, right - left, bottom - top))
     }
 
     #[test]
@@ -224,12 +218,7 @@ mod tests {
         // The quad's bottom side is in the frame, 40 px below where the card's edge is: nothing
         // there to re-locate, and a side in view is never carried over.
         let (frame, _) = card(-100.0);
-        let quad = Quad([
-            Point::new(66.0, -100.0),
-            Point::new(1214.0, -100.0),
-            Point::new(1214.0, 664.0),
-            Point::new(66.0, 664.0),
-        ]);
+        let quad = Quad::rect(66.0, -100.0, 1148.0, 764.0);
         assert!(relocate(&frame, &quad, DocumentKind::IdCard, DocChoice::Auto).is_none());
     }
 }
