@@ -16,7 +16,6 @@
 #[path = "../tests/common/midv.rs"]
 mod midv;
 #[path = "../tests/common/synth.rs"]
-#[allow(dead_code)]
 mod synth;
 
 use idcap::quality::{Analyzer, Frame, Profile};
