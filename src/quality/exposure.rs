@@ -8,13 +8,10 @@
 //! each cell of a 3 × 4 grid) differs too much between the brightest and the darkest cell. Problems
 //! are reported in that order of priority; the value shown is the one of the reported condition.
 
+use super::histogram::{LumaHistograms, percentile};
 use super::profile::Profile;
 use super::rectify::Rectified;
 use super::{Check, CheckId};
-
-/// Grid over the document for the unevenness test: rows × columns (3 × 4, landscape document).
-const GRID_ROWS: usize = 3;
-const GRID_COLS: usize = 4;
 
 /// The percentile of a grid cell's luma taken as its local paper white, 0–1.
 const CELL_WHITE_PERCENTILE: f64 = 0.90;
@@ -45,41 +42,28 @@ pub struct Lighting {
 
 /// Measures the lighting of the valid part of the document; `None` when nothing is in frame.
 pub fn measure(doc: &Rectified, profile: &Profile) -> Option<Lighting> {
-    let (w, h) = (doc.width as usize, doc.height as usize);
-    let n = w * h;
-    if n == 0 || doc.luma.len() < n || doc.valid.len() < n || doc.valid_count == 0 {
+    measure_histograms(&LumaHistograms::of(doc), profile)
+}
+
+/// `measure` from the document's histograms (`LumaHistograms::of`); the unevenness grid is
+/// theirs (3 × 4 cells over the landscape document).
+pub fn measure_histograms(histograms: &LumaHistograms, profile: &Profile) -> Option<Lighting> {
+    let all = &histograms.total;
+    let valid_count: u64 = all.iter().map(|&c| u64::from(c)).sum();
+    if histograms.area == 0 || valid_count == 0 {
         return None;
     }
-    // One luma histogram per grid cell; the whole document's is their sum.
-    let mut cells = [[0u32; 256]; GRID_ROWS * GRID_COLS];
-    for y in 0..h {
-        let grid_row = (y * GRID_ROWS / h) * GRID_COLS;
-        let luma = &doc.luma[y * w..(y + 1) * w];
-        let valid = &doc.valid[y * w..(y + 1) * w];
-        for col in 0..GRID_COLS {
-            let span = col * w / GRID_COLS..(col + 1) * w / GRID_COLS;
-            let hist = &mut cells[grid_row + col];
-            for (&l, &v) in luma[span.clone()].iter().zip(&valid[span]) {
-                hist[l as usize] += u32::from(v != 0);
-            }
-        }
-    }
-    let mut all = [0u32; 256];
-    for cell in &cells {
-        for (a, c) in all.iter_mut().zip(cell) {
-            *a += c;
-        }
-    }
+    let cells = &histograms.cells;
     let clipped: u32 = all[profile.glare_clip_level as usize..].iter().sum();
-    let cell_area = n as f64 / (GRID_ROWS * GRID_COLS) as f64;
+    let cell_area = histograms.cell_area();
     let mut brightest = 0u8;
     let mut darkest = 255u8;
-    for cell in &cells {
+    for cell in cells {
         let count: u32 = cell.iter().sum();
         if f64::from(count) < MIN_CELL_VALID_FRACTION * cell_area {
             continue;
         }
-        let white = super::glare::percentile(cell, CELL_WHITE_PERCENTILE);
+        let white = percentile(cell, CELL_WHITE_PERCENTILE);
         brightest = brightest.max(white);
         darkest = darkest.min(white);
     }
@@ -88,12 +72,12 @@ pub fn measure(doc: &Rectified, profile: &Profile) -> Option<Lighting> {
     } else {
         0.0
     };
-    let pct = |p| f64::from(super::glare::percentile(&all, p));
+    let pct = |p| f64::from(percentile(all, p));
     Some(Lighting {
         p5: pct(CONTRAST_LOW_PERCENTILE),
         p50: pct(0.5),
         p95: pct(CONTRAST_HIGH_PERCENTILE),
-        clipped: f64::from(clipped) / doc.valid_count as f64,
+        clipped: f64::from(clipped) / valid_count as f64,
         unevenness,
     })
 }
@@ -104,11 +88,16 @@ pub fn measure(doc: &Rectified, profile: &Profile) -> Option<Lighting> {
 /// `assess`, plus the whole frame's share of washed-out pixels (0–1, from
 /// `prepare::clipped_fraction`): when most of the frame is clipped, the document's outline is
 /// gone too and whatever quad was found is not to be trusted for brightness.
-pub fn assess_in_frame(doc: &Rectified, frame_clipped: f64, profile: &Profile) -> Check {
+/// The document is given by its histograms (`LumaHistograms::of`).
+pub fn assess_in_frame(
+    histograms: &LumaHistograms,
+    frame_clipped: f64,
+    profile: &Profile,
+) -> Check {
     if frame_clipped > profile.max_frame_clipped_frac {
         return washed_out(frame_clipped, profile);
     }
-    assess(doc, profile)
+    judge(measure_histograms(histograms, profile), profile)
 }
 
 /// The exposure check when no document was found: too bright by `frame_clipped` (as in
@@ -149,8 +138,14 @@ fn washed_out(frame_clipped: f64, profile: &Profile) -> Check {
     .portal("Photo too bright")
 }
 
+/// The exposure check on a rectified document (see `assess_in_frame`).
 pub fn assess(doc: &Rectified, profile: &Profile) -> Check {
-    let Some(l) = measure(doc, profile) else {
+    judge(measure(doc, profile), profile)
+}
+
+/// The exposure check from measured lighting (`None`: nothing of the document in frame).
+fn judge(lighting: Option<Lighting>, profile: &Profile) -> Check {
+    let Some(l) = lighting else {
         return Check::new(CheckId::Exposure, false, None, None)
             .message("Not measured: the document is not in the frame.")
             .hint("Show the document to the camera");

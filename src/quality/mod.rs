@@ -12,6 +12,7 @@ pub mod focus;
 pub mod framing;
 pub mod geometry;
 pub mod glare;
+pub mod histogram;
 pub mod prepare;
 pub mod profile;
 pub mod rectify;
@@ -368,11 +369,17 @@ impl Analyzer {
         report.blur_kind = focus.blur_kind;
         report.sharpness = focus.sharpness;
         report.checks.push(focus.check);
-        let glare = glare::assess_with(&self.rectified, profile, &mut self.glare_scratch);
+        let histograms = histogram::LumaHistograms::of(&self.rectified);
+        let glare = glare::assess_with(
+            &self.rectified,
+            &histograms,
+            profile,
+            &mut self.glare_scratch,
+        );
         report.glare_regions = glare.regions;
         report.checks.push(glare.check);
         report.checks.push(exposure::assess_in_frame(
-            &self.rectified,
+            &histograms,
             frame_clipped,
             profile,
         ));
