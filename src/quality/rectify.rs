@@ -144,10 +144,16 @@ trait LumaSource {
     /// and (x + 1, y + 1). Callers keep (x, y) inside; past the source's end it reads the last
     /// window rather than fail (no branch in the hot loop).
     fn window(&self, x: usize, y: usize) -> [u32; 4];
-    /// `bilinear` of eight samples at once (`simd`) into `out`, if this source and the CPU
-    /// can; `false` leaves `out` to the scalar loop.
-    fn span8(&self, _span: Span8, _out: &mut [u8; 8]) -> bool {
-        false
+    /// `bilinear` of eight samples at a time (`simd::spans8`), the samples of `spans[k]` into
+    /// `out[8 k..8 k + 8]`, where this source and the CPU can; bit k of the result says span k
+    /// was written (0: none, all left to the scalar loop).
+    fn spans8(&self, _spans: &[Span8], _out: &mut [u8]) -> u64 {
+        0
+    }
+    /// Present when `spans8` uses AVX2: `warp_row` then runs a copy of itself compiled for AVX2
+    /// (its position arithmetic vectorised too, `spans8`'s kernel inlined).
+    fn avx2(&self) -> Option<Avx2> {
+        None
     }
 }
 
@@ -278,9 +284,15 @@ impl LumaSource for LumaPlane<'_> {
         [win[0], win[1], win[w], win[w + 1]].map(u32::from)
     }
 
-    fn span8(&self, span: Span8, out: &mut [u8; 8]) -> bool {
+    #[inline(always)]
+    fn spans8(&self, spans: &[Span8], out: &mut [u8]) -> u64 {
+        self.simd.map_or(0, |cpu| {
+            simd::spans8(cpu, self.data, (self.w, self.h), spans, out)
+        })
+    }
+
+    fn avx2(&self) -> Option<Avx2> {
         self.simd
-            .is_some_and(|cpu| simd::span8(cpu, self.data, (self.w, self.h), span, out))
     }
 }
 
@@ -291,6 +303,9 @@ impl LumaSource for LumaPlane<'_> {
 /// px at 30° seen at x' = 3 — a local scale error under 1 %, far below what moves the blur
 /// estimate.
 const ANCHOR_STEP_PX: usize = 8;
+
+/// Segments of a row whose anchors and fixed-point steps `warp_row_body` computes together.
+const SEGMENTS_PER_BATCH: usize = 16;
 
 /// Fixed-point scale of the sample positions: 16 fractional bits.
 const FIX_SHIFT: u32 = 16;
@@ -303,12 +318,48 @@ const FIX_ONE: f64 = (1u64 << FIX_SHIFT) as f64;
 // fixed point in between (the 8-bit bilinear weights are the position's bits 8–15) and a window
 // read that cannot fail: with an `Option` in the loop LLVM spent a third of the loop's 66
 // instructions per pixel moving registers around; now 45. On AVX2 machines the in-frame
-// segments and the luma plane run in `simd` (gathers, byte shuffles): 13.4 M.
+// segments and the luma plane run in `simd` (gathers, byte shuffles): 13.4 M. Then, per frame of
+// the 720p stream (`--stream 10`): 7.6 M → 6.6 M with the SIMD segments used also where the
+// document runs off the frame (a quarter of the benchmark's cards; those rows went through the
+// scalar loop whole), the row compiled for AVX2, its anchors and fixed-point steps computed a
+// batch at a time (vectorised) and the batch's spans handed to one `simd::spans8` call.
 /// Warps canonical row `j` through `h` (canonical → image) into `luma_row`, marking `valid_row`;
 /// returns how many pixels were inside the frame. `INSIDE`: every sample is known to be inside
 /// the frame, and every pixel of both rows is written; otherwise the rows must come zeroed and
 /// only the pixels inside the frame are written.
 fn warp_row<S: LumaSource, const INSIDE: bool>(
+    source: &S,
+    h: &Homography,
+    j: usize,
+    luma_row: &mut [u8],
+    valid_row: &mut [u8],
+) -> usize {
+    #[cfg(target_arch = "x86_64")]
+    if source.avx2().is_some() {
+        // SAFETY: the CPU has AVX2 (the source holds the proof).
+        return unsafe { warp_row_avx2::<S, INSIDE>(source, h, j, luma_row, valid_row) };
+    }
+    warp_row_body::<S, INSIDE>(source, h, j, luma_row, valid_row)
+}
+
+/// `warp_row_body` compiled for AVX2: the batch's position arithmetic runs four lanes wide (a
+/// baseline build has no vector f64 → integer conversion and calls libm for `trunc`), and
+/// `simd::spans8`'s kernel is inlined into the row's loop.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn warp_row_avx2<S: LumaSource, const INSIDE: bool>(
+    source: &S,
+    h: &Homography,
+    j: usize,
+    luma_row: &mut [u8],
+    valid_row: &mut [u8],
+) -> usize {
+    warp_row_body::<S, INSIDE>(source, h, j, luma_row, valid_row)
+}
+
+/// `warp_row`'s work, inlined whole into each build.
+#[inline(always)]
+fn warp_row_body<S: LumaSource, const INSIDE: bool>(
     source: &S,
     h: &Homography,
     j: usize,
@@ -334,59 +385,101 @@ fn warp_row<S: LumaSource, const INSIDE: bool>(
         let den = if den.abs() < 1e-12 { 1e-12 } else { den };
         ((h[0] * u + bx) / den - ox, (h[3] * u + by) / den - oy)
     };
-    // Held within ±10^9 px, so that a wild position (a quad corner far outside the frame) stays a
-    // harmless far-away value whose steps cannot overflow (NaN converts to 0).
-    let to_fix = |p: f64| (p.clamp(-1e9, 1e9) * FIX_ONE) as i64;
     let n = luma_row.len().min(valid_row.len());
     let mut count = 0usize;
-    let mut start = 0usize;
-    let mut a = at(0.5);
-    while start < n {
-        let end = (start + ANCHOR_STEP_PX).min(n);
-        let b = at(end as f64 + 0.5);
-        let len = (end - start) as f64;
-        let (mut x, mut y) = (to_fix(a.0), to_fix(a.1));
-        let (dx, dy) = (to_fix((b.0 - a.0) / len), to_fix((b.1 - a.1) / len));
-        let last = |p: i64, d: i64| p + d * (end - start - 1) as i64;
-        let (x_end, y_end) = (last(x, dx), last(y, dy));
-        let fits = |p: i64, q: i64, hi: i64| p.min(q) >= 0 && p.max(q) <= hi;
-        if INSIDE && fits(x, x_end, last_x) && fits(y, y_end, last_y) {
-            // The segment's first and last samples are in the source, so all of them are (the
-            // positions are linear): no clamping.
-            let span = Span8 { x, dx, y, dy };
-            let simd = <&mut [u8; 8]>::try_from(&mut luma_row[start..end])
-                .is_ok_and(|out| source.span8(span, out));
-            if !simd {
+    let segments = n.div_ceil(ANCHOR_STEP_PX);
+    let mut first = 0;
+    while first < segments {
+        let batch = (segments - first).min(SEGMENTS_PER_BATCH);
+        // The batch's anchors, column centres min(k · step, n) + 0.5 for k = first ..= first +
+        // batch, then each segment's start and step in fixed point: flat loops over arrays,
+        // which the AVX2 build vectorises (the divisions four at a time).
+        let (mut ax, mut ay) = (
+            [0.0f64; SEGMENTS_PER_BATCH + 1],
+            [0.0f64; SEGMENTS_PER_BATCH + 1],
+        );
+        for (k, (x, y)) in ax.iter_mut().zip(ay.iter_mut()).enumerate().take(batch + 1) {
+            (*x, *y) = at(((first + k) * ANCHOR_STEP_PX).min(n) as f64 + 0.5);
+        }
+        let mut spans = [Span8 {
+            x: 0,
+            dx: 0,
+            y: 0,
+            dy: 0,
+        }; SEGMENTS_PER_BATCH];
+        for (k, span) in spans.iter_mut().enumerate().take(batch) {
+            let start = (first + k) * ANCHOR_STEP_PX;
+            let len = ((start + ANCHOR_STEP_PX).min(n) - start) as f64;
+            *span = Span8 {
+                x: to_fix(ax[k]),
+                dx: to_fix((ax[k + 1] - ax[k]) / len),
+                y: to_fix(ay[k]),
+                dy: to_fix((ay[k + 1] - ay[k]) / len),
+            };
+        }
+        // Eight samples at once, for the spans whose samples all lie where their 2 × 2 window is
+        // in the source. That test admits positions up to 1/256 px past `last_x`, whose bilinear
+        // weights are those of `last_x`: the same luma as the clamped loop below gives them.
+        let (batch_start, batch_end) = (
+            first * ANCHOR_STEP_PX,
+            ((first + batch) * ANCHOR_STEP_PX).min(n),
+        );
+        let done = source.spans8(&spans[..batch], &mut luma_row[batch_start..batch_end]);
+        for (k, &span) in spans.iter().enumerate().take(batch) {
+            let start = (first + k) * ANCHOR_STEP_PX;
+            let end = (start + ANCHOR_STEP_PX).min(n);
+            if done & (1 << k) != 0 {
+                if !INSIDE {
+                    valid_row[start..end].fill(1);
+                    count += end - start;
+                }
+                continue;
+            }
+            let Span8 {
+                mut x,
+                dx,
+                mut y,
+                dy,
+            } = span;
+            let last = |p: i64, d: i64| p + d * (end - start - 1) as i64;
+            let (x_end, y_end) = (last(x, dx), last(y, dy));
+            let fits = |p: i64, q: i64, hi: i64| p.min(q) >= 0 && p.max(q) <= hi;
+            if fits(x, x_end, last_x) && fits(y, y_end, last_y) {
+                // The segment's first and last samples are in the source, so all of them are
+                // (the positions are linear): no clamping, and every sample is in the frame.
                 for l_out in &mut luma_row[start..end] {
                     *l_out = bilinear(source, x, y);
                     x += dx;
                     y += dy;
                 }
-            }
-        } else if INSIDE {
-            for l_out in &mut luma_row[start..end] {
-                *l_out = bilinear(source, x.clamp(0, last_x), y.clamp(0, last_y));
-                x += dx;
-                y += dy;
-            }
-        } else {
-            for (l_out, v_out) in luma_row[start..end]
-                .iter_mut()
-                .zip(&mut valid_row[start..end])
-            {
-                let (sx, sy) = (x, y);
-                x += dx;
-                y += dy;
-                if sx < lo_x || sx > hi_x || sy < lo_y || sy > hi_y {
-                    continue;
+                if !INSIDE {
+                    valid_row[start..end].fill(1);
+                    count += end - start;
                 }
-                *l_out = bilinear(source, sx.clamp(0, last_x), sy.clamp(0, last_y));
-                *v_out = 1;
-                count += 1;
+            } else if INSIDE {
+                for l_out in &mut luma_row[start..end] {
+                    *l_out = bilinear(source, x.clamp(0, last_x), y.clamp(0, last_y));
+                    x += dx;
+                    y += dy;
+                }
+            } else {
+                for (l_out, v_out) in luma_row[start..end]
+                    .iter_mut()
+                    .zip(&mut valid_row[start..end])
+                {
+                    let (sx, sy) = (x, y);
+                    x += dx;
+                    y += dy;
+                    if sx < lo_x || sx > hi_x || sy < lo_y || sy > hi_y {
+                        continue;
+                    }
+                    *l_out = bilinear(source, sx.clamp(0, last_x), sy.clamp(0, last_y));
+                    *v_out = 1;
+                    count += 1;
+                }
             }
         }
-        a = b;
-        start = end;
+        first += batch;
     }
     if INSIDE {
         valid_row[..n].fill(1);
@@ -394,6 +487,21 @@ fn warp_row<S: LumaSource, const INSIDE: bool>(
     } else {
         count
     }
+}
+
+/// A sample position, image pixels relative to the source, in 16.16 fixed point: held within
+/// ±10^9 px, so that a wild position (a quad corner far outside the frame) stays a harmless
+/// far-away value whose steps cannot overflow; NaN gives 0. The same integer as
+/// `(p.clamp(-1e9, 1e9) * FIX_ONE) as i64`, computed without the saturating conversion (which
+/// x86-64 has no vector instruction for) so that `warp_row_body`'s loops vectorise.
+#[inline(always)]
+fn to_fix(p: f64) -> i64 {
+    // 1.5 · 2^52: added to an integer-valued f64 of magnitude below 2^51 (here ≤ 6.6 · 10^13),
+    // it leaves that integer in the low bits of the sum's mantissa, exactly.
+    const MAGIC: f64 = 6_755_399_441_055_744.0;
+    let whole = (p.clamp(-1e9, 1e9) * FIX_ONE).trunc();
+    let fixed = (whole + MAGIC).to_bits() as i64 - MAGIC.to_bits() as i64;
+    if p.is_nan() { 0 } else { fixed }
 }
 
 /// Bilinear luma 0–255 at the 16.16 fixed-point source position (x, y), which the caller keeps
@@ -415,6 +523,37 @@ fn bilinear<S: LumaSource>(source: &S, x: i64, y: i64) -> u8 {
 mod tests {
     use super::*;
     use image::{Rgb, RgbImage};
+
+    #[test]
+    fn fixed_point_positions_match_the_saturating_conversion() {
+        let reference = |p: f64| (p.clamp(-1e9, 1e9) * FIX_ONE) as i64;
+        let mut values = vec![
+            0.0,
+            -0.0,
+            0.5,
+            -0.5,
+            1.0 / 65_536.0,
+            -1.0 / 65_536.0,
+            0.999_999_999,
+            -0.999_999_999,
+            1e9,
+            -1e9,
+            1e9 + 1.0,
+            -2e12,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            f64::MIN_POSITIVE,
+        ];
+        let mut v = 1.7e-7f64;
+        while v < 2e9 {
+            values.extend([v, -v, v + 0.3, -(v + 0.3)]);
+            v *= 1.37;
+        }
+        for p in values {
+            assert_eq!(to_fix(p), reference(p), "{p}");
+        }
+    }
 
     #[test]
     fn an_axis_aligned_card_is_copied_pixel_for_pixel() {

@@ -10,9 +10,9 @@
 //!   tried on the detector's downscale and Sobel, where it changed nothing measurable. (A generic
 //!   wrapper taking a closure does not work: LLVM keeps the closure out of line, compiled without
 //!   AVX2.)
-//! - Hand-written kernels for what LLVM cannot vectorise. `span8`: eight bilinear samples of the
-//!   luma plane at once, the inner step of the perspective warp (`rectify`) when the document is
-//!   wholly inside the frame. The scalar loop takes 45 instructions per canonical pixel (about
+//! - Hand-written kernels for what LLVM cannot vectorise. `spans8`: eight bilinear samples of the
+//!   luma plane at once, span after span, the inner step of the perspective warp (`rectify`)
+//!   wherever a span lies inside the frame. The scalar loop takes 45 instructions per canonical pixel (about
 //!   11.6 M of a tracked 1080p frame's 54 M; callgrind, examples/assess_profile) because each
 //!   sample reads from a data-dependent address; two 32-bit gathers fetch a sample's 2 × 2 window
 //!   (two adjacent `u16` per gather), so eight samples take about 30 vector instructions.
@@ -21,7 +21,7 @@
 //!   1080p --stream 40`, three runs each, 6.59–6.71 G against 7.03–7.11 G without (−6 %: gathers
 //!   are slow on this CPU). `luma_row`: the luma of eight RGB pixels at once, for that plane.
 //!
-//! `span8` and `luma_row` are safe to call: they take an `Avx2` (which only exists on a CPU that
+//! `spans8` and `luma_row` are safe to call: they take an `Avx2` (which only exists on a CPU that
 //! has it), check that every read stays inside its slice, and report what they did.
 
 /// The positions of eight samples, 16.16 fixed point relative to the plane's pixel (0, 0) (pixel
@@ -58,43 +58,41 @@ fn available() -> bool {
     }
 }
 
-/// Writes the bilinear luma (0–255) of the eight samples of `span` from `plane` (luma × 256,
-/// row-major, `width` × `height`) into `out`. Returns `false`, leaving `out` untouched, when a
-/// sample's 2 × 2 window would leave the plane.
-pub(super) fn span8(
+/// Writes the bilinear luma (0–255) of the eight samples of each span of `spans` from `plane`
+/// (luma × 256, row-major, `width` × `height`): those of `spans[k]` into `out[8 k..8 k + 8]`,
+/// for every span whose samples' 2 × 2 windows all lie in the plane; bit k of the result says
+/// span k was written (at most 64 spans; spans without 8 bytes of `out` are not written). One
+/// call per batch of a row's spans keeps the kernel's loop free of the caller's state (~76
+/// instructions per span, no register spills).
+#[inline(always)]
+pub(super) fn spans8(
     _cpu: Avx2,
     plane: &[u16],
     (width, height): (usize, usize),
-    span: Span8,
-    out: &mut [u8; 8],
-) -> bool {
+    spans: &[Span8],
+    out: &mut [u8],
+) -> u64 {
     if width < 2 || height < 2 || plane.len() < width * height {
-        return false;
+        return 0;
     }
-    // 32-bit lanes: plane coordinates up to 2^15 keep every position below 2^31.
     if width > 1 << 15 || height > 1 << 15 {
-        return false;
+        return 0;
     }
-    // The positions are linear in k, so the first and last samples bound them all.
-    let last = |p: i64, d: i64| p + 7 * d;
+    // The largest positions whose 2 × 2 window lies in the plane.
     let max_x = ((width - 2) as i64) << 16 | 0xFFFF;
     let max_y = ((height - 2) as i64) << 16 | 0xFFFF;
-    let inside = |p: i64, d: i64, hi: i64| p.min(last(p, d)) >= 0 && p.max(last(p, d)) <= hi;
-    if !(inside(span.x, span.dx, max_x) && inside(span.y, span.dy, max_y)) {
-        return false;
-    }
     #[cfg(target_arch = "x86_64")]
     {
-        // SAFETY: the CPU has AVX2 (an `Avx2` exists); every sample lies in
-        // [0, width − 2] × [0, height − 2] (checked above), so each gather reads two `u16` at
-        // indices ≤ (height − 1) · width − 1 < plane.len(); all positions and indices fit i32.
-        unsafe { avx2::span8(plane.as_ptr(), width, span, out) };
-        true
+        // SAFETY: the CPU has AVX2 (an `Avx2` exists); the kernel writes a span only after
+        // checking that its first and last samples (so all of them: they are linear in k) lie
+        // within (max_x, max_y): 32-bit lanes then hold every position (plane coordinates below
+        // 2^15) and each gather reads two `u16` at indices ≤ (height − 1) · width − 1.
+        unsafe { avx2::spans8(plane.as_ptr(), width, (max_x, max_y), spans, out) }
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
-        let _ = out;
-        false
+        let _ = (spans, out, max_x, max_y);
+        0
     }
 }
 
@@ -188,9 +186,43 @@ mod avx2 {
         unsafe { _mm_storeu_si128(out.as_mut_ptr().cast(), luma) };
     }
 
-    /// See `span8` above for the contract the caller has checked.
+    /// See `spans8` above: `plane` holds at least `width` × `height` values and (max_x, max_y)
+    /// are the largest positions whose 2 × 2 window lies in it.
     #[target_feature(enable = "avx2")]
-    pub(super) unsafe fn span8(plane: *const u16, width: usize, span: Span8, out: &mut [u8; 8]) {
+    pub(super) unsafe fn spans8(
+        plane: *const u16,
+        width: usize,
+        (max_x, max_y): (i64, i64),
+        spans: &[Span8],
+        out: &mut [u8],
+    ) -> u64 {
+        let mut written = 0u64;
+        let inside = |p: i64, d: i64, hi: i64| {
+            let last = p + 7 * d;
+            p.min(last) >= 0 && p.max(last) <= hi
+        };
+        for (k, (span, bytes)) in spans
+            .iter()
+            .zip(out.chunks_exact_mut(8))
+            .enumerate()
+            .take(64)
+        {
+            let Ok(bytes) = <&mut [u8; 8]>::try_from(bytes) else {
+                break;
+            };
+            if inside(span.x, span.dx, max_x) && inside(span.y, span.dy, max_y) {
+                // SAFETY: every sample's window lies in the plane (checked on the line above).
+                unsafe { span8(plane, width, *span, bytes) };
+                written |= 1 << k;
+            }
+        }
+        written
+    }
+
+    /// One span of `spans8`, whose checks the caller has made.
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    unsafe fn span8(plane: *const u16, width: usize, span: Span8, out: &mut [u8; 8]) {
         let k = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
         let along = |p: i64, d: i64| {
             _mm256_add_epi32(
@@ -293,7 +325,7 @@ mod tests {
         ] {
             let span = Span8 { x, dx, y, dy };
             let mut out = [0u8; 8];
-            assert!(span8(cpu, &data, (w, h), span, &mut out), "{span:?}");
+            assert_eq!(spans8(cpu, &data, (w, h), &[span], &mut out), 1, "{span:?}");
             for (k, &got) in out.iter().enumerate() {
                 let k = k as i64;
                 assert_eq!(
@@ -321,12 +353,27 @@ mod tests {
         let above = span_at(0, 0, -1, 1 << 16);
         let bottom_row = span_at(0, 0, 15 << 16, 0);
         for span in [past_right, above, bottom_row] {
-            assert!(!span8(cpu, &data, (w, h), span, &mut out), "{span:?}");
+            assert_eq!(spans8(cpu, &data, (w, h), &[span], &mut out), 0, "{span:?}");
         }
         // A plane shorter than its stated size.
         let inside = span_at(0, 1 << 16, 0, 0);
-        assert!(!span8(cpu, &data[..w * h - 1], (w, h), inside, &mut out));
+        assert_eq!(
+            spans8(cpu, &data[..w * h - 1], (w, h), &[inside], &mut out),
+            0
+        );
         assert_eq!(out, [7; 8]);
+        // Among several spans only those inside are written, each in its own eight bytes; a
+        // span without eight bytes of `out` is not written.
+        let mut three = [7u8; 20];
+        let spans = [
+            inside,
+            past_right,
+            span_at(3 << 16, 1 << 15, 2 << 16, 1 << 12),
+        ];
+        assert_eq!(spans8(cpu, &data, (w, h), &spans, &mut three), 0b001);
+        assert_eq!(&three[8..], &[7; 12]);
+        let mut out = [0u8; 24];
+        assert_eq!(spans8(cpu, &data, (w, h), &spans, &mut out), 0b101);
     }
 
     #[test]
