@@ -46,6 +46,18 @@ impl Rectified {
         width: u32,
         height: u32,
     ) {
+        self.build_using(frame, quad, kind, (width, height), Avx2::detect());
+    }
+
+    /// `build`, with the AVX2 kernels only when `simd` is given (tests compare both).
+    fn build_using(
+        &mut self,
+        frame: &Frame,
+        quad: &Quad,
+        kind: DocumentKind,
+        (width, height): (u32, u32),
+        simd: Option<Avx2>,
+    ) {
         let (w_mm, h_mm) = kind.size_mm();
         let cw = CANONICAL_LONG_SIDE_PX;
         let ch = ((f64::from(cw) * h_mm / w_mm).round() as u32).max(1);
@@ -106,7 +118,7 @@ impl Rectified {
             .chunks_exact_mut(cw as usize)
             .zip(self.valid.chunks_exact_mut(cw as usize));
         let mut valid_count = 0usize;
-        let plane = LumaPlane::build(&rgb, &dst, n, &mut self.plane);
+        let plane = LumaPlane::build(&rgb, &dst, n, &mut self.plane, simd);
         for (j, (luma_row, valid_row)) in rows.enumerate() {
             valid_count += match (&plane, inside) {
                 (Some(p), true) => warp_row::<_, true>(p, &h, j, luma_row, valid_row),
@@ -209,12 +221,14 @@ struct LumaPlane<'a> {
 
 impl<'a> LumaPlane<'a> {
     /// The plane under the quad `corners` (image pixels, inside or partly outside the frame), in
-    /// `buffer`; `None` when the box is over `PLANE_MAX_PX_PER_SAMPLE` × `samples` pixels.
+    /// `buffer`; `None` when the box is over `PLANE_MAX_PX_PER_SAMPLE` × `samples` pixels. `simd`:
+    /// whether to use the AVX2 kernels (here and when sampling it).
     fn build(
         rgb: &RgbWindow<'_>,
         corners: &[Point; 4],
         samples: usize,
         buffer: &'a mut Vec<u16>,
+        simd: Option<Avx2>,
     ) -> Option<LumaPlane<'a>> {
         let (fw, fh) = (rgb.fw, rgb.fh);
         // Sample positions are image coordinates − 0.5; one pixel more each side for the 2 × 2
@@ -245,7 +259,6 @@ impl<'a> LumaPlane<'a> {
         // Every element is written below: no need to clear what the previous frame left.
         buffer.resize(w * h, 0);
         let stride = fw * 3;
-        let simd = Avx2::detect();
         for (y, out) in buffer.chunks_exact_mut(w).enumerate() {
             let start = (y0 + y) * stride + x0 * 3;
             let row = rgb.raw.get(start..start + 3 * w)?;
@@ -552,6 +565,49 @@ mod tests {
         }
         for p in values {
             assert_eq!(to_fix(p), reference(p), "{p}");
+        }
+    }
+
+    #[test]
+    fn the_simd_kernels_warp_exactly_as_the_scalar_loop() {
+        let Some(cpu) = Avx2::detect() else {
+            eprintln!("no AVX2 on this CPU: nothing to compare");
+            return;
+        };
+        // A textured frame (every pixel different) and quads wholly inside it, tilted, partly
+        // outside on two sides, and reaching its last row and column.
+        let (w, h) = (900u32, 600u32);
+        let img = RgbImage::from_fn(w, h, |x, y| {
+            Rgb([
+                (x * 7 + y * 3) as u8,
+                (x * x / 5 + y * 11) as u8,
+                ((x ^ y) * 5) as u8,
+            ])
+        });
+        let quads = [
+            Quad::rect(100.5, 50.25, 640.0, 404.0),
+            Quad([
+                Point::new(130.0, 90.0),
+                Point::new(760.0, 40.0),
+                Point::new(820.0, 470.0),
+                Point::new(95.0, 540.0),
+            ]),
+            Quad([
+                Point::new(-120.0, -40.0),
+                Point::new(600.0, -10.0),
+                Point::new(640.0, 430.0),
+                Point::new(-90.0, 400.0),
+            ]),
+            Quad::rect(300.0, 200.0, 600.0, 400.0),
+        ];
+        for quad in quads {
+            let (mut simd, mut scalar) = (Rectified::default(), Rectified::default());
+            simd.build_using(&img, &quad, DocumentKind::IdCard, (w, h), Some(cpu));
+            scalar.build_using(&img, &quad, DocumentKind::IdCard, (w, h), None);
+            assert!(simd.valid_count > 0, "{quad:?}");
+            assert_eq!(simd.valid_count, scalar.valid_count, "{quad:?}");
+            assert!(simd.valid == scalar.valid, "{quad:?}: valid masks differ");
+            assert!(simd.luma == scalar.luma, "{quad:?}: luma differs");
         }
     }
 
