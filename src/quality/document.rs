@@ -65,6 +65,9 @@ const MIN_HIDDEN_FIT_FRACTION: f64 = 0.3;
 /// looked for: a side 10 % shorter at one end than the other, as the aspect ratio cannot know,
 /// is up to ~6 px off at the ends of a 300-px card side.
 const HIDDEN_FIT_REACH_PX: i32 = 6;
+/// Slack, working pixels, by which `ThreeLine::slide_can_enter` widens (or narrows) the intervals
+/// it bounds support over, so that rounding in `place` cannot leave them.
+const SLIDE_BOUND_MARGIN_PX: f64 = 1.0;
 /// How far either side of a line, working pixels, the edge pixels it is fitted to may lie.
 const REFIT_REACH_PX: i32 = 2;
 /// A fitted hidden side may end this fraction of the nominal distance nearer or farther along
@@ -337,6 +340,79 @@ impl ThreeLine {
             la1.point(self.t1 + self.sign * length),
             la2.point(self.t2 + self.sign * length),
         )
+    }
+
+    /// Whether `place` might return a candidate for some equal distances l1 = l2 = l along a1 and
+    /// a2 with l within `nominal` ± `PREDICTED_SIDE_SLIDE` (and `SLIDE_BOUND_MARGIN_PX`): every
+    /// length the search tries with the hidden side parallel-shifted (both ends of the slide, the
+    /// nominal one and the located one). `false` only when provably none can, because a1 or a2 is
+    /// a weak side (`Tally::add` refuses it) at every l, or because `best` cannot take an upper
+    /// bound of the `Tally::upper_bound` that `place` tests at every l. The fitted side is only
+    /// tried after the located one was placed, so a `false` rules the whole hypothesis out.
+    ///
+    /// Bounds from the support profiles: supported steps at most those of an interval containing
+    /// every trimmed side, visible steps at least those of an interval inside every one, the
+    /// hidden side no longer than the longer of its two extreme positions (its length is convex in
+    /// l), overshoot at least the support just behind b1 over the shortest extension.
+    fn slide_can_enter(&self, la1: &Line, la2: &Line, best: &Best) -> bool {
+        let margin = SLIDE_BOUND_MARGIN_PX;
+        let (short, long) = (
+            self.nominal * (1.0 - PREDICTED_SIDE_SLIDE),
+            self.nominal * (1.0 + PREDICTED_SIDE_SLIDE),
+        );
+        let at = |t: f64, d: f64| t + self.sign * d;
+        // `place` trims each neighbouring side to [t + s·0.07 l, t + s·0.93 l] (s = `sign`).
+        let (near_skip, far_skip) = (CORNER_SKIP_FRAC, 1.0 - CORNER_SKIP_FRAC);
+        let around = |l: &Line, t: f64| {
+            l.support(
+                at(t, near_skip * short - margin),
+                at(t, far_skip * long + margin),
+            )
+        };
+        let within = |l: &Line, t: f64| {
+            let (a, b) = (near_skip * long + margin, far_skip * short - margin);
+            if a < b {
+                l.support(at(t, a), at(t, b)).0
+            } else {
+                0
+            }
+        };
+        let (outer1, outer2) = (around(la1, self.t1), around(la2, self.t2));
+        let (inner1, inner2) = (within(la1, self.t1), within(la2, self.t2));
+        // A side with `visible` ≥ 8 and `supported` < `MIN_SIDE_SUPPORT` · `visible` is refused.
+        let weak = |most: u32, least: u32| {
+            let least = f64::from(least);
+            least >= 8.0 && f64::from(most) < MIN_SIDE_SUPPORT * least
+        };
+        if weak(outer1.1, inner1) || weak(outer2.1, inner2) {
+            return false;
+        }
+        // Support just behind b1, inside the shortest overshoot extension (0.1 l).
+        let behind = |l: &Line, t: f64| {
+            let (a, b) = (margin, OVERSHOOT_FRAC * short - margin);
+            if a < b {
+                l.support(at(t, -b), at(t, -a)).1
+            } else {
+                0
+            }
+        };
+        // Every term of the raw score is a whole number, so this sum is exact.
+        let raw = 2.0 * (f64::from(outer1.1) + self.base_sup + f64::from(outer2.1))
+            - (f64::from(inner1) + self.base_vis + f64::from(inner2))
+            - OVERSHOOT_WEIGHT * f64::from(behind(la1, self.t1) + behind(la2, self.t2));
+        let side = |l: f64| la1.point(at(self.t1, l)).dist(la2.point(at(self.t2, l)));
+        // Relative and absolute slack for rounding in `place`'s own evaluation.
+        let side4 = side(short).max(side(long)) * (1.0 + 1e-9) + 1e-6;
+        // upper_bound = (raw + side4) · √((visible + side4) / (full + side4)), the root ≤ 1 and,
+        // when the most visible length is at most the least full length, at most this.
+        let most_visible = f64::from(outer1.0 + outer2.0) + self.base_vis + side4;
+        let least_full = 2.0 * ((far_skip - near_skip) * short - margin) + self.base_full + side4;
+        let root = if most_visible <= least_full {
+            ((most_visible / least_full).sqrt() * (1.0 + 1e-9)).min(1.0)
+        } else {
+            1.0
+        };
+        best.could_take(((raw + side4) * root).max(0.0))
     }
 
     /// Where between `nominal` ± `PREDICTED_SIDE_SLIDE` the hidden side has most edge evidence:
@@ -1055,6 +1131,11 @@ impl Detector {
                 break;
             }
             let (la1, la2) = (&self.lines[hyp.a1], &self.lines[hyp.a2]);
+            // About half the hypotheses cannot place a candidate at any slide; proving it costs
+            // ~200 instructions, locating the hidden side ~23 000.
+            if !hyp.slide_can_enter(la1, la2, &best) {
+                continue;
+            }
             // Where the edge map puts the hidden side, and the two ends of the range the aspect
             // ratio allows (the far end is out of frame when the document runs off it).
             let lines = (la1, la2);
