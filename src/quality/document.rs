@@ -16,7 +16,7 @@
 
 use super::Frame;
 use super::geometry::{Point, Pose, Quad, line_intersection};
-use super::prepare::{EdgePoint, NO_EDGE, Prepared};
+use super::prepare::{NO_EDGE, Prepared};
 use super::profile::{DocChoice, DocumentKind};
 use super::{Check, CheckId, Document};
 
@@ -783,10 +783,67 @@ fn segment_support(prep: &Prepared, p: Point, q: Point) -> (f64, f64) {
     (visible, supported)
 }
 
+/// Appends to `peaks` the (votes, k, r) of the cells r of accumulator row k that have at least
+/// `MIN_LINE_VOTES` votes and are local maxima: not below the cell before, above the cell after,
+/// and no cell of the rows above and below (`None` at k = 0 and 179) within one ρ has more.
+/// Cells in increasing r.
+fn row_peaks(k: usize, [up, row, down]: [Option<&[u16]>; 3], peaks: &mut Vec<(u16, usize, usize)>) {
+    let Some(row) = row else {
+        return;
+    };
+    let n = row.len();
+    if n < 3 {
+        return;
+    }
+    // Hand-written hot loop: nearly every cell is below `MIN_LINE_VOTES`, and a whole chunk of
+    // them is ruled out by one vectorised saturating subtract and OR; the scan went from
+    // 0.8 M to 0.14 M instructions per 1080p still.
+    const CHUNK: usize = 16;
+    let below = MIN_LINE_VOTES - 1;
+    let mut start = 1;
+    while start < n - 1 {
+        let end = (start + CHUNK).min(n - 1);
+        let any = row[start..end]
+            .iter()
+            .fold(0, |any, &v| any | v.saturating_sub(below));
+        if any != 0 {
+            for r in start..end {
+                let v = row[r];
+                if v < MIN_LINE_VOTES || v < row[r - 1] || v <= row[r + 1] {
+                    continue;
+                }
+                let beaten = [up, down]
+                    .into_iter()
+                    .flatten()
+                    .any(|nb| nb[r - 1] > v || nb[r] > v || nb[r + 1] > v);
+                if !beaten {
+                    peaks.push((v, k, r));
+                }
+            }
+        }
+        start = end;
+    }
+}
+
+/// Scratch of `Detector::hough_peaks`.
+#[derive(Default)]
+struct Hough {
+    /// The edge pixels' columns and rows, sorted by gradient direction.
+    xs: Vec<f32>,
+    ys: Vec<f32>,
+    /// run_start[a]: index in `xs`/`ys` of the first edge pixel of direction a (0–179);
+    /// run_start[180] = the number of edge pixels.
+    run_start: Vec<u32>,
+    /// ρ + r0 of one run's votes.
+    rho: Vec<u32>,
+    /// Three accumulator rows of `n_rho` cells: normal angle k in row k mod 3.
+    rows: Vec<u16>,
+}
+
 /// Finds documents; owns its scratch buffers.
 #[derive(Default)]
 pub struct Detector {
-    accumulator: Vec<u16>,
+    hough: Hough,
     lines: Vec<Line>,
     near: Vec<Point>,
 }
@@ -853,57 +910,88 @@ impl Detector {
 
     /// Hough transform with gradient-directed voting; returns (θ degrees, ρ) of the strongest
     /// distinct peaks.
+    ///
+    /// Hand-written hot loop (callgrind, 1080p benchmark stills): one accumulator row (normal
+    /// angle θ) at a time instead of one edge pixel at a time: the edge pixels are first sorted by
+    /// direction, so the pixels voting for θ (direction within `VOTE_SPREAD_DEG`) are one or two
+    /// runs of that list, and ρ for a run is a plain loop over `f32` slices that vectorises. Every
+    /// ρ is the same `f32` expression as before, evaluated in the same order, so every vote lands
+    /// in the same cell; only the order of the (commutative) increments changed. The peak test
+    /// needs rows θ − 1, θ and θ + 1, so three rows are kept instead of all 180. 13.8 M → 6.3 M
+    /// instructions per still (the votes 10 M → 2.8 M).
     fn hough_peaks(&mut self, prep: &Prepared) -> Vec<(f64, f64)> {
         let (w, h) = (f64::from(prep.width), f64::from(prep.height));
         let r0 = (w.hypot(h)).ceil() as i32 + 1;
         let n_rho = (2 * r0 + 1) as usize;
-        self.accumulator.clear();
-        self.accumulator.resize(180 * n_rho, 0);
-        let trig: Vec<(f32, f32)> = (0..180)
-            .map(|k| {
-                let (s, c) = (k as f32).to_radians().sin_cos();
-                (c, s)
-            })
-            .collect();
+        self.sort_edges_by_angle(prep);
+        let Hough {
+            xs,
+            ys,
+            run_start,
+            rho,
+            rows,
+        } = &mut self.hough;
+        rows.clear();
+        rows.resize(3 * n_rho, 0);
         let r0_f = r0 as f32;
-        for &EdgePoint { x, y, angle } in &prep.edges {
-            let (xf, yf) = (f32::from(x), f32::from(y));
-            for dk in -VOTE_SPREAD_DEG..=VOTE_SPREAD_DEG {
-                let k = (i32::from(angle) + dk).rem_euclid(180) as usize;
-                let (c, s) = trig[k];
-                // ρ + r0 is never negative, so adding 0.5 and truncating rounds it.
-                let rho = (xf * c + yf * s + r0_f + 0.5) as i32;
-                let cell = &mut self.accumulator[k * n_rho + rho as usize];
-                *cell = cell.saturating_add(1);
+        // Votes for normal angle k (0–179) into `row`, which must be zero.
+        let mut vote = |k: usize, row: &mut [u16]| {
+            let (s, c) = (k as f32).to_radians().sin_cos();
+            let spread = VOTE_SPREAD_DEG as usize;
+            // Directions k − 3 … k + 3 modulo 180: one run of the sorted list, or two when the
+            // window wraps past 0 or 179.
+            let (first, second) = if k < spread {
+                ((180 + k - spread, 180), (0, k + spread + 1))
+            } else if k + spread >= 180 {
+                ((k - spread, 180), (0, k + spread + 1 - 180))
+            } else {
+                ((k - spread, k + spread + 1), (0, 0))
+            };
+            for (a, b) in [first, second] {
+                let (from, to) = (run_start[a] as usize, run_start[b] as usize);
+                let (x, y) = (&xs[from..to], &ys[from..to]);
+                rho.clear();
+                rho.extend(x.iter().zip(y).map(|(&x, &y)| {
+                    let v = x * c + y * s + r0_f + 0.5;
+                    // ρ + r0 is never negative, so truncating rounds ρ. A plain `as` cast must
+                    // saturate, which LLVM does one lane at a time (9.5 instead of ~2
+                    // instructions per vote).
+                    // SAFETY: x, y < 2^16 (they were u16), |c|, |s| ≤ 1 and r0 < 2^17, so `v` is
+                    // finite and |v| < 2^19: it fits i32 after truncation.
+                    unsafe { v.to_int_unchecked::<i32>() as u32 }
+                }));
+                for &r in rho.iter() {
+                    // A cell counts the pixels of one 1-px band across a working image at most
+                    // 640 px long: at most ⌈1/sin 45°⌉ = 2 per column or row, 1 280 in all, so
+                    // u16 never wraps.
+                    if let Some(cell) = row.get_mut(r as usize) {
+                        *cell = cell.wrapping_add(1);
+                    }
+                }
             }
-        }
-        let acc = &self.accumulator;
+        };
         let mut peaks: Vec<(u16, usize, usize)> = Vec::new();
+        // Row k lives in slot k mod 3; rows 0 and 1 first, then row k + 1 before testing row k.
+        {
+            let (slot0, rest) = rows.split_at_mut(n_rho);
+            vote(0, slot0);
+            vote(1, &mut rest[..n_rho]);
+        }
         for k in 0..180 {
-            let row = &acc[k * n_rho..(k + 1) * n_rho];
-            for r in 1..n_rho - 1 {
-                let v = row[r];
-                if v < MIN_LINE_VOTES || v < row[r - 1] || v <= row[r + 1] {
-                    continue;
-                }
-                let up = if k > 0 {
-                    Some(&acc[(k - 1) * n_rho..k * n_rho])
-                } else {
-                    None
-                };
-                let down = if k < 179 {
-                    Some(&acc[(k + 1) * n_rho..(k + 2) * n_rho])
-                } else {
-                    None
-                };
-                let beaten = [up, down]
-                    .into_iter()
-                    .flatten()
-                    .any(|nb| nb[r - 1] > v || nb[r] > v || nb[r + 1] > v);
-                if !beaten {
-                    peaks.push((v, k, r));
+            if k + 1 < 180 {
+                let slot = (k + 1) % 3;
+                let row = &mut rows[slot * n_rho..(slot + 1) * n_rho];
+                if k + 1 >= 2 {
+                    // Held row k − 2, no longer needed.
+                    row.fill(0);
+                    vote(k + 1, row);
                 }
             }
+            let row_of = |j: usize| &rows[(j % 3) * n_rho..(j % 3 + 1) * n_rho];
+            let row = row_of(k);
+            let up = (k > 0).then(|| row_of(k - 1));
+            let down = (k < 179).then(|| row_of(k + 1));
+            row_peaks(k, [up, Some(row), down], &mut peaks);
         }
         peaks.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
         let mut chosen: Vec<(f64, f64)> = Vec::with_capacity(MAX_PEAKS);
@@ -928,6 +1016,38 @@ impl Detector {
             }
         }
         chosen
+    }
+
+    /// Sorts the edge pixels by gradient direction into `self.hough` (a counting sort: within a
+    /// direction they stay in row order).
+    fn sort_edges_by_angle(&mut self, prep: &Prepared) {
+        let Hough {
+            xs, ys, run_start, ..
+        } = &mut self.hough;
+        run_start.clear();
+        run_start.resize(181, 0);
+        for e in &prep.edges {
+            // `EdgePoint::angle` is 0–179.
+            run_start[usize::from(e.angle.min(179)) + 1] += 1;
+        }
+        for a in 0..180 {
+            run_start[a + 1] += run_start[a];
+        }
+        let n = prep.edges.len();
+        xs.clear();
+        xs.resize(n, 0.0);
+        ys.clear();
+        ys.resize(n, 0.0);
+        // Next free place per direction.
+        let mut next: [u32; 180] = [0; 180];
+        next.copy_from_slice(&run_start[..180]);
+        for e in &prep.edges {
+            let slot = &mut next[usize::from(e.angle.min(179))];
+            let i = *slot as usize;
+            *slot += 1;
+            xs[i] = f32::from(e.x);
+            ys[i] = f32::from(e.y);
+        }
     }
 
     /// Refits a Hough line to the edge pixels along it.
