@@ -16,7 +16,7 @@
 
 use super::Frame;
 use super::geometry::{Point, Pose, Quad, line_intersection};
-use super::prepare::{NO_EDGE, Prepared};
+use super::prepare::Prepared;
 use super::profile::{DocChoice, DocumentKind};
 use super::{Check, CheckId, Document};
 
@@ -230,16 +230,6 @@ fn round_to_i64(v: f64) -> i64 {
     t + i64::from(frac >= 0.5) - i64::from(frac <= -0.5)
 }
 
-/// Whether an edge direction (whole degrees 0–179) is within `tol` degrees of `theta` (0–179),
-/// modulo 180°; false for `NO_EDGE`. Integer arithmetic: this runs per pixel in the walks.
-fn angle_within(a: u8, theta: i32, tol: i32) -> bool {
-    if a == NO_EDGE {
-        return false;
-    }
-    let d = (i32::from(a) - theta).abs();
-    d <= tol || 180 - d <= tol
-}
-
 fn angle_diff_deg(a: f64, b: f64) -> f64 {
     let d = (a - b).rem_euclid(180.0);
     d.min(180.0 - d)
@@ -424,6 +414,7 @@ impl ThreeLine {
         let (p, q) = self.hidden_side(la1, la2, self.nominal);
         let d = q.minus(p);
         let theta = whole_degrees(normal_angle_deg(Point::new(-d.y, d.x)));
+        let mask = EdgeMask::new(prep, theta, 20);
         let mut hits = [0u16; 160];
         let bins = bins.min(hits.len());
         for (k, slot) in hits.iter_mut().enumerate().take(bins) {
@@ -432,9 +423,7 @@ impl ThreeLine {
             let start = p.plus(q.minus(p).scale(0.15)).plus(step.scale(0.5));
             let (mut at, step) = (Fixed::at(start), Fixed::offset(step));
             for _ in 0..HIDDEN_SIDE_PROBES {
-                if angle_within(edge_angle_at(prep, at), theta, 20) {
-                    *slot += 1;
-                }
+                *slot += u16::from(mask.hit(at));
                 at = at.plus(step);
             }
         }
@@ -761,6 +750,7 @@ fn segment_support(prep: &Prepared, p: Point, q: Point) -> (f64, f64) {
     let dir = q.minus(p).scale(1.0 / len);
     let normal = Point::new(-dir.y, dir.x);
     let theta = whole_degrees(normal.y.atan2(normal.x).to_degrees());
+    let mask = EdgeMask::new(prep, theta, 20);
     let (w, h) = (f64::from(prep.width) - 3.0, f64::from(prep.height) - 3.0);
     let (mut visible, mut supported) = (0.0, 0.0);
     let (start, step) = (Fixed::at(p), Fixed::offset(dir));
@@ -775,7 +765,7 @@ fn segment_support(prep: &Prepared, p: Point, q: Point) -> (f64, f64) {
         let at = start.plus(step.times(s as i64));
         let hit = [at, at.plus(up), at.plus(down)]
             .into_iter()
-            .any(|q| angle_within(edge_angle_at(prep, q), theta, 20));
+            .any(|q| mask.hit(q) != 0);
         if hit {
             supported += 1.0;
         }
@@ -1072,7 +1062,7 @@ impl Detector {
     /// Records where along the line an edge of its direction lies within 1 px.
     fn record_support(prep: &Prepared, line: &mut Line) {
         let steps = (line.t_max - line.t_min).floor() as usize + 1;
-        let line_theta = whole_degrees(line.theta_deg);
+        let mask = EdgeMask::new(prep, whole_degrees(line.theta_deg), 12);
         let mut supported = std::mem::take(&mut line.supported);
         supported.clear();
         supported.reserve(steps + 1);
@@ -1082,9 +1072,7 @@ impl Detector {
         let probes = [0.0, -1.0, 1.0].map(|k| Fixed::offset(line.normal.scale(k)));
         for s in 0..steps {
             let p = start.plus(step.times(s as i64));
-            let hit = probes
-                .iter()
-                .any(|&probe| angle_within(edge_angle_at(prep, p.plus(probe)), line_theta, 12));
+            let hit = probes.iter().any(|&probe| mask.hit(p.plus(probe)) != 0);
             count += u32::from(hit);
             supported.push(count);
         }
@@ -1417,14 +1405,57 @@ impl Fixed {
     }
 }
 
-/// The edge direction at the pixel nearest `p` (`NO_EDGE` if none or outside the image).
-fn edge_angle_at(prep: &Prepared, p: Fixed) -> u8 {
-    let (x, y) = p.pixel();
-    if x < 0 || y < 0 || x >= i64::from(prep.width) || y >= i64::from(prep.height) {
-        return NO_EDGE;
+/// The pixels of the working image that hold an edge whose direction is within a tolerance of
+/// one normal angle: what every walk of the detector looks up at each probe.
+///
+/// Hand-written hot lookup (callgrind, 1080p benchmark stills): a 256-entry table of the
+/// directions within the tolerance (`NO_EDGE` not among them) replaces the per-probe modular
+/// angle test, and one unsigned compare on the column plus the plane's own bounds check (a row
+/// above or below the image gives an index outside it) replace four signed compares. The walks
+/// (hidden-side location and fit, line refits, support profiles, `segment_support`) went from
+/// 24.7 M to 21.7 M instructions per still.
+struct EdgeMask<'a> {
+    /// `Prepared::edge_angle`, at most width × height long.
+    angles: &'a [u8],
+    width: u64,
+    /// within[a] = 1 when direction a (whole degrees 0–179) is within the tolerance, else 0.
+    within: [u8; 256],
+}
+
+impl<'a> EdgeMask<'a> {
+    /// Edges within `tol` degrees (0–89) of `theta` (whole degrees 0–179), modulo 180°.
+    fn new(prep: &'a Prepared, theta: i32, tol: i32) -> EdgeMask<'a> {
+        let n = prep.width as usize * prep.height as usize;
+        let angles = &prep.edge_angle[..n.min(prep.edge_angle.len())];
+        let mut within = [0u8; 256];
+        // |a − θ| ≤ tol or 180 − |a − θ| ≤ tol: a = θ + d modulo 180 with |d| ≤ tol. Edge
+        // directions are 0–179 (`gradient_angle_deg`) or `NO_EDGE`, which stays 0.
+        for d in -tol.clamp(0, 89)..=tol.clamp(0, 89) {
+            within[(theta + d).rem_euclid(180) as usize] = 1;
+        }
+        EdgeMask {
+            angles,
+            width: u64::from(prep.width),
+            within,
+        }
     }
-    let i = y as usize * prep.width as usize + x as usize;
-    prep.edge_angle.get(i).copied().unwrap_or(NO_EDGE)
+
+    /// 1 when the pixel nearest `p` holds an edge within the tolerance, else 0 (also outside the
+    /// image).
+    #[inline]
+    fn hit(&self, p: Fixed) -> u8 {
+        let (x, y) = p.pixel();
+        if x as u64 >= self.width {
+            return 0;
+        }
+        // |y| < 2^47 (a 16.16 i64) and width ≤ 640, so y·width + x does not wrap: a row above
+        // the image gives a negative index (huge as u64), a row below one past the plane.
+        let i = y.wrapping_mul(self.width as i64).wrapping_add(x) as u64;
+        usize::try_from(i)
+            .ok()
+            .and_then(|i| self.angles.get(i))
+            .map_or(0, |&a| self.within[usize::from(a)])
+    }
 }
 
 /// The edge pixels within `reach` px of the segment `from`–`to` whose direction is within 10° of
@@ -1445,7 +1476,7 @@ fn edge_pixels_along(
     }
     // The normal a `Line` from `from` to `to` has, so the probes go out in the same order.
     let (dir, normal) = (d.scale(1.0 / len), Point::new(d.y, -d.x).scale(1.0 / len));
-    let theta_whole = whole_degrees(theta);
+    let mask = EdgeMask::new(prep, whole_degrees(theta), 10);
     let steps = len.floor() as usize + 1;
     let (start, step) = (Fixed::at(from), Fixed::offset(dir));
     // Nearest first: 0, −1, +1, −2, +2, … up to ±`reach` (at most ±`HIDDEN_FIT_REACH_PX`).
@@ -1459,7 +1490,7 @@ fn edge_pixels_along(
         let p = start.plus(step.times(s as i64));
         for &probe in &probes[..used] {
             let q = p.plus(probe);
-            if angle_within(edge_angle_at(prep, q), theta_whole, 10) {
+            if mask.hit(q) != 0 {
                 // Fit the edge pixel's own position, not the probe's.
                 near.push(q.pixel_point());
                 break;
@@ -1715,6 +1746,60 @@ pub fn found_check(doc: &Document) -> Check {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::quality::prepare::NO_EDGE;
+
+    /// The per-probe test `EdgeMask` replaced: whether an edge direction (whole degrees 0–179)
+    /// is within `tol` degrees of `theta` (0–179), modulo 180°; false for `NO_EDGE`.
+    fn angle_within(a: u8, theta: i32, tol: i32) -> bool {
+        if a == NO_EDGE {
+            return false;
+        }
+        let d = (i32::from(a) - theta).abs();
+        d <= tol || 180 - d <= tol
+    }
+
+    #[test]
+    fn the_edge_mask_is_the_angle_test_at_every_pixel() {
+        let (prep, _) = converging_card(490.0);
+        let (w, h) = (i64::from(prep.width), i64::from(prep.height));
+        // Every direction and NO_EDGE, and probes inside, beside and far outside the image.
+        let mut angles = prep.clone();
+        for (i, a) in angles.edge_angle.iter_mut().enumerate() {
+            *a = if i % 181 == 180 {
+                NO_EDGE
+            } else {
+                (i % 181) as u8
+            };
+        }
+        for prep in [&prep, &angles] {
+            for tol in [10, 12, 20] {
+                for theta in 0..180 {
+                    let mask = EdgeMask::new(prep, theta, tol);
+                    for (x, y) in (-3..w + 3)
+                        .step_by(7)
+                        .flat_map(|x| (-3..h + 3).step_by(5).map(move |y| (x, y)))
+                        .chain([(i64::MIN >> 17, 4), (4, i64::MAX >> 17), (-1, h), (w, -1)])
+                    {
+                        let p = Fixed {
+                            x: x << 16,
+                            y: y << 16,
+                        };
+                        let inside = (0..w).contains(&x) && (0..h).contains(&y);
+                        let a = if inside {
+                            prep.edge_angle[(y * w + x) as usize]
+                        } else {
+                            NO_EDGE
+                        };
+                        assert_eq!(
+                            mask.hit(p) != 0,
+                            angle_within(a, theta, tol),
+                            "({x}, {y}) θ {theta} tol {tol}"
+                        );
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn inline_floor_and_round_match_the_library() {
