@@ -571,7 +571,7 @@ mod tests {
         }
         // Both downscale paths (factor 1, 2, 3 and the wide fallback), odd sizes, and texture
         // with edges in every direction and every channel.
-        for (fw, fh) in [(1920u32, 1080u32), (1281, 719), (640, 360), (10881, 40)] {
+        for (fw, fh) in [(1920u32, 1080u32), (1281, 719), (640, 360), (10881, 400)] {
             let img = RgbImage::from_fn(fw, fh, |x, y| {
                 let ring = ((x as f32 - 700.0).hypot(y as f32 - 400.0) / 23.0) as u32;
                 Rgb([
