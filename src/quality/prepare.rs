@@ -575,7 +575,7 @@ mod tests {
             let img = RgbImage::from_fn(fw, fh, |x, y| {
                 let ring = ((x as f32 - 700.0).hypot(y as f32 - 400.0) / 23.0) as u32;
                 Rgb([
-                    if ring % 2 == 0 { 210 } else { 40 },
+                    if ring.is_multiple_of(2) { 210 } else { 40 },
                     ((x / 31 + y / 17) % 3 * 90) as u8,
                     (x.wrapping_mul(2_654_435_761) >> 26) as u8 ^ (y as u8),
                 ])
