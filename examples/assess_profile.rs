@@ -43,12 +43,15 @@ fn main() {
     let frames = midv::benchmark_frames(&dir, size);
     let profile = Profile::default();
     let (mut found, mut tracked) = (0, 0);
+    // One analyzer for all frames, as benches/assess.rs has: its buffers are allocated once (a
+    // fresh analyzer per frame would count zeroing them every time), and in a stream each new
+    // frame first fails to track the previous card, as in the live view.
+    let mut analyzer = if stream {
+        Analyzer::for_stream()
+    } else {
+        Analyzer::new()
+    };
     for frame in &frames {
-        let mut analyzer = if stream {
-            Analyzer::for_stream()
-        } else {
-            Analyzer::new()
-        };
         for _ in 0..repeat {
             let report = analyzer.assess(black_box(frame), &profile);
             found += usize::from(report.document.is_some());
