@@ -15,6 +15,7 @@
 //! single pooled estimate would call a shaken photo sharp. The ratio between the sharpest and the
 //! blurriest orientation (1 = the same blur in every direction) tells motion blur from defocus.
 
+use super::prepare::push_marked;
 use super::profile::Profile;
 use super::rectify::Rectified;
 use super::{BlurKind, Check, CheckId};
@@ -272,25 +273,7 @@ fn measure_body(doc: &Rectified, scratch: &mut FocusScratch) -> Option<EdgeBlur>
             let step = f32::from(ahead.abs_diff(behind)) >= STEP_FRACTION * f32::from(range);
             span[k] = u8::from(strong & wide & (window_in_frame[k] != 0) & maximum & step);
         }
-        // Skip eight unmarked pixels at a time.
-        let mut chunks = span.chunks_exact(8);
-        let mut base = start;
-        for chunk in &mut chunks {
-            let mut bits = u64::from_le_bytes([
-                chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7],
-            ]);
-            while bits != 0 {
-                let j = (bits.trailing_zeros() / 8) as usize;
-                candidates.push((base + j) as u32);
-                bits &= !(0xFFu64 << (8 * j));
-            }
-            base += 8;
-        }
-        for (j, &m) in chunks.remainder().iter().enumerate() {
-            if m != 0 {
-                candidates.push((base + j) as u32);
-            }
-        }
+        push_marked(span, start, candidates);
     }
     for &c in candidates.iter() {
         let i = c as usize;
