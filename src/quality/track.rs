@@ -7,7 +7,7 @@
 //! (up to two sides out of the frame or along its border are carried over), its shape still fits
 //! the document kind, and no corner jumped; otherwise, and every `FULL_SEARCH_EVERY_FRAMES`-th frame
 //! regardless (a better candidate may have appeared), the full search runs. A tracked frame costs
-//! under a quarter of a searched one (~30 M against ~138 M instructions at 1080p;
+//! under a quarter of a searched one (~17 M against ~76 M instructions at 1080p;
 //! examples/assess_profile.rs).
 
 use super::Document;
