@@ -113,21 +113,14 @@ impl Rectified {
             self.valid.fill(0);
         }
         let rgb = RgbWindow { raw, fw, fh };
-        let rows = self
-            .luma
-            .chunks_exact_mut(cw as usize)
-            .zip(self.valid.chunks_exact_mut(cw as usize));
-        let mut valid_count = 0usize;
         let plane = LumaPlane::build(&rgb, &dst, n, &mut self.plane, simd);
-        for (j, (luma_row, valid_row)) in rows.enumerate() {
-            valid_count += match (&plane, inside) {
-                (Some(p), true) => warp_row::<_, true>(p, &h, j, luma_row, valid_row),
-                (Some(p), false) => warp_row::<_, false>(p, &h, j, luma_row, valid_row),
-                (None, true) => warp_row::<_, true>(&rgb, &h, j, luma_row, valid_row),
-                (None, false) => warp_row::<_, false>(&rgb, &h, j, luma_row, valid_row),
-            };
-        }
-        self.valid_count = valid_count;
+        let rows = (&mut self.luma[..], &mut self.valid[..], cw as usize);
+        self.valid_count = match (&plane, inside) {
+            (Some(p), true) => warp_rows::<_, true>(p, &h, rows),
+            (Some(p), false) => warp_rows::<_, false>(p, &h, rows),
+            (None, true) => warp_rows::<_, true>(&rgb, &h, rows),
+            (None, false) => warp_rows::<_, false>(&rgb, &h, rows),
+        };
     }
 
     /// Fraction of the canonical document that lies inside the frame, 0–1.
@@ -162,7 +155,7 @@ trait LumaSource {
     fn spans8(&self, _spans: &[Span8], _out: &mut [u8]) -> u64 {
         0
     }
-    /// Present when `spans8` uses AVX2: `warp_row` then runs a copy of itself compiled for AVX2
+    /// Present when `spans8` uses AVX2: `warp_rows` then runs a copy of itself compiled for AVX2
     /// (its position arithmetic vectorised too, `spans8`'s kernel inlined).
     fn avx2(&self) -> Option<Avx2> {
         None
@@ -317,7 +310,7 @@ impl LumaSource for LumaPlane<'_> {
 /// estimate.
 const ANCHOR_STEP_PX: usize = 8;
 
-/// Segments of a row whose anchors and fixed-point steps `warp_row_body` computes together.
+/// Segments of a row whose anchors and fixed-point steps `warp_row` computes together.
 const SEGMENTS_PER_BATCH: usize = 16;
 
 /// Fixed-point scale of the sample positions: 16 fractional bits.
@@ -336,43 +329,61 @@ const FIX_ONE: f64 = (1u64 << FIX_SHIFT) as f64;
 // document runs off the frame (a quarter of the benchmark's cards; those rows went through the
 // scalar loop whole), the row compiled for AVX2, its anchors and fixed-point steps computed a
 // batch at a time (vectorised) and the batch's spans handed to one `simd::spans8` call.
-/// Warps canonical row `j` through `h` (canonical → image) into `luma_row`, marking `valid_row`;
-/// returns how many pixels were inside the frame. `INSIDE`: every sample is known to be inside
-/// the frame, and every pixel of both rows is written; otherwise the rows must come zeroed and
+/// Warps every canonical row through `h` (canonical → image) into `luma` and `valid` (`width`
+/// pixels a row); returns how many pixels were inside the frame. `INSIDE`: every sample is known
+/// to be inside the frame, and every pixel is written; otherwise both planes must come zeroed and
 /// only the pixels inside the frame are written.
-fn warp_row<S: LumaSource, const INSIDE: bool>(
+fn warp_rows<S: LumaSource, const INSIDE: bool>(
     source: &S,
     h: &Homography,
-    j: usize,
-    luma_row: &mut [u8],
-    valid_row: &mut [u8],
+    rows: (&mut [u8], &mut [u8], usize),
 ) -> usize {
     #[cfg(target_arch = "x86_64")]
     if source.avx2().is_some() {
         // SAFETY: the CPU has AVX2 (the source holds the proof).
-        return unsafe { warp_row_avx2::<S, INSIDE>(source, h, j, luma_row, valid_row) };
+        return unsafe { warp_rows_avx2::<S, INSIDE>(source, h, rows) };
     }
-    warp_row_body::<S, INSIDE>(source, h, j, luma_row, valid_row)
+    warp_rows_body::<S, INSIDE>(source, h, rows)
 }
 
-/// `warp_row_body` compiled for AVX2: the batch's position arithmetic runs four lanes wide (a
+/// `warp_rows_body` compiled for AVX2: each batch's position arithmetic runs four lanes wide (a
 /// baseline build has no vector f64 → integer conversion and calls libm for `trunc`), and
-/// `simd::spans8`'s kernel is inlined into the row's loop.
+/// `simd::spans8`'s kernel is inlined into the rows' loop.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn warp_row_avx2<S: LumaSource, const INSIDE: bool>(
+fn warp_rows_avx2<S: LumaSource, const INSIDE: bool>(
     source: &S,
     h: &Homography,
-    j: usize,
-    luma_row: &mut [u8],
-    valid_row: &mut [u8],
+    rows: (&mut [u8], &mut [u8], usize),
 ) -> usize {
-    warp_row_body::<S, INSIDE>(source, h, j, luma_row, valid_row)
+    warp_rows_body::<S, INSIDE>(source, h, rows)
 }
 
-/// `warp_row`'s work, inlined whole into each build.
+/// `warp_rows`' work, inlined whole into each build.
 #[inline(always)]
-fn warp_row_body<S: LumaSource, const INSIDE: bool>(
+fn warp_rows_body<S: LumaSource, const INSIDE: bool>(
+    source: &S,
+    h: &Homography,
+    (luma, valid, width): (&mut [u8], &mut [u8], usize),
+) -> usize {
+    if width == 0 {
+        return 0;
+    }
+    // A plain loop: a closure here would be compiled without the caller's AVX2.
+    let mut count = 0;
+    let rows = luma
+        .chunks_exact_mut(width)
+        .zip(valid.chunks_exact_mut(width));
+    for (j, (luma_row, valid_row)) in rows.enumerate() {
+        count += warp_row::<S, INSIDE>(source, h, j, luma_row, valid_row);
+    }
+    count
+}
+
+/// Canonical row `j` of `warp_rows`, into `luma_row` and `valid_row`; returns how many of its
+/// pixels were inside the frame.
+#[inline(always)]
+fn warp_row<S: LumaSource, const INSIDE: bool>(
     source: &S,
     h: &Homography,
     j: usize,
@@ -506,7 +517,7 @@ fn warp_row_body<S: LumaSource, const INSIDE: bool>(
 /// ±10^9 px, so that a wild position (a quad corner far outside the frame) stays a harmless
 /// far-away value whose steps cannot overflow; NaN gives 0. The same integer as
 /// `(p.clamp(-1e9, 1e9) * FIX_ONE) as i64`, computed without the saturating conversion (which
-/// x86-64 has no vector instruction for) so that `warp_row_body`'s loops vectorise.
+/// x86-64 has no vector instruction for) so that `warp_row`'s loops vectorise.
 #[inline(always)]
 fn to_fix(p: f64) -> i64 {
     // 1.5 · 2^52: added to an integer-valued f64 of magnitude below 2^51 (here ≤ 6.6 · 10^13),

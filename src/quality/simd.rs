@@ -6,10 +6,10 @@
 //! - `Avx2::detect()` lets a caller run a copy of its function compiled with
 //!   `#[target_feature(enable = "avx2")]` (its helpers `#[inline(always)]` so they are compiled
 //!   into it): loops LLVM already vectorises (Sobel, sliding windows, box averages) then work 32
-//!   bytes at a time instead of 16. Used by the focus check (−3.8 % cycles per tracked frame);
-//!   tried on the detector's downscale and Sobel, where it changed nothing measurable. (A generic
-//!   wrapper taking a closure does not work: LLVM keeps the closure out of line, compiled without
-//!   AVX2.)
+//!   bytes at a time instead of 16. Used by the focus check, the detector's downscale and Sobel
+//!   (`prepare`), the warp's rows (`rectify`) and the full-resolution side fit
+//!   (`document::refine_side`). (A generic wrapper taking a closure does not work, nor a closure
+//!   inside such a copy: LLVM compiles the closure on its own, without AVX2.)
 //! - Hand-written kernels for what LLVM cannot vectorise. `spans8`: eight bilinear samples of the
 //!   luma plane at once, span after span, the inner step of the perspective warp (`rectify`)
 //!   wherever a span lies inside the frame. The scalar loop takes 45 instructions per canonical pixel (about
