@@ -9,7 +9,8 @@ mod midv;
 use std::time::Instant;
 
 use idcap::decode;
-use idcap::quality::{Analyzer, CheckId, Profile, framing};
+use idcap::quality::checks::corners as framing;
+use idcap::quality::{Analyzer, CheckId, Profile};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();

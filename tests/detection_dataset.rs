@@ -6,7 +6,8 @@ mod common;
 
 use common::midv;
 use idcap::decode;
-use idcap::quality::{Analyzer, CheckId, Profile, framing};
+use idcap::quality::checks::corners as framing;
+use idcap::quality::{Analyzer, CheckId, Profile};
 
 /// The dataset must be there in CI; elsewhere its absence is reported, not failed.
 fn dataset() -> Option<std::path::PathBuf> {

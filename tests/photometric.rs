@@ -7,10 +7,9 @@ mod midv;
 mod synth;
 
 use idcap::decode;
+use idcap::quality::checks::{exposure, focus, glare};
 use idcap::quality::rectify::Rectified;
-use idcap::quality::{
-    Analyzer, BlurKind, Check, CheckId, DocumentKind, Profile, Quad, Report, exposure, focus, glare,
-};
+use idcap::quality::{Analyzer, BlurKind, Check, CheckId, DocumentKind, Profile, Quad, Report};
 use image::RgbImage;
 
 /// One dataset frame with its truth.

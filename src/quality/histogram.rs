@@ -136,7 +136,7 @@ pub fn percentile(hist: &Histogram, p: f64) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::quality::focus::test_card::card;
+    use crate::quality::test_card::card;
 
     /// The histograms counted one pixel at a time.
     fn naive(doc: &Rectified) -> LumaHistograms {

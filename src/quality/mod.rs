@@ -5,20 +5,21 @@
 //! pass/value/limit/message, plus the wording portals use when they reject). The analyzer owns scratch
 //! buffers so a live stream does not allocate per frame.
 
-pub mod document;
-pub mod exposure;
+pub mod checks;
+pub(crate) mod detect;
 pub mod flags;
-pub mod focus;
-pub mod framing;
 pub mod geometry;
-pub mod glare;
 pub mod histogram;
 pub mod prepare;
 pub mod profile;
 pub mod rectify;
+pub mod sharpness;
 mod simd;
+#[cfg(test)]
+mod test_card;
 pub mod track;
 
+use checks::{corners, document, exposure, fill, focus, glare, resolution, tilt};
 use serde::Serialize;
 
 pub use geometry::{Point, Quad};
@@ -258,18 +259,15 @@ impl Report {
     }
 }
 
-/// A frame pixel counts as washed out when a channel reaches this level (0–255).
-const FRAME_CLIP_LEVEL: u8 = 250;
-
 /// Runs every check; owns scratch memory so that analysing a stream does not allocate per frame.
 #[derive(Default)]
 pub struct Analyzer {
     prepared: prepare::Prepared,
-    detector: document::Detector,
+    detector: detect::Detector,
     /// Follows the document from frame to frame; only in a stream.
     tracker: Option<track::Tracker>,
     rectified: rectify::Rectified,
-    focus_scratch: focus::FocusScratch,
+    focus_scratch: sharpness::FocusScratch,
     glare_scratch: glare::GlareScratch,
 }
 
@@ -317,7 +315,7 @@ impl Analyzer {
                 found
             }
         };
-        let frame_clipped = prepare::clipped_fraction(frame, FRAME_CLIP_LEVEL);
+        let frame_clipped = prepare::clipped_fraction(frame, profile.frame_clip_level);
         let (width, height) = frame.dimensions();
         let mut report = Report {
             width,
@@ -329,7 +327,7 @@ impl Analyzer {
             sharpness: 0.0,
         };
         let Some(doc) = found else {
-            report.checks.push(document::missing_check());
+            report.checks.push(document::missing(profile));
             // Every check but `document` (reported above) and `exposure` (judged below).
             for &id in &ASSESSED_CHECKS[1..7] {
                 report.checks.push(
@@ -347,21 +345,21 @@ impl Analyzer {
             ));
             return report;
         };
-        report.checks.push(document::found_check(&doc));
+        report.checks.push(document::found(&doc, profile));
         let pose =
             geometry::Pose::estimate(&doc.quad, doc.kind, width, height, profile.assumed_hfov_deg);
         report
             .checks
-            .push(framing::corners(&doc.quad, width, height, profile));
+            .push(corners::corners(&doc.quad, width, height, profile));
         report
             .checks
-            .push(framing::fill(&doc.quad, width, height, profile));
+            .push(fill::fill(&doc.quad, width, height, profile));
         report
             .checks
-            .push(framing::tilt(&doc.quad, &pose, doc.kind, profile));
+            .push(tilt::tilt(&doc.quad, &pose, doc.kind, profile));
         report
             .checks
-            .push(framing::resolution(&doc.quad, &pose, doc.kind, profile));
+            .push(resolution::resolution(&doc.quad, &pose, doc.kind, profile));
 
         self.rectified
             .build(frame, &doc.quad, doc.kind, width, height);

@@ -154,7 +154,7 @@ pub struct Profile {
     pub min_contrast: f64,
 
     /// `exposure`: too bright when more than this fraction (0–1) of the whole frame has a channel
-    /// at 250 or above, whatever the document detector found. Default 0.5: untouched MIDV-500 dev
+    /// at `frame_clip_level` or above, whatever the document detector found. Default 0.5: untouched MIDV-500 dev
     /// frames reach 0.24 (white paper on the desk), the same frames over-exposed ×2.5 are at
     /// 0.21–1.0 (median 0.73).
     pub max_frame_clipped_frac: f64,
@@ -164,6 +164,18 @@ pub struct Profile {
     /// default 0.50. MIDV-500 dev: untouched 0.01–0.42 (the top ones hold a reflection or a dark
     /// portrait filling a cell), one half shadowed to 40 % 0.58–0.73.
     pub max_unevenness: f64,
+
+    /// `exposure`: a frame pixel counts as washed out (for `max_frame_clipped_frac`) when one of
+    /// its channels reaches this level (0–255). Default 250, the same level as `glare_clip_level`
+    /// but per channel: it judges the whole frame, document or not.
+    pub frame_clip_level: u8,
+
+    /// `document`: least mean edge support (0–1) of the quad's visible outline for the document
+    /// to count as found. Default 0.5, the detector's original constant. The detector itself keeps
+    /// quads whose seen sides are each at least 45 % backed (one may be 20 %: a finger over it);
+    /// the tracker's floor (`track::MIN_TRACKED_MEAN_SUPPORT`, 0.6) is above the default, so a
+    /// tracked document counts as found.
+    pub min_edge_support: f64,
 }
 
 impl Default for Profile {
@@ -187,6 +199,8 @@ impl Default for Profile {
             min_contrast: 60.0,
             max_frame_clipped_frac: 0.5,
             max_unevenness: 0.50,
+            frame_clip_level: 250,
+            min_edge_support: 0.5,
         }
     }
 }

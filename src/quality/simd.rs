@@ -12,14 +12,16 @@
 //!   inside such a copy: LLVM compiles the closure on its own, without AVX2.)
 //! - Hand-written kernels for what LLVM cannot vectorise. `spans8`: eight bilinear samples of the
 //!   luma plane at once, span after span, the inner step of the perspective warp (`rectify`)
-//!   wherever a span lies inside the frame. The scalar loop takes 45 instructions per canonical pixel (about
-//!   11.6 M of a tracked 1080p frame's 54 M; callgrind, examples/assess_profile) because each
-//!   sample reads from a data-dependent address; two 32-bit gathers fetch a sample's 2 × 2 window
-//!   (two adjacent `u16` per gather), so eight samples take about 30 vector instructions.
-//!   Measured on the 2-core dev box (AMD EPYC): rectify 23.7 M → 16.6 M instructions per tracked
-//!   1080p frame, 54.4 M → 47.3 M for the whole frame; `perf stat` cycles of `assess_profile
-//!   1080p --stream 40`, three runs each, 6.59–6.71 G against 7.03–7.11 G without (−6 %: gathers
-//!   are slow on this CPU). `luma_row`: the luma of eight RGB pixels at once, for that plane.
+//!   wherever a span lies inside the frame. The scalar loop cannot vectorise because each sample
+//!   reads from a data-dependent address; two 32-bit gathers fetch a sample's 2 × 2 window (two
+//!   adjacent `u16` per gather), so eight samples take about 30 vector instructions. `luma_row`:
+//!   the luma of sixteen RGB pixels at once, for that plane. Numbers: docs/PERFORMANCE.md.
+//!
+//! The one pattern for a function compiled twice: `foo_body` (`#[inline(always)]`) holds the
+//! work; `foo_avx2(cpu: Avx2, …)` is a safe function whose only `unsafe` is calling a nested
+//! `#[target_feature(enable = "avx2")]` copy of `foo_body`, justified by the token; the caller
+//! detects once (`Avx2::detect()`), passes the `Option<Avx2>` down to what it runs, and
+//! dispatches with `if let Some(cpu) = simd { return foo_avx2(cpu, …) }`.
 //!
 //! `spans8` and `luma_row` are safe to call: they take an `Avx2` (which only exists on a CPU that
 //! has it), check that every read stays inside its slice, and report what they did.
@@ -37,11 +39,11 @@ pub(super) struct Span8 {
 /// Proof that this CPU has AVX2: only `Avx2::detect` makes one, so the safe kernels below that
 /// take it cannot be made to run AVX2 instructions on a CPU without them.
 #[derive(Clone, Copy, Debug)]
-pub(super) struct Avx2(());
+pub(crate) struct Avx2(());
 
 impl Avx2 {
     /// `Some` when this CPU has AVX2.
-    pub(super) fn detect() -> Option<Avx2> {
+    pub(crate) fn detect() -> Option<Avx2> {
         available().then_some(Avx2(()))
     }
 }
@@ -62,8 +64,8 @@ fn available() -> bool {
 /// (luma × 256, row-major, `width` × `height`): those of `spans[k]` into `out[8 k..8 k + 8]`,
 /// for every span whose samples' 2 × 2 windows all lie in the plane; bit k of the result says
 /// span k was written (at most 64 spans; spans without 8 bytes of `out` are not written). One
-/// call per batch of a row's spans keeps the kernel's loop free of the caller's state (~76
-/// instructions per span, no register spills).
+/// call per batch of a row's spans keeps the kernel's loop free of the caller's state (no
+/// register spills).
 #[inline(always)]
 pub(super) fn spans8(
     _cpu: Avx2,
@@ -98,10 +100,8 @@ pub(super) fn spans8(
 
 /// Luma × 256 (77 r + 150 g + 29 b, ≤ 65 280) of whole groups of sixteen RGB pixels of `rgb` (3
 /// bytes per pixel) into `out`; returns how many pixels it did (a multiple of 16): the caller does
-/// the rest. Computing the luma plane under the document was, after the gathers,
-/// the largest part of rectify's time (the scalar loop de-interleaves RGB one value at a time):
-/// 47.3 M → 44.1 M instructions per tracked 1080p frame, cycles of `assess_profile 1080p
-/// --stream 40` 6.65–6.82 G → 6.12–6.16 G (−9 %).
+/// the rest. Computing the luma plane under the document is, after the gathers, the largest part
+/// of rectify's time (the scalar loop de-interleaves RGB one value at a time).
 pub(super) fn luma_row(_cpu: Avx2, rgb: &[u8], out: &mut [u16]) -> usize {
     #[cfg(target_arch = "x86_64")]
     {
@@ -121,7 +121,7 @@ mod avx2 {
     use std::arch::x86_64::*;
 
     /// `super::luma_row`, its loop compiled with `luma16` inlined into it: one unsafe call per
-    /// row instead of one per group of pixels (0.3 M fewer instructions per tracked 1080p frame).
+    /// row instead of one per group of pixels.
     #[target_feature(enable = "avx2")]
     pub(super) fn luma_row(rgb: &[u8], out: &mut [u16]) -> usize {
         let mut done = 0;
@@ -138,9 +138,8 @@ mod avx2 {
     /// Luma × 256 of sixteen RGB pixels (48 bytes), eight per 128-bit lane. Per lane, two
     /// overlapping 16-byte loads (bytes 0–15 and 8–23 of its 24) hold its pixels; one byte
     /// shuffle per load and channel puts each channel's eight bytes in 16-bit lanes (`vpshufb`
-    /// shuffles within each lane, so both lanes use the same pattern). Twice the pixels of the
-    /// 128-bit version for about the same instructions: the luma planes under the 1080p
-    /// benchmark cards took 1.8 M instructions per frame, now 1.0 M.
+    /// shuffles within each lane, so both lanes use the same pattern): twice the pixels of the
+    /// 128-bit version for about the same instructions.
     #[target_feature(enable = "avx2")]
     #[inline]
     fn luma16(pixels: &[u8; 48], out: &mut [u16; 16]) {

@@ -7,14 +7,14 @@
 //! (up to two sides out of the frame or along its border are carried over), its shape still fits
 //! the document kind, and no corner jumped; otherwise, and every `FULL_SEARCH_EVERY_FRAMES`-th frame
 //! regardless (a better candidate may have appeared), the full search runs. A tracked frame costs
-//! under a quarter of a searched one (~17 M against ~76 M instructions at 1080p;
-//! examples/assess_profile.rs).
+//! under a quarter of a searched one (docs/PERFORMANCE.md).
 
 use super::Document;
 use super::Frame;
-use super::document::{MIN_EDGE_SUPPORT, fitting_kind, refine_side};
+use super::detect::{fitting_kind, refine_side};
 use super::geometry::{Point, Quad, line_intersection};
 use super::profile::{DocChoice, DocumentKind};
+use super::simd::Avx2;
 
 /// Frames in a row that may be tracked before a full search runs again. At 30 fps a better quad
 /// (the card's edge instead of a printed band found while it moved) is picked up within 0.3 s.
@@ -28,8 +28,8 @@ pub const TRACK_SEARCH_PX: f64 = 8.0;
 /// fitted line: a finger may cover part of one side.
 pub const MIN_TRACKED_SIDE_SUPPORT: f64 = 0.4;
 
-/// Least mean of the four sides' support, 0–1. Above the `document` check's `MIN_EDGE_SUPPORT`
-/// (0.5), so a tracked document always counts as found.
+/// Least mean of the four sides' support, 0–1. Above the `document` check's default
+/// `Profile::min_edge_support` (0.5), so a tracked document counts as found.
 pub const MIN_TRACKED_MEAN_SUPPORT: f64 = 0.6;
 
 /// Most a corner may move between two frames, full-resolution pixels (two search bands: the two
@@ -126,11 +126,12 @@ impl Tracker {
 /// supported, the corners stayed near and the shape still fits an allowed kind.
 fn relocate(frame: &Frame, quad: &Quad, kind: DocumentKind, choice: DocChoice) -> Option<Document> {
     let c = quad.corners();
+    let simd = Avx2::detect();
     let mut lines = [(Point::default(), Point::default()); 4];
     let (mut support, mut seen, mut carried) = (0.0, 0u32, 0u32);
     for k in 0..4 {
         let (p, q) = (c[k], c[(k + 1) % 4]);
-        match refine_side(frame, p, q, TRACK_SEARCH_PX) {
+        match refine_side(simd, frame, p, q, TRACK_SEARCH_PX) {
             Some(side) if side.support >= MIN_TRACKED_SIDE_SUPPORT => {
                 lines[k] = side.line;
                 support += side.support;
@@ -169,7 +170,6 @@ fn relocate(frame: &Frame, quad: &Quad, kind: DocumentKind, choice: DocChoice) -
     if fitted != kind {
         return None;
     }
-    debug_assert!(support >= MIN_EDGE_SUPPORT);
     Some(Document {
         kind,
         quad,
@@ -180,7 +180,13 @@ fn relocate(frame: &Frame, quad: &Quad, kind: DocumentKind, choice: DocChoice) -
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::quality::Profile;
     use image::{Rgb, RgbImage};
+
+    #[test]
+    fn a_tracked_document_passes_the_default_document_check() {
+        assert!(MIN_TRACKED_MEAN_SUPPORT >= Profile::default().min_edge_support);
+    }
 
     /// A 1280 × 720 frame with a light card, 1148 × 724 px, from x = 66 to 1214 and y = `top` to
     /// `top` + 724, on a dark background; and its quad.

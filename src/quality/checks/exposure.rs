@@ -8,10 +8,10 @@
 //! each cell of a 3 × 4 grid) differs too much between the brightest and the darkest cell. Problems
 //! are reported in that order of priority; the value shown is the one of the reported condition.
 
-use super::histogram::{LumaHistograms, percentile};
-use super::profile::Profile;
-use super::rectify::Rectified;
-use super::{Check, CheckId};
+use crate::quality::histogram::{LumaHistograms, percentile};
+use crate::quality::profile::Profile;
+use crate::quality::rectify::Rectified;
+use crate::quality::{Check, CheckId};
 
 /// The percentile of a grid cell's luma taken as its local paper white, 0–1.
 const CELL_WHITE_PERCENTILE: f64 = 0.90;
@@ -266,7 +266,7 @@ fn judge(lighting: Option<Lighting>, profile: &Profile) -> Check {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::quality::focus::test_card::{self, card, card_with_paper};
+    use crate::quality::test_card::{self, card, card_with_paper};
 
     #[test]
     fn a_well_lit_card_passes() {

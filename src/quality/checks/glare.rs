@@ -12,11 +12,11 @@
 //! reflection cannot be told from the paper in one frame: the check then passes and says so, and
 //! `exposure` judges the brightness. On the MIDV-500 dev set 6 of 59 real frames are like that.
 
-use super::geometry::Point;
-use super::histogram::{LumaHistograms, percentile};
-use super::profile::Profile;
-use super::rectify::Rectified;
-use super::{Check, CheckId, Region};
+use crate::quality::geometry::Point;
+use crate::quality::histogram::{LumaHistograms, percentile};
+use crate::quality::profile::Profile;
+use crate::quality::rectify::Rectified;
+use crate::quality::{Check, CheckId, Region};
 
 /// The percentile of the document's luma taken as its paper white, 0–1: most of an ID card
 /// or passport page is paper, so its upper-middle brightness is the paper, while a reflection of a
@@ -121,7 +121,7 @@ pub fn measure_with(
     let mut area_total = 0usize;
     // Blobs are flooded from their first pixel in row order. Most of the document is far below
     // the clip level: a run of `SCAN_CHUNK_PX` pixels whose brightest is below it holds no start
-    // (a max over bytes vectorises; testing every pixel took about nine instructions each).
+    // (a max over bytes vectorises; testing every pixel does not).
     let starts = doc.luma[..n]
         .chunks(SCAN_CHUNK_PX)
         .enumerate()
@@ -248,7 +248,7 @@ pub fn assess_with(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::quality::focus::test_card::{self, card, card_with_paper};
+    use crate::quality::test_card::{self, card, card_with_paper};
 
     #[test]
     fn a_clean_card_with_white_print_has_no_glare() {
