@@ -7,6 +7,7 @@
 //! on a beige desk often differs more in R or B than in luma.
 
 use super::Frame;
+use super::simd::Avx2;
 
 /// Long side of the working image, pixels. 640 px keeps a card at 40 % of the frame 250 px long,
 /// enough for sub-pixel line fits after refinement at full resolution.
@@ -21,7 +22,7 @@ pub const NO_EDGE: u8 = 255;
 
 /// Grid step, frame pixels, of the samples `clipped_fraction` looks at: 1/64 of a frame's pixels
 /// (32 400 at 1080p, 14 400 at 720p: a standard error under 0.5 % of the frame) is plenty for a
-/// share of the whole frame and costs ~0.55 M instructions at 1080p (2.2 M on a 4-px grid).
+/// share of the whole frame at a sixteenth of the cost of a 2-px grid.
 pub const CLIP_SAMPLE_STEP_PX: usize = 8;
 
 /// Fraction 0–1 of the frame whose brightest channel reaches `level` (0–255), on a grid of every
@@ -95,14 +96,20 @@ pub struct Prepared {
 impl Prepared {
     /// Builds the working image and its edges from `frame`.
     pub fn build(&mut self, frame: &Frame) {
-        self.build_image(frame);
-        self.build_edges();
+        let simd = Avx2::detect();
+        self.build_image_using(frame, simd);
+        self.gradients(simd);
     }
 
     /// Builds only the working image; `build_edges` adds the edges.
     pub fn build_image(&mut self, frame: &Frame) {
+        self.build_image_using(frame, Avx2::detect());
+    }
+
+    /// `build_image`, with the AVX2 build of the downscale when `simd` is given.
+    fn build_image_using(&mut self, frame: &Frame, simd: Option<Avx2>) {
         self.set_sizes(frame);
-        self.downscale(frame);
+        self.downscale(frame, simd);
         self.edges.clear();
     }
 
@@ -120,7 +127,7 @@ impl Prepared {
 
     /// The edges of the working image built by `build_image`.
     pub fn build_edges(&mut self) {
-        self.gradients();
+        self.gradients(Avx2::detect());
     }
 
     /// The `q` quantile (0–1) of the working image's luma (BT.601), 0–255.
@@ -153,27 +160,30 @@ impl Prepared {
         ((x + 0.5) / f - 0.5, (y + 0.5) / f - 0.5)
     }
 
-    // Hand-written hot loop (callgrind, 1080×1920 frame, factor 3): `Prepared::build` went from
-    // 75.8 M to 44.3 M instructions. Every pass below is a plain loop over equal-length slices
-    // so LLVM vectorises it for baseline SSE2: u16 column sums and u16 sums of `f` columns taken
+    // Hand-written hot loop, since downscaling reads every frame pixel: every pass below is a
+    // plain loop over equal-length slices so LLVM vectorises it for baseline SSE2: u16 column sums and u16 sums of `f` columns taken
     // at every byte offset; then every `3 f`-th sum is divided by the box area (a multiply-shift)
     // into the three planes.
-    fn downscale(&mut self, frame: &Frame) {
+    fn downscale(&mut self, frame: &Frame, simd: Option<Avx2>) {
         #[cfg(target_arch = "x86_64")]
-        if super::simd::Avx2::detect().is_some() {
-            // SAFETY: the CPU has AVX2 (checked on the line above).
-            unsafe { self.downscale_avx2(frame) };
-            return;
+        if let Some(cpu) = simd {
+            return self.downscale_avx2(cpu, frame);
         }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = simd;
         self.downscale_body(frame);
     }
 
     /// `downscale_body` compiled for AVX2: its loops vectorise 32 bytes wide instead of 16; the
     /// same integer operations, so the same planes.
     #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    fn downscale_avx2(&mut self, frame: &Frame) {
-        self.downscale_body(frame);
+    fn downscale_avx2(&mut self, _cpu: Avx2, frame: &Frame) {
+        #[target_feature(enable = "avx2")]
+        fn compiled(this: &mut Prepared, frame: &Frame) {
+            this.downscale_body(frame);
+        }
+        // SAFETY: an `Avx2` exists only on a CPU that has AVX2.
+        unsafe { compiled(self, frame) }
     }
 
     /// `downscale`'s work, inlined whole into each build.
@@ -240,9 +250,7 @@ impl Prepared {
             // Rounded mean (sum + area/2) / area, exactly, as the high half of a u16 × u16
             // product and a shift: of every box sum, in one flat (vectorised) loop, although
             // only every (3 f)-th three are pixels; then those are picked. Dividing only the
-            // picked ones, one pixel at a time (27 instructions per output pixel), the whole
-            // downscale took 7.5 M instructions per 720p still and 9.1 M per 1080p still; now
-            // 3.4 M and 6.0 M.
+            // picked ones, one pixel at a time, costs about twice as much (docs/PERFORMANCE.md).
             for (m, &b) in self.box_mean.iter_mut().zip(&self.box_sum[..span]) {
                 // The high half of a u16 × u16 product, written so that LLVM uses the 16-lane
                 // multiply-high.
@@ -305,22 +313,26 @@ impl Prepared {
     // Hand-written hot loop: each channel's Sobel row into a scratch row, then merged with
     // branch-free selects (the first channel wins ties, as the per-channel `>` update did), so
     // both loops vectorise. Instruction counts in the `downscale` comment.
-    fn gradients(&mut self) {
+    fn gradients(&mut self, simd: Option<Avx2>) {
         #[cfg(target_arch = "x86_64")]
-        if super::simd::Avx2::detect().is_some() {
-            // SAFETY: the CPU has AVX2 (checked on the line above).
-            unsafe { self.gradients_avx2() };
-            return;
+        if let Some(cpu) = simd {
+            return self.gradients_avx2(cpu);
         }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = simd;
         self.gradients_body();
     }
 
     /// `gradients_body` compiled for AVX2: the Sobel and merge loops vectorise 32 bytes wide
     /// instead of 16; the same integer and f32 operations, so the same edges.
     #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    fn gradients_avx2(&mut self) {
-        self.gradients_body();
+    fn gradients_avx2(&mut self, _cpu: Avx2) {
+        #[target_feature(enable = "avx2")]
+        fn compiled(this: &mut Prepared) {
+            this.gradients_body();
+        }
+        // SAFETY: an `Avx2` exists only on a CPU that has AVX2.
+        unsafe { compiled(self) }
     }
 
     /// `gradients`' work, inlined whole with its helpers into each build.
@@ -372,8 +384,7 @@ impl Prepared {
         // Non-maximum suppression, one branch-free pass per row (every neighbour a shifted
         // slice, the direction a select), then the marked pixels one by one: ~45 % of a
         // textured frame's pixels pass the threshold, so testing them one at a time (a
-        // data-dependent branch per pixel) was most of this function's 18.5 M instructions per
-        // 720p still.
+        // data-dependent branch per pixel) would be most of this function's cost.
         let threshold = EDGE_MIN_SOBEL * EDGE_MIN_SOBEL;
         let (mag, best_gx, best_gy) = (&self.best_mag, &self.best_gx, &self.best_gy);
         let len = w - 2;

@@ -194,8 +194,8 @@ impl LumaSource for RgbWindow<'_> {
 }
 
 /// Bounding-box pixels per canonical pixel up to which the luma of the box is computed first (a
-/// plain loop LLVM vectorises, ~8 instructions per pixel) and then sampled, rather than
-/// computing four lumas per sample from RGB (~45 instructions). Above it (a 12 MP photo's
+/// plain loop LLVM vectorises) and then sampled, rather than computing four lumas per sample from
+/// RGB (several times dearer per sample). Above it (a 12 MP photo's
 /// document warped to 640 px) most of the box would never be read.
 const PLANE_MAX_PX_PER_SAMPLE: usize = 10;
 
@@ -317,18 +317,14 @@ const SEGMENTS_PER_BATCH: usize = 16;
 const FIX_SHIFT: u32 = 16;
 const FIX_ONE: f64 = (1u64 << FIX_SHIFT) as f64;
 
-// Hand-written hot loop (callgrind, `examples/assess_profile --stream 10`, 8 MIDV-500 frames at
-// 1920×1080): `Rectified::build` went from 43.0 M to 31.7 M instructions per frame with an f32
-// homography per pixel and a luma plane of the document's box (`LumaPlane`, ~5.4 M of it), then
-// to 24 M with the homography evaluated every `ANCHOR_STEP_PX` and the positions stepped in 16.16
-// fixed point in between (the 8-bit bilinear weights are the position's bits 8–15) and a window
-// read that cannot fail: with an `Option` in the loop LLVM spent a third of the loop's 66
-// instructions per pixel moving registers around; now 45. On AVX2 machines the in-frame
-// segments and the luma plane run in `simd` (gathers, byte shuffles): 13.4 M. Then, per frame of
-// the 720p stream (`--stream 10`): 7.6 M → 6.6 M with the SIMD segments used also where the
-// document runs off the frame (a quarter of the benchmark's cards; those rows went through the
-// scalar loop whole), the row compiled for AVX2, its anchors and fixed-point steps computed a
-// batch at a time (vectorised) and the batch's spans handed to one `simd::spans8` call.
+// Hand-written hot loop, since the warp touches every canonical pixel of every frame: a luma plane
+// of the document's box (`LumaPlane`) sampled bilinearly, the homography evaluated only every
+// `ANCHOR_STEP_PX` and the positions stepped in 16.16 fixed point in between (the 8-bit bilinear
+// weights are the position's bits 8–15), and a window read that cannot fail (with an `Option` in
+// the loop LLVM spends a third of it moving registers around). On AVX2 machines the spans run in
+// `simd` (gathers, byte shuffles), also where the document runs off the frame, the row compiled
+// for AVX2 with its anchors and fixed-point steps computed a batch at a time (vectorised) and the
+// batch's spans handed to one `simd::spans8` call. Numbers: docs/PERFORMANCE.md.
 /// Warps every canonical row through `h` (canonical → image) into `luma` and `valid` (`width`
 /// pixels a row); returns how many pixels were inside the frame. `INSIDE`: every sample is known
 /// to be inside the frame, and every pixel is written; otherwise both planes must come zeroed and
@@ -339,9 +335,8 @@ fn warp_rows<S: LumaSource, const INSIDE: bool>(
     rows: (&mut [u8], &mut [u8], usize),
 ) -> usize {
     #[cfg(target_arch = "x86_64")]
-    if source.avx2().is_some() {
-        // SAFETY: the CPU has AVX2 (the source holds the proof).
-        return unsafe { warp_rows_avx2::<S, INSIDE>(source, h, rows) };
+    if let Some(cpu) = source.avx2() {
+        return warp_rows_avx2::<S, INSIDE>(cpu, source, h, rows);
     }
     warp_rows_body::<S, INSIDE>(source, h, rows)
 }
@@ -350,13 +345,22 @@ fn warp_rows<S: LumaSource, const INSIDE: bool>(
 /// baseline build has no vector f64 → integer conversion and calls libm for `trunc`), and
 /// `simd::spans8`'s kernel is inlined into the rows' loop.
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
 fn warp_rows_avx2<S: LumaSource, const INSIDE: bool>(
+    _cpu: Avx2,
     source: &S,
     h: &Homography,
     rows: (&mut [u8], &mut [u8], usize),
 ) -> usize {
-    warp_rows_body::<S, INSIDE>(source, h, rows)
+    #[target_feature(enable = "avx2")]
+    fn compiled<S: LumaSource, const INSIDE: bool>(
+        source: &S,
+        h: &Homography,
+        rows: (&mut [u8], &mut [u8], usize),
+    ) -> usize {
+        warp_rows_body::<S, INSIDE>(source, h, rows)
+    }
+    // SAFETY: an `Avx2` exists only on a CPU that has AVX2.
+    unsafe { compiled::<S, INSIDE>(source, h, rows) }
 }
 
 /// `warp_rows`' work, inlined whole into each build.
