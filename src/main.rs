@@ -262,7 +262,7 @@ fn check(json: bool, doc: DocChoice, preset: Preset, files: &[PathBuf]) -> ExitC
                     analyze_ms,
                 };
                 let meta = idcap::metadata::read(photo.exif.as_deref(), photo.format);
-                let flags = idcap::review::soft_flags(&photo.image, &rep, &meta);
+                let flags = idcap::quality::flags::soft_flags(&photo.image, &rep, &meta);
                 if json {
                     let mut line = report::json_line(&name, &rep, timings);
                     report::add_warnings(&mut line, &flags);

@@ -273,7 +273,7 @@ fn review_one(
     }
     let _ = stage(Stage::Preparing);
     let metadata = metadata::read(photo.exif.as_deref(), photo.format);
-    let flags = soft_flags(&photo.image, &report, &metadata);
+    let flags = flags::soft_flags(&photo.image, &report, &metadata);
     Ok(Some(Reviewed {
         image: Arc::new(photo.image),
         format: photo.format,
@@ -289,16 +289,6 @@ fn review_one(
         },
         total_ms: t0.elapsed().as_secs_f64() * 1e3,
     }))
-}
-
-/// Every soft flag for a photo: metadata first, then pixels.
-pub fn soft_flags(image: &RgbImage, report: &Report, meta: &PhotoMetadata) -> Vec<SoftFlag> {
-    let mut out = metadata::flags(meta);
-    out.extend(flags::pixel_flags(
-        image,
-        report.document.as_ref().map(|d| &d.quad),
-    ));
-    out
 }
 
 /// Shrinks `image` so its longer side is at most `max_side`: averages boxes of whole pixels (one fast

@@ -91,7 +91,7 @@ pub fn run(args: &ExportArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) ->
         let _ = writeln!(stderr, "note: {note}");
     }
     let meta = metadata::read(photo.exif.as_deref(), photo.format);
-    for flag in crate::review::soft_flags(&photo.image, &report, &meta) {
+    for flag in crate::quality::flags::soft_flags(&photo.image, &report, &meta) {
         let _ = writeln!(stderr, "warning: {}", flag.message);
     }
     let failing = failing_checks(&report);
