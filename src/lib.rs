@@ -10,6 +10,7 @@ pub mod app;
 pub mod camera;
 pub mod capture;
 pub mod decode;
+pub mod downscale;
 pub mod export;
 pub mod metadata;
 pub mod quality;
