@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, Sender, unbounded};
 use image::{ImageFormat, RgbImage};
 
-use crate::decode::{self, DecodeError};
+use crate::decode;
 use crate::downscale::reduce;
 use crate::metadata::{self, PhotoMetadata};
 use crate::quality::flags::{self, SoftFlag};
@@ -226,13 +226,7 @@ fn review_one(
     let _ = stage(Stage::Reading);
     let photo = match source {
         Source::Path(path) => {
-            let len = std::fs::metadata(path)
-                .map_err(|e| DecodeError::Io(e).to_string())?
-                .len();
-            if len > decode::MAX_FILE_BYTES {
-                return Err(DecodeError::FileTooLarge(len).to_string());
-            }
-            let bytes = std::fs::read(path).map_err(|e| DecodeError::Io(e).to_string())?;
+            let bytes = decode::read_bytes(path).map_err(|e| e.to_string())?;
             if cancelled() {
                 return Ok(None);
             }
