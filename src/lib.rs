@@ -6,6 +6,7 @@
 //! is the eframe GUI; `export` writes compliant JPGs; `metadata` reads EXIF; `review` decodes and
 //! analyses dropped or opened files off the UI thread. See ARCHITECTURE.md for the layout.
 
+pub mod analysis;
 pub mod app;
 pub mod camera;
 pub mod capture;

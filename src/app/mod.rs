@@ -22,7 +22,7 @@ use std::sync::{Arc, Mutex};
 
 use egui::{RichText, TextureHandle, TextureOptions, Ui};
 
-use crate::camera::pipeline::{Analysed, Assess, Pipeline};
+use crate::analysis::{Analysed, Assess, Pipeline};
 use crate::camera::webcam::DeviceWatcher;
 use crate::camera::{SourceCommand, SourceFactory, SourceSpec};
 use crate::capture::{CaptureConfig, Captured};
