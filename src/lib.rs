@@ -14,6 +14,6 @@ pub mod decode;
 pub mod downscale;
 pub mod export;
 pub mod metadata;
+pub mod output;
 pub mod quality;
-pub mod report;
 pub mod review;

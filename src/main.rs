@@ -13,7 +13,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use idcap::app::{self, AppOptions, CaptureRequest};
 use idcap::camera::SourceSpec;
 use idcap::quality::{Analyzer, DocChoice, DocumentKind, Preset, Verdict};
-use idcap::{decode, report};
+use idcap::{decode, output};
 
 #[derive(Parser)]
 #[command(
@@ -246,7 +246,7 @@ fn check(json: bool, doc: DocChoice, preset: Preset, files: &[PathBuf]) -> ExitC
                 any_error = true;
                 let msg = format!("cannot read {name}: {e}");
                 if json {
-                    report::json_error(&name, &msg).to_string()
+                    output::json_error(&name, &msg).to_string()
                 } else {
                     msg
                 }
@@ -257,18 +257,18 @@ fn check(json: bool, doc: DocChoice, preset: Preset, files: &[PathBuf]) -> ExitC
                 let rep = analyzer.assess(&photo.image, &profile);
                 let analyze_ms = t1.elapsed().as_secs_f64() * 1e3;
                 any_fail |= rep.verdict() == Verdict::Fail;
-                let timings = report::Timings {
+                let timings = output::Timings {
                     decode_ms,
                     analyze_ms,
                 };
                 let meta = idcap::metadata::read(photo.exif.as_deref(), photo.format);
                 let flags = idcap::quality::flags::soft_flags(&photo.image, &rep, &meta);
                 if json {
-                    let mut line = report::json_line(&name, &rep, timings);
-                    report::add_warnings(&mut line, &flags);
+                    let mut line = output::json_line(&name, &rep, timings);
+                    output::add_warnings(&mut line, &flags);
                     line.to_string()
                 } else {
-                    report::human(&name, &rep, timings) + &report::human_warnings(&flags)
+                    output::human(&name, &rep, timings) + &output::human_warnings(&flags)
                 }
             }
         };

@@ -21,9 +21,9 @@ use image::{ImageFormat, RgbImage};
 use crate::decode;
 use crate::downscale::reduce;
 use crate::metadata::{self, PhotoMetadata};
+use crate::output::Timings;
 use crate::quality::flags::{self, SoftFlag};
 use crate::quality::{Analyzer, Profile, Report};
-use crate::report::Timings;
 
 /// Largest side of the image uploaded for display, pixels (a GPU texture of at most 2048² is safe
 /// everywhere and sharp on a 4K screen's review panel).
