@@ -50,14 +50,20 @@ pub struct Photo {
     pub icc_profile: Option<Vec<u8>>,
 }
 
-/// Reads and decodes an image file.
+/// Reads and decodes an image file: `read_bytes`, then `decode_bytes`.
 pub fn read_file(path: &Path) -> Result<Photo, DecodeError> {
+    decode_bytes(&read_bytes(path)?)
+}
+
+/// Reads an image file's bytes without decoding them; files over `MAX_FILE_BYTES` are refused
+/// before reading. For callers with work between reading and decoding (the review worker reports
+/// the two stages and can be cancelled between them).
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, DecodeError> {
     let meta = std::fs::metadata(path)?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(DecodeError::FileTooLarge(meta.len()));
     }
-    let bytes = std::fs::read(path)?;
-    decode_bytes(&bytes)
+    Ok(std::fs::read(path)?)
 }
 
 /// Decodes an image held in memory.

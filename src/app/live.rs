@@ -11,7 +11,7 @@ use egui::{Align2, Color32, FontId, RichText, TextureHandle, TextureOptions, Ui}
 
 use super::overlay::{OverlayOptions, fit_rect, paint_report};
 use super::{Command, style};
-use crate::camera::pipeline::{Analysed, Pipeline};
+use crate::analysis::{Analysed, Pipeline};
 use crate::camera::{ControlInfo, SourceStatus};
 use crate::capture::{AutoCapture, CaptureConfig, Captured, Phase};
 use crate::quality::{CheckId, DocumentKind, Report};

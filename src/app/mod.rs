@@ -22,7 +22,7 @@ use std::sync::{Arc, Mutex};
 
 use egui::{RichText, TextureHandle, TextureOptions, Ui};
 
-use crate::camera::pipeline::{Analysed, Assess, Pipeline};
+use crate::analysis::{Analysed, Assess, Pipeline};
 use crate::camera::webcam::DeviceWatcher;
 use crate::camera::{SourceCommand, SourceFactory, SourceSpec};
 use crate::capture::{CaptureConfig, Captured};
@@ -347,11 +347,11 @@ impl App {
             let name = req.output.display().to_string();
             let result = save::save_jpeg(&req.output, &still.frame.frame.image)
                 .map(|()| {
-                    let timings = crate::report::Timings {
+                    let timings = crate::output::Timings {
                         decode_ms: 0.0,
                         analyze_ms: still.frame.analysis_ms,
                     };
-                    crate::report::json_line(&name, &still.report, timings).to_string()
+                    crate::output::json_line(&name, &still.report, timings).to_string()
                 })
                 .map_err(|e| format!("{e:#}"));
             let ok = result.is_ok();

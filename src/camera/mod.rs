@@ -1,13 +1,14 @@
 //! Where frames come from: the `FrameSource` trait and its three sources (a webcam through nokhwa,
-//! the built-in demo camera, a folder of images replayed as a camera), plus the threads that carry
-//! frames to the analysis (`pipeline`).
+//! the built-in demo camera, a folder of images replayed as a camera), plus the camera thread that
+//! runs a source and keeps its newest frame for the analysis (`feed`; the analysis itself is
+//! `crate::analysis`).
 //!
 //! Decides what a frame is (upright 8-bit RGB, a sequence number, a timestamp in seconds from the
 //! source's start) and how a source reports trouble: `Unavailable` means "try again later" (no
 //! camera yet, unplugged, busy), `Fatal` means the source can never deliver.
 
 pub mod demo;
-pub mod pipeline;
+pub mod feed;
 pub mod replay;
 pub mod webcam;
 

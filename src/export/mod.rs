@@ -12,7 +12,6 @@
 //! Pure apart from `export_to_path`'s write; safe to run on any thread.
 
 pub mod atomic;
-pub mod cli;
 pub mod colour;
 pub mod deskew;
 pub mod jpeg;

@@ -10,7 +10,8 @@
 
 use serde::Serialize;
 
-use super::{Frame, Quad};
+use super::{Frame, Quad, Report};
+use crate::metadata::PhotoMetadata;
 
 /// Stable soft-flag ids (JSON `warnings[].id`): add more, never rename.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -403,6 +404,17 @@ fn fft(re: &mut [f32], im: &mut [f32], twiddles: &Twiddles) {
         }
         len <<= 1;
     }
+}
+
+/// Every soft flag for a photo: the metadata flags first (`crate::metadata::flags`), then the pixel
+/// flags, measured inside the document `report` found (or over the whole photo without one).
+pub fn soft_flags(frame: &Frame, report: &Report, meta: &PhotoMetadata) -> Vec<SoftFlag> {
+    let mut out = crate::metadata::flags(meta);
+    out.extend(pixel_flags(
+        frame,
+        report.document.as_ref().map(|d| &d.quad),
+    ));
+    out
 }
 
 #[cfg(test)]

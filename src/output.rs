@@ -1,4 +1,7 @@
-//! Rendering a quality report for people and for scripts.
+//! The text the command line prints for a quality report: one JSON Lines object per file for
+//! scripts, a short table for people. (Named `output`, not `report`, so it is not mistaken for
+//! `quality::Report`, the data it renders.) Used by `idcap check`, by `idcap capture`'s result
+//! line (built in the app) and by the review worker (`Timings`); it depends on none of them.
 //!
 //! Decides the JSON Lines shape of `idcap check --json` (ARCHITECTURE.md: a public interface; add
 //! fields, never rename) and the short human table printed without `--json`.

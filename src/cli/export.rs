@@ -1,27 +1,22 @@
 //! `idcap export IN -o OUT [--crop] [--preset NAME] [--force]`: the headless export.
 //!
-//! Decides the command's exit status, aligned with `check`:
-//! - 0: the file was written and the photo passes every check;
-//! - 1: the file was written, but the photo fails a check (each one is named on stderr);
-//! - 2: nothing was written: the input cannot be read, the preset is unknown, the output exists
-//!   (without `--force`), the photo cannot meet the preset (too small, no document to crop), or the
-//!   write failed.
+//! Decides what the command does with the shared exit statuses (`super::EXIT_*`):
+//! - `EXIT_PASS` (0): the file was written and the photo passes every check;
+//! - `EXIT_FAIL` (1): the file was written, but the photo fails a check (each one is named on
+//!   stderr);
+//! - `EXIT_ERROR` (2): nothing was written: the input cannot be read, the preset is unknown, the
+//!   output exists (without `--force`), the photo cannot meet the preset (too small, no document to
+//!   crop), or the write failed.
 //!
 //! A summary of the written file goes to stdout; warnings and errors go to stderr.
 
 use std::io::Write;
 use std::path::PathBuf;
 
-use super::{ExportPreset, Layout, export_with_profile, failing_checks};
+use super::{EXIT_ERROR, EXIT_FAIL, EXIT_PASS};
+use crate::export::{ExportPreset, Layout, export_with_profile, failing_checks};
 use crate::quality::{Analyzer, DocChoice};
 use crate::{decode, metadata};
-
-/// Exit status: written, and the photo passes.
-pub const EXIT_OK: u8 = 0;
-/// Exit status: written, but the photo fails a check.
-pub const EXIT_FAILS_CHECK: u8 = 1;
-/// Exit status: nothing written.
-pub const EXIT_NOT_WRITTEN: u8 = 2;
 
 /// The arguments of `idcap export`.
 #[derive(Clone, Debug)]
@@ -46,7 +41,7 @@ pub fn run(args: &ExportArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) ->
             args.preset,
             ExportPreset::names()
         );
-        return EXIT_NOT_WRITTEN;
+        return EXIT_ERROR;
     };
     if !args.force && args.output.exists() {
         let _ = writeln!(
@@ -54,13 +49,13 @@ pub fn run(args: &ExportArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) ->
             "idcap export: {} already exists; choose another name or pass --force to replace it",
             args.output.display()
         );
-        return EXIT_NOT_WRITTEN;
+        return EXIT_ERROR;
     }
     let photo = match decode::read_file(&args.input) {
         Ok(p) => p,
         Err(e) => {
             let _ = writeln!(stderr, "idcap export: cannot read {input}: {e}");
-            return EXIT_NOT_WRITTEN;
+            return EXIT_ERROR;
         }
     };
     let profile = preset.checks.profile(args.doc);
@@ -77,7 +72,7 @@ pub fn run(args: &ExportArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) ->
         Ok(e) => e,
         Err(e) => {
             let _ = writeln!(stderr, "idcap export: {input}: {e}");
-            return EXIT_NOT_WRITTEN;
+            return EXIT_ERROR;
         }
     };
     let _ = writeln!(
@@ -91,12 +86,12 @@ pub fn run(args: &ExportArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) ->
         let _ = writeln!(stderr, "note: {note}");
     }
     let meta = metadata::read(photo.exif.as_deref(), photo.format);
-    for flag in crate::review::soft_flags(&photo.image, &report, &meta) {
+    for flag in crate::quality::flags::soft_flags(&photo.image, &report, &meta) {
         let _ = writeln!(stderr, "warning: {}", flag.message);
     }
     let failing = failing_checks(&report);
     if failing.is_empty() {
-        return EXIT_OK;
+        return EXIT_PASS;
     }
     let _ = writeln!(
         stderr,
@@ -113,5 +108,5 @@ pub fn run(args: &ExportArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) ->
             c.message
         );
     }
-    EXIT_FAILS_CHECK
+    EXIT_FAIL
 }

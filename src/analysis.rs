@@ -1,0 +1,280 @@
+//! The live analysis: a worker thread that scores the frames a camera feed delivers, and the
+//! `Pipeline` that wires camera → analysis → UI.
+//!
+//! Decides the analysis side of the flow control. Live, the worker takes whatever frame is newest
+//! in the camera's slot (`camera::feed`) and hands results to a short queue that drops when the UI
+//! is not reading. In `lockstep` mode (tests, scripted runs) nothing is dropped: each stage waits
+//! for the next, so every frame is analysed, in order, and results are reproducible. A frame whose
+//! analysis panics is skipped. Nothing here blocks the UI thread: it only `poll`s.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Receiver, Sender, TrySendError, bounded};
+
+use crate::camera::feed::{CameraFeed, Waker};
+use crate::camera::{CameraFrame, SourceCommand, SourceFactory, SourceStatus};
+use crate::quality::{Analyzer, Frame, Profile, Report};
+
+/// Scores frames; the analysis worker owns one. `Analyzer` is the real one; tests can script one.
+pub trait Assess: Send {
+    fn assess(&mut self, frame: &Frame, profile: &Profile) -> Report;
+}
+
+impl Assess for Analyzer {
+    fn assess(&mut self, frame: &Frame, profile: &Profile) -> Report {
+        Analyzer::assess(self, frame, profile)
+    }
+}
+
+impl<F: FnMut(&Frame, &Profile) -> Report + Send> Assess for F {
+    fn assess(&mut self, frame: &Frame, profile: &Profile) -> Report {
+        self(frame, profile)
+    }
+}
+
+/// A frame and what the analysis found.
+#[derive(Clone, Debug)]
+pub struct Analysed {
+    pub frame: CameraFrame,
+    pub report: Report,
+    /// Wall time the analysis took, milliseconds.
+    pub analysis_ms: f64,
+}
+
+/// Analysed frames queued for the UI before the oldest are dropped (live mode).
+const UI_QUEUE: usize = 8;
+
+/// A running source and analysis. Dropping it stops both threads (the camera thread after the
+/// frame it is waiting for).
+pub struct Pipeline {
+    camera: CameraFeed,
+    analysed: Receiver<Analysed>,
+    profile: Arc<Mutex<Profile>>,
+}
+
+impl Pipeline {
+    /// Starts the camera thread and the analysis worker.
+    pub fn start(
+        source: SourceFactory,
+        assess: Box<dyn Assess>,
+        profile: Profile,
+        lockstep: bool,
+        waker: Waker,
+    ) -> Pipeline {
+        let (camera, frames) = CameraFeed::start(source, lockstep, waker.clone());
+        let (out_tx, out_rx) = bounded::<Analysed>(if lockstep { 1 } else { UI_QUEUE });
+        let profile = Arc::new(Mutex::new(profile));
+
+        let worker_profile = profile.clone();
+        let worker_stop = camera.stop_flag();
+        let spawned = std::thread::Builder::new()
+            .name("analysis".into())
+            .spawn(move || {
+                analysis_loop(
+                    assess,
+                    frames,
+                    out_tx,
+                    worker_profile,
+                    worker_stop,
+                    lockstep,
+                    waker,
+                )
+            });
+        if let Err(e) = spawned {
+            camera.report(SourceStatus::Failed(format!(
+                "cannot start the analysis thread: {e}"
+            )));
+        }
+        Pipeline {
+            camera,
+            analysed: out_rx,
+            profile,
+        }
+    }
+
+    /// The newest frame the source delivered (for the preview, which runs at the camera's rate
+    /// while the overlay follows the analysis). Never blocks for long.
+    pub fn newest_frame(&self) -> Option<CameraFrame> {
+        self.camera.newest_frame()
+    }
+
+    /// Analysed frames that arrived since the last call, oldest first. Never blocks.
+    pub fn poll(&self) -> Vec<Analysed> {
+        self.analysed.try_iter().collect()
+    }
+
+    /// Status changes since the last call. Never blocks.
+    pub fn poll_status(&self) -> Vec<SourceStatus> {
+        self.camera.poll_status()
+    }
+
+    /// Frames the source delivered so far (analysed or dropped).
+    pub fn frames_produced(&self) -> u64 {
+        self.camera.frames_produced()
+    }
+
+    /// Changes the thresholds (document type) for the next frames.
+    pub fn set_profile(&self, profile: Profile) {
+        if let Ok(mut p) = self.profile.lock() {
+            *p = profile;
+        }
+    }
+
+    /// Forwards a command (a camera control) to the source.
+    pub fn command(&self, cmd: SourceCommand) {
+        self.camera.command(cmd);
+    }
+}
+
+fn analysis_loop(
+    mut assess: Box<dyn Assess>,
+    frames: Receiver<CameraFrame>,
+    out: Sender<Analysed>,
+    profile: Arc<Mutex<Profile>>,
+    stop: Arc<AtomicBool>,
+    lockstep: bool,
+    waker: Waker,
+) {
+    loop {
+        let frame = match frames.recv_timeout(Duration::from_millis(200)) {
+            Ok(f) => f,
+            Err(crossbeam_channel::RecvTimeoutError::Timeout) => {
+                if stop.load(Ordering::Relaxed) {
+                    return;
+                }
+                continue;
+            }
+            Err(crossbeam_channel::RecvTimeoutError::Disconnected) => return,
+        };
+        if stop.load(Ordering::Relaxed) {
+            return;
+        }
+        let profile = profile.lock().map(|p| p.clone()).unwrap_or_default();
+        let t0 = Instant::now();
+        let assessed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            assess.assess(&frame.image, &profile)
+        }));
+        // A frame the analysis cannot handle is skipped, not fatal.
+        let Ok(report) = assessed else {
+            continue;
+        };
+        let analysed = Analysed {
+            frame,
+            report,
+            analysis_ms: t0.elapsed().as_secs_f64() * 1e3,
+        };
+        let delivered = if lockstep {
+            out.send(analysed).is_ok()
+        } else {
+            !matches!(out.try_send(analysed), Err(TrySendError::Disconnected(_)))
+        };
+        if !delivered {
+            return;
+        }
+        waker();
+    }
+}
+
+/// Waits (off the UI thread: scripts and tests) for the next analysed frame, up to `timeout`.
+pub fn wait_analysed(p: &Pipeline, timeout: Duration) -> Option<Analysed> {
+    p.analysed.recv_timeout(timeout).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::camera::demo::DemoCamera;
+    use crate::camera::{FrameSource, SourceError};
+    use crate::capture::scripted;
+
+    fn noop() -> Waker {
+        Arc::new(|| {})
+    }
+
+    #[test]
+    fn lockstep_analyses_every_frame_in_order() {
+        let assess = |_: &Frame, _: &Profile| scripted::report(true, 190.0, 76.0, 1.0);
+        let p = Pipeline::start(
+            crate::camera::ready(DemoCamera::new(30.0, false)),
+            Box::new(assess),
+            Profile::default(),
+            true,
+            noop(),
+        );
+        let seqs: Vec<u64> = (0..5)
+            .filter_map(|_| wait_analysed(&p, Duration::from_secs(10)))
+            .map(|a| a.frame.seq)
+            .collect();
+        assert_eq!(seqs, [0, 1, 2, 3, 4]);
+        let status = p.poll_status();
+        assert!(matches!(
+            status.first(),
+            Some(SourceStatus::Live {
+                width: 1280,
+                height: 720,
+                ..
+            })
+        ));
+    }
+
+    /// A source of tiny frames, delivered as fast as they are read (far faster than any analysis,
+    /// however busy the machine).
+    struct Counter(u64);
+
+    impl FrameSource for Counter {
+        fn name(&self) -> String {
+            "counter".into()
+        }
+        fn next_frame(&mut self) -> Result<CameraFrame, SourceError> {
+            self.0 += 1;
+            Ok(CameraFrame {
+                image: Arc::new(Frame::new(8, 8)),
+                seq: self.0 - 1,
+                time_s: 0.0,
+            })
+        }
+    }
+
+    #[test]
+    fn live_mode_drops_frames_behind_a_slow_analysis() {
+        let assess = |_: &Frame, _: &Profile| {
+            std::thread::sleep(Duration::from_millis(60));
+            scripted::no_document()
+        };
+        let p = Pipeline::start(
+            crate::camera::ready(Counter(0)),
+            Box::new(assess),
+            Profile::default(),
+            false,
+            noop(),
+        );
+        let got: Vec<Analysed> = (0..4)
+            .filter_map(|_| wait_analysed(&p, Duration::from_secs(10)))
+            .collect();
+        assert_eq!(got.len(), 4);
+        // The source makes frames far faster than 60 ms: most are dropped, never queued.
+        assert!(got.windows(2).any(|w| w[1].frame.seq > w[0].frame.seq + 1));
+        assert!(p.frames_produced() > 4);
+    }
+
+    #[test]
+    fn a_panicking_analysis_skips_the_frame() {
+        let mut calls = 0u32;
+        let assess = move |_: &Frame, _: &Profile| {
+            calls += 1;
+            assert!(calls != 1, "first frame's analysis fails");
+            scripted::no_document()
+        };
+        let p = Pipeline::start(
+            crate::camera::ready(DemoCamera::new(30.0, false)),
+            Box::new(assess),
+            Profile::default(),
+            true,
+            noop(),
+        );
+        let first = wait_analysed(&p, Duration::from_secs(10)).map(|a| a.frame.seq);
+        assert_eq!(first, Some(1));
+    }
+}

@@ -1,0 +1,263 @@
+//! The camera thread and the one-frame slot it fills for the analysis.
+//!
+//! Decides the camera side of the flow control. Live, the camera thread never waits for the
+//! analysis: the slot holds one frame and a new frame replaces an unread one, so only the newest
+//! frame is analysed. In `lockstep` mode (tests, scripted runs) the thread waits until the slot is
+//! read, so nothing is dropped. A source that is unavailable is retried every `RETRY_INTERVAL`; a
+//! driver that panics counts as unavailable. The newest frame is also kept for the preview, and
+//! status changes are queued for the UI. Whatever reads the slot is `crate::analysis`.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Receiver, Sender, TrySendError, bounded, unbounded};
+
+use super::{CameraFrame, FrameSource, SourceCommand, SourceError, SourceFactory, SourceStatus};
+
+/// How long the camera thread waits before trying an unavailable source again.
+pub const RETRY_INTERVAL: Duration = Duration::from_millis(1000);
+
+/// Something to call when there is news for the UI (`egui::Context::request_repaint`).
+pub type Waker = Arc<dyn Fn() + Send + Sync>;
+
+/// A running camera thread, seen from the UI side: the newest frame, status changes, camera
+/// controls. Dropping it stops the thread (after the frame it is waiting for).
+pub struct CameraFeed {
+    status_tx: Sender<SourceStatus>,
+    status: Receiver<SourceStatus>,
+    commands: Sender<SourceCommand>,
+    stop: Arc<AtomicBool>,
+    produced: Arc<AtomicU64>,
+    newest: Arc<Mutex<Option<CameraFrame>>>,
+}
+
+impl CameraFeed {
+    /// Starts the camera thread. Returns the feed and the reading side of the frame slot.
+    pub fn start(
+        source: SourceFactory,
+        lockstep: bool,
+        waker: Waker,
+    ) -> (CameraFeed, Receiver<CameraFrame>) {
+        let (frame_tx, frame_rx) = bounded::<CameraFrame>(1);
+        let (status_tx, status_rx) = unbounded();
+        let (cmd_tx, cmd_rx) = unbounded();
+        let stop = Arc::new(AtomicBool::new(false));
+        let produced = Arc::new(AtomicU64::new(0));
+        let newest = Arc::new(Mutex::new(None));
+
+        let camera = CameraThread {
+            newest: newest.clone(),
+            frames: frame_tx,
+            stale: frame_rx.clone(),
+            status: status_tx.clone(),
+            commands: cmd_rx,
+            stop: stop.clone(),
+            produced: produced.clone(),
+            lockstep,
+            waker,
+        };
+        let spawned = std::thread::Builder::new()
+            .name("camera".into())
+            .spawn(move || camera.run(source()));
+        if let Err(e) = spawned {
+            let _ = status_tx.send(SourceStatus::Failed(format!(
+                "cannot start the camera thread: {e}"
+            )));
+        }
+        let feed = CameraFeed {
+            status_tx,
+            status: status_rx,
+            commands: cmd_tx,
+            stop,
+            produced,
+            newest,
+        };
+        (feed, frame_rx)
+    }
+
+    /// The flag that stops the camera thread; set when the feed is dropped. Threads working on
+    /// the feed's frames can share it to stop with it.
+    pub fn stop_flag(&self) -> Arc<AtomicBool> {
+        self.stop.clone()
+    }
+
+    /// Adds a status change to the feed's queue (for trouble further down the line).
+    pub fn report(&self, status: SourceStatus) {
+        let _ = self.status_tx.send(status);
+    }
+
+    /// The newest frame the source delivered. Never blocks for long: the lock is held only to
+    /// swap an `Arc`.
+    pub fn newest_frame(&self) -> Option<CameraFrame> {
+        self.newest.lock().ok().and_then(|f| f.clone())
+    }
+
+    /// Status changes since the last call. Never blocks.
+    pub fn poll_status(&self) -> Vec<SourceStatus> {
+        self.status.try_iter().collect()
+    }
+
+    /// Frames the source delivered so far (analysed or dropped).
+    pub fn frames_produced(&self) -> u64 {
+        self.produced.load(Ordering::Relaxed)
+    }
+
+    /// Forwards a command (a camera control) to the source.
+    pub fn command(&self, cmd: SourceCommand) {
+        let _ = self.commands.send(cmd);
+    }
+}
+
+impl Drop for CameraFeed {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+struct CameraThread {
+    newest: Arc<Mutex<Option<CameraFrame>>>,
+    frames: Sender<CameraFrame>,
+    /// The reading side of the frame slot, to take out a frame nobody read yet.
+    stale: Receiver<CameraFrame>,
+    status: Sender<SourceStatus>,
+    commands: Receiver<SourceCommand>,
+    stop: Arc<AtomicBool>,
+    produced: Arc<AtomicU64>,
+    lockstep: bool,
+    waker: Waker,
+}
+
+impl CameraThread {
+    fn run(self, mut source: Box<dyn FrameSource>) {
+        let mut live = false;
+        while !self.stop.load(Ordering::Relaxed) {
+            while let Ok(cmd) = self.commands.try_recv() {
+                source.command(&cmd);
+            }
+            // A camera driver that panics must not take the app's camera thread with it: treat
+            // it as the camera going away, and retry.
+            let next =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| source.next_frame()))
+                    .unwrap_or_else(|_| {
+                        Err(SourceError::Unavailable(
+                            "The camera driver failed; retrying…".to_string(),
+                        ))
+                    });
+            match next {
+                Ok(frame) => {
+                    self.produced.fetch_add(1, Ordering::Relaxed);
+                    if !live {
+                        live = true;
+                        let (w, h) = frame.image.dimensions();
+                        let _ = self.status.send(SourceStatus::Live {
+                            name: source.name(),
+                            width: w,
+                            height: h,
+                        });
+                        let controls = source.controls();
+                        if !controls.is_empty() {
+                            let _ = self.status.send(SourceStatus::Controls(controls));
+                        }
+                        (self.waker)();
+                    }
+                    if let Ok(mut n) = self.newest.lock() {
+                        *n = Some(frame.clone());
+                    }
+                    if !self.deliver(frame) {
+                        return;
+                    }
+                }
+                Err(SourceError::Unavailable(msg)) => {
+                    live = false;
+                    let _ = self.status.send(SourceStatus::Waiting(msg));
+                    (self.waker)();
+                    let until = Instant::now() + RETRY_INTERVAL;
+                    while Instant::now() < until && !self.stop.load(Ordering::Relaxed) {
+                        std::thread::sleep(Duration::from_millis(50));
+                    }
+                }
+                Err(SourceError::Fatal(msg)) => {
+                    let _ = self.status.send(SourceStatus::Failed(msg));
+                    (self.waker)();
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Puts a frame in the slot; false when nothing reads the slot any more.
+    fn deliver(&self, frame: CameraFrame) -> bool {
+        if self.lockstep {
+            return self.frames.send(frame).is_ok();
+        }
+        match self.frames.try_send(frame) {
+            Ok(()) => true,
+            Err(TrySendError::Disconnected(_)) => false,
+            Err(TrySendError::Full(frame)) => {
+                // Replace the unread older frame with this newer one.
+                let _ = self.stale.try_recv();
+                !matches!(
+                    self.frames.try_send(frame),
+                    Err(TrySendError::Disconnected(_))
+                )
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::quality::Frame;
+
+    fn noop() -> Waker {
+        Arc::new(|| {})
+    }
+
+    /// A source whose driver panics on its first frame, then works.
+    struct PanicsOnce(bool);
+
+    impl FrameSource for PanicsOnce {
+        fn name(&self) -> String {
+            "panicky".into()
+        }
+        fn next_frame(&mut self) -> Result<CameraFrame, SourceError> {
+            if !self.0 {
+                self.0 = true;
+                panic!("driver bug");
+            }
+            Ok(CameraFrame {
+                image: Arc::new(Frame::new(8, 8)),
+                seq: 0,
+                time_s: 0.0,
+            })
+        }
+    }
+
+    #[test]
+    fn a_panicking_driver_is_retried_not_fatal() {
+        let (feed, frames) =
+            CameraFeed::start(crate::camera::ready(PanicsOnce(false)), true, noop());
+        assert!(frames.recv_timeout(Duration::from_secs(10)).is_ok());
+        let status = feed.poll_status();
+        assert!(matches!(status.first(), Some(SourceStatus::Waiting(m)) if m.contains("retrying")));
+    }
+
+    #[test]
+    fn a_failing_source_reports_and_stops() {
+        let dir = std::env::temp_dir().join("idcap-no-such-folder-for-test");
+        let (feed, _frames) = CameraFeed::start(
+            crate::camera::ready(crate::camera::replay::FolderReplay::new(dir, 5.0, false)),
+            false,
+            noop(),
+        );
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let mut status = Vec::new();
+        while status.is_empty() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+            status = feed.poll_status();
+        }
+        assert!(matches!(status.first(), Some(SourceStatus::Failed(_))));
+    }
+}

@@ -1,0 +1,263 @@
+//! `idcap check [--json] [--doc KIND] [--preset NAME] FILE…`: score image files.
+//!
+//! Decides what the command prints and its exit status (`super::EXIT_*`):
+//! - `EXIT_PASS` (0): every file was read and passes;
+//! - `EXIT_FAIL` (1): every file was read, and some photo fails a check;
+//! - `EXIT_ERROR` (2): some file could not be read (this wins over a failing photo), or stdout
+//!   was closed.
+//!
+//! Files are scored in the order given, and each one's result is written and flushed as soon as it
+//! is known, so a script reading the output sees each file finish. With `--json` each result is one
+//! JSON Lines object (`crate::output`), an unreadable file included (`{"file", "error"}`); without
+//! it, the human table. Everything goes to stdout; nothing to stderr.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use super::{EXIT_ERROR, EXIT_FAIL, EXIT_PASS};
+use crate::analysis::Assess;
+use crate::quality::{Analyzer, DocChoice, Preset, Verdict};
+use crate::{decode, metadata, output, quality};
+
+/// The arguments of `idcap check`.
+#[derive(Clone, Debug)]
+pub struct CheckArgs {
+    /// One JSON object per file (JSON Lines) instead of the table.
+    pub json: bool,
+    pub doc: DocChoice,
+    pub preset: Preset,
+    pub files: Vec<PathBuf>,
+}
+
+/// Scores every file with the quality engine and returns the exit status.
+pub fn run(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
+    run_with(args, &mut Analyzer::new(), stdout, stderr)
+}
+
+/// `run` with the analysis supplied (tests script it to get a chosen verdict).
+fn run_with(
+    args: &CheckArgs,
+    assess: &mut dyn Assess,
+    stdout: &mut dyn Write,
+    _stderr: &mut dyn Write,
+) -> u8 {
+    let profile = args.preset.profile(args.doc);
+    let (mut any_fail, mut any_error) = (false, false);
+    for path in &args.files {
+        let name = path.display().to_string();
+        let t0 = Instant::now();
+        let line = match decode::read_file(path) {
+            Err(e) => {
+                any_error = true;
+                let msg = format!("cannot read {name}: {e}");
+                if args.json {
+                    output::json_error(&name, &msg).to_string()
+                } else {
+                    msg
+                }
+            }
+            Ok(photo) => {
+                let decode_ms = t0.elapsed().as_secs_f64() * 1e3;
+                let t1 = Instant::now();
+                let report = assess.assess(&photo.image, &profile);
+                let analyze_ms = t1.elapsed().as_secs_f64() * 1e3;
+                any_fail |= report.verdict() == Verdict::Fail;
+                let timings = output::Timings {
+                    decode_ms,
+                    analyze_ms,
+                };
+                let meta = metadata::read(photo.exif.as_deref(), photo.format);
+                let flags = quality::flags::soft_flags(&photo.image, &report, &meta);
+                if args.json {
+                    let mut line = output::json_line(&name, &report, timings);
+                    output::add_warnings(&mut line, &flags);
+                    line.to_string()
+                } else {
+                    output::human(&name, &report, timings) + &output::human_warnings(&flags)
+                }
+            }
+        };
+        if writeln!(stdout, "{line}")
+            .and_then(|()| stdout.flush())
+            .is_err()
+        {
+            // stdout closed (for example piped into `head`): stop quietly.
+            return EXIT_ERROR;
+        }
+    }
+    if any_error {
+        EXIT_ERROR
+    } else if any_fail {
+        EXIT_FAIL
+    } else {
+        EXIT_PASS
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+    use std::sync::{Arc, Mutex};
+
+    use image::{Rgb, RgbImage};
+
+    use super::*;
+    use crate::capture::scripted;
+    use crate::quality::{Frame, Profile, Report};
+
+    /// Writes a plain grey PNG (1280 × 720, the size of a scripted report) and returns its path.
+    fn grey_png(dir: &Path, name: &str, level: u8) -> PathBuf {
+        let path = dir.join(name);
+        RgbImage::from_pixel(1280, 720, Rgb([level, level, level]))
+            .save(&path)
+            .expect("write fixture");
+        path
+    }
+
+    fn args(json: bool, files: Vec<PathBuf>) -> CheckArgs {
+        CheckArgs {
+            json,
+            doc: DocChoice::Auto,
+            preset: Preset::Standard,
+            files,
+        }
+    }
+
+    fn json_lines(out: &[u8]) -> Vec<serde_json::Value> {
+        String::from_utf8_lossy(out)
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("a JSON line"))
+            .collect()
+    }
+
+    /// A scripted analysis: files whose grey level is above 100 pass, the others fail.
+    fn pass_if_bright(frame: &Frame, _: &Profile) -> Report {
+        let bright = frame.get_pixel(0, 0).0[0] > 100;
+        scripted::report(bright, 190.0, 76.0, 1.0)
+    }
+
+    #[test]
+    fn one_json_line_per_file_in_order_and_a_failing_photo_exits_1() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let files = vec![
+            grey_png(dir.path(), "b-pass.png", 200),
+            grey_png(dir.path(), "a-fail.png", 50),
+            grey_png(dir.path(), "c-pass.png", 180),
+        ];
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let status = run_with(
+            &args(true, files.clone()),
+            &mut pass_if_bright,
+            &mut out,
+            &mut err,
+        );
+        let lines = json_lines(&out);
+        let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+        let got: Vec<&str> = lines.iter().filter_map(|l| l["file"].as_str()).collect();
+        assert_eq!(got, names, "one line per file, in the order given");
+        let verdicts: Vec<&str> = lines.iter().filter_map(|l| l["verdict"].as_str()).collect();
+        assert_eq!(verdicts, ["pass", "fail", "pass"]);
+        assert!(lines.iter().all(|l| l["warnings"].is_array()));
+        assert_eq!(status, EXIT_FAIL);
+        assert!(err.is_empty());
+    }
+
+    #[test]
+    fn every_photo_passing_exits_0() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let files = vec![grey_png(dir.path(), "pass.png", 200)];
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let status = run_with(&args(true, files), &mut pass_if_bright, &mut out, &mut err);
+        assert_eq!(status, EXIT_PASS);
+        assert_eq!(json_lines(&out).len(), 1);
+    }
+
+    #[test]
+    fn an_unreadable_file_gives_an_error_line_and_exit_2_even_beside_a_failing_photo() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let blank = grey_png(dir.path(), "blank.png", 128);
+        let text = dir.path().join("notes.jpg");
+        std::fs::write(&text, "not a photo").expect("write");
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        // The real engine: a blank frame has no document, so it fails.
+        let status = run(&args(true, vec![text.clone(), blank]), &mut out, &mut err);
+        let lines = json_lines(&out);
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[0]["file"], text.display().to_string());
+        assert!(
+            lines[0]["error"]
+                .as_str()
+                .is_some_and(|e| e.contains("not an image")),
+            "{}",
+            lines[0]
+        );
+        assert_eq!(lines[1]["verdict"], "fail");
+        assert_eq!(status, EXIT_ERROR);
+    }
+
+    #[test]
+    fn the_table_names_the_file_and_its_verdict_with_a_blank_line_after() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = grey_png(dir.path(), "pass.png", 200);
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let status = run_with(
+            &args(false, vec![file.clone()]),
+            &mut pass_if_bright,
+            &mut out,
+            &mut err,
+        );
+        let text = String::from_utf8_lossy(&out);
+        assert!(
+            text.starts_with(&format!("{}: PASS  (1280×720, ID card", file.display())),
+            "{text}"
+        );
+        assert!(text.ends_with("\n\n"), "{text:?}");
+        assert_eq!(status, EXIT_PASS);
+    }
+
+    /// Records what was flushed, so a test can see what a reader of stdout would have seen.
+    #[derive(Clone, Default)]
+    struct FlushLog {
+        pending: Arc<Mutex<Vec<u8>>>,
+        flushed: Arc<Mutex<Vec<u8>>>,
+    }
+
+    impl Write for FlushLog {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.pending.lock().expect("lock").extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            let mut pending = self.pending.lock().expect("lock");
+            self.flushed.lock().expect("lock").append(&mut pending);
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn each_line_is_flushed_before_the_next_file_is_analysed() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let files: Vec<PathBuf> = (0..3)
+            .map(|i| grey_png(dir.path(), &format!("{i}.png"), 200))
+            .collect();
+        let mut log = FlushLog::default();
+        let seen = log.flushed.clone();
+        let calls = Arc::new(Mutex::new(Vec::new()));
+        let record = calls.clone();
+        let mut assess = move |frame: &Frame, profile: &Profile| {
+            let lines = seen
+                .lock()
+                .expect("lock")
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            record.lock().expect("lock").push(lines);
+            pass_if_bright(frame, profile)
+        };
+        let status = run_with(&args(true, files), &mut assess, &mut log, &mut Vec::new());
+        assert_eq!(status, EXIT_PASS);
+        let lines_seen_at_each_call = calls.lock().expect("lock").clone();
+        assert_eq!(lines_seen_at_each_call, [0, 1, 2]);
+    }
+}
