@@ -12,7 +12,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use super::{ExportPreset, Layout, export_with_profile, failing_checks};
+use super::{ExportPreset, Layout, export_with_profile};
 use crate::quality::{Analyzer, DocChoice};
 use crate::{decode, metadata};
 
@@ -94,7 +94,7 @@ pub fn run(args: &ExportArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) ->
     for flag in crate::review::soft_flags(&photo.image, &report, &meta) {
         let _ = writeln!(stderr, "warning: {}", flag.message);
     }
-    let failing = failing_checks(&report);
+    let failing = report.failing_checks();
     if failing.is_empty() {
         return EXIT_OK;
     }
