@@ -5,6 +5,7 @@
 //! test can send.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use super::stills::Side;
 use super::{App, Mode, profile_for};
@@ -29,6 +30,22 @@ pub enum Command {
     Export(Side),
     OpenPhotos,
     AddPhotos(Vec<PathBuf>),
+    /// A photo dropped without a path, read into memory; `name` is what the list shows.
+    AddPhotoBytes {
+        name: String,
+        bytes: Arc<[u8]>,
+    },
+    /// Review: select photo `n` of the strip.
+    SelectPhoto(usize),
+    SelectNextPhoto,
+    SelectPreviousPhoto,
+    /// Review: remove photo `n` from the list.
+    RemovePhoto(usize),
+    ClearPhotos,
+    /// Review: open the export dialog for the selected photo.
+    ExportSelectedPhoto,
+    /// Live: let the auto-capture take stills, or not.
+    SetAutoCapture(bool),
     ShowLive,
     ShowReview,
     /// Something to tell the person (a save that worked or failed).
@@ -88,14 +105,29 @@ impl App {
             Command::Retake(side) => self.retake(side),
             Command::Accept => self.accept(),
             Command::Export(side) => self.export(side),
-            // Returns at once; the photos arrive through `ReviewView::poll_open_dialog`.
-            Command::OpenPhotos => self.review.open_photos(&self.ctx),
+            // Returns at once; the photos arrive through `App::logic` polling the dialog.
+            Command::OpenPhotos => self.open_photos.start(&self.ctx),
             Command::AddPhotos(paths) => {
                 if !paths.is_empty() {
                     self.review.add_paths(paths);
                     self.mode = Mode::Review;
                 }
             }
+            Command::AddPhotoBytes { name, bytes } => {
+                self.review.add_bytes(name, bytes);
+                self.mode = Mode::Review;
+            }
+            Command::SelectPhoto(n) => self.review.select(n),
+            Command::SelectNextPhoto => self.review.select_next(),
+            Command::SelectPreviousPhoto => self.review.select_previous(),
+            Command::RemovePhoto(n) => self.review.remove(n),
+            Command::ClearPhotos => self.review.clear(),
+            Command::ExportSelectedPhoto => {
+                if let Some(request) = self.review.export_request() {
+                    self.export.open(request);
+                }
+            }
+            Command::SetAutoCapture(on) => self.live.auto_enabled = on,
             Command::ShowLive => {
                 self.start_deferred_source();
                 self.mode = Mode::Live;

@@ -1,7 +1,9 @@
 //! The eframe app: live capture, the captured stills, and the review of opened photos.
 //!
-//! Decides the flow between views and owns the one place commands are handled (`App::handle`):
-//! panels only return `Command`s. Live: camera → auto-capture or manual capture → the still with
+//! Decides the flow between views and what happens in one frame: take in what the threads and the
+//! dialogs produced, turn keys and drops into `Command`s, draw the panels (which only return
+//! `Command`s), and apply every command in one place (`App::handle`, in `commands`). The App owns
+//! the two dialogs both views use: "Open photos…" and the compliant export. Live: camera → auto-capture or manual capture → the still with
 //! its report → "Retake", "Export…" (Ctrl+S: the same compliant export dialog as the review view), or
 //! on to the back of an ID card. With a `CaptureRequest` (`idcap capture`), accepting a still writes
 //! it and closes the window.
@@ -9,8 +11,10 @@
 pub mod checklist;
 pub mod commands;
 pub mod dialogs;
+pub mod drops;
 pub mod export_ui;
 pub mod live;
+pub mod open_photos;
 pub mod overlay;
 pub mod review;
 pub mod save;
@@ -30,9 +34,10 @@ use crate::camera::{SourceFactory, SourceSpec};
 use crate::capture::CaptureConfig;
 use crate::quality::{Analyzer, DocChoice, DocumentKind, Preset, Profile};
 pub use commands::Command;
-use export_ui::SavePicker;
+use export_ui::{EXPORT_SHORTCUT, ExportDialog, SavePicker};
 use live::{LiveView, SourceState};
-use review::{OpenPicker, ReviewView};
+use open_photos::{OPEN_SHORTCUT, OpenPhotosDialog, OpenPicker};
+use review::ReviewView;
 use settings::Settings;
 pub use stills::{Side, Still};
 
@@ -80,6 +85,10 @@ pub struct App {
     pub mode: Mode,
     pub live: LiveView,
     pub review: ReviewView,
+    /// The compliant export dialog, for a still or a reviewed photo.
+    export: ExportDialog,
+    /// "Open photos…", from either view.
+    open_photos: OpenPhotosDialog,
     pub side: Side,
     pub stills: [Option<Still>; 2],
     /// A still is being looked at (live view paused for it).
@@ -125,6 +134,8 @@ impl App {
             mode: Mode::Live,
             live,
             review: ReviewView::default(),
+            export: ExportDialog::default(),
+            open_photos: OpenPhotosDialog::default(),
             side: Side::Front,
             stills: [None, None],
             showing_still: false,
@@ -187,51 +198,37 @@ impl App {
     /// Replaces the export dialog's "save as" (tests pass a closure returning a temporary path). The
     /// live view and the review view share the one dialog.
     pub fn set_save_picker(&mut self, picker: SavePicker) {
-        self.review.export_dialog().set_picker(picker);
+        self.export.set_picker(picker);
     }
 
     /// Replaces the "Open photos…" dialog (tests pass a closure answering with their files). The
     /// live view and the review view share the one dialog.
     pub fn set_open_picker(&mut self, picker: OpenPicker) {
-        self.review.set_open_picker(picker);
+        self.open_photos.set_picker(picker);
     }
 
     /// The result of the last export the dialog finished, while it shows it.
     pub fn export_result(&self) -> Option<&Result<crate::export::Exported, String>> {
-        self.review.export_dialog_ref().result()
+        self.export.result()
+    }
+
+    /// The export dialog (tests read its step).
+    pub fn export_dialog(&self) -> &ExportDialog {
+        &self.export
+    }
+
+    /// Whether the "Open photos…" dialog is open.
+    pub fn is_open_dialog_open(&self) -> bool {
+        self.open_photos.is_open()
     }
 
     /// Everything the app does in one frame, minus drawing.
     fn logic(&mut self, ctx: &egui::Context) {
         // While files are dragged over the window, say that dropping them opens the review.
-        ReviewView::paint_drop_hint(ctx);
-        let dropped = ctx.input(|i| i.raw.dropped_files.clone());
-        let mut paths = Vec::new();
-        for f in dropped {
-            paths.push(f.path().to_path_buf());
-        }
-        if !paths.is_empty() {
-            self.pending.push(Command::AddPhotos(paths));
-        }
-        if self.mode == Mode::Live
-            && !self.showing_still
-            && ctx.input(|i| i.key_pressed(egui::Key::Space))
-        {
-            self.pending.push(Command::CaptureNow);
-        }
-        // Ctrl+S on the stills exports the one just captured (the front when both are shown).
-        if self.mode == Mode::Live
-            && self.showing_still
-            && !self.review.export_dialog().is_open()
-            && ctx.input_mut(|i| i.consume_shortcut(&review::EXPORT_SHORTCUT))
-        {
-            let side = if self.stills[self.side.index()].is_some() {
-                self.side
-            } else {
-                Side::Front
-            };
-            self.pending.push(Command::Export(side));
-        }
+        drops::paint_drop_hint(ctx);
+        self.pending.extend(drops::dropped_photos(ctx));
+        let keys = self.shortcuts(ctx);
+        self.pending.extend(keys);
         if self.mode == Mode::Live && !self.showing_still {
             if let Some(c) = self.live.poll(ctx) {
                 self.keep(c, true);
@@ -240,12 +237,65 @@ impl App {
             ctx.request_repaint_after(std::time::Duration::from_millis(30));
         }
         // "Open photos…" from either view: the chosen photos open the review.
-        if self.review.poll_open_dialog() {
-            self.pending.push(Command::ShowReview);
+        if let Some(paths) = self.open_photos.poll() {
+            self.pending.push(Command::AddPhotos(paths));
         }
         for cmd in std::mem::take(&mut self.pending) {
             self.handle(cmd);
         }
+        if self.mode == Mode::Review {
+            self.review.poll(ctx);
+        }
+    }
+
+    /// The keyboard: Space captures, Ctrl+S exports (the still just captured, or the selected
+    /// photo), and in the review Ctrl+O opens photos and the arrow keys move between them. Keys go to
+    /// the export dialog alone while it is open.
+    fn shortcuts(&self, ctx: &egui::Context) -> Vec<Command> {
+        let mut commands = Vec::new();
+        match self.mode {
+            Mode::Live if !self.showing_still => {
+                if ctx.input(|i| i.key_pressed(egui::Key::Space)) {
+                    commands.push(Command::CaptureNow);
+                }
+            }
+            Mode::Live => {
+                // Ctrl+S on the stills exports the one just captured (the front when both are shown).
+                if !self.export.is_open() && ctx.input_mut(|i| i.consume_shortcut(&EXPORT_SHORTCUT))
+                {
+                    let side = if self.stills[self.side.index()].is_some() {
+                        self.side
+                    } else {
+                        Side::Front
+                    };
+                    commands.push(Command::Export(side));
+                }
+            }
+            Mode::Review => {
+                if self.export.is_open() {
+                    return commands;
+                }
+                let (open, export, next, previous) = ctx.input_mut(|i| {
+                    use egui::{Key, Modifiers};
+                    (
+                        i.consume_shortcut(&OPEN_SHORTCUT),
+                        i.consume_shortcut(&EXPORT_SHORTCUT),
+                        i.consume_key(Modifiers::NONE, Key::ArrowRight)
+                            || i.consume_key(Modifiers::NONE, Key::ArrowDown),
+                        i.consume_key(Modifiers::NONE, Key::ArrowLeft)
+                            || i.consume_key(Modifiers::NONE, Key::ArrowUp),
+                    )
+                });
+                let wanted = [
+                    (open, Command::OpenPhotos),
+                    (export, Command::ExportSelectedPhoto),
+                    (next, Command::SelectNextPhoto),
+                    (previous, Command::SelectPreviousPhoto),
+                ];
+                commands.extend(wanted.into_iter().filter(|(k, _)| *k).map(|(_, c)| c));
+            }
+        }
+        commands
     }
 
     fn no_camera_ui(&mut self, ui: &mut Ui, msg: &str) -> Vec<Command> {
@@ -264,7 +314,7 @@ impl App {
                 if ui.button("Use the demo camera").clicked() {
                     commands.push(Command::UseSource(SourceSpec::Demo));
                 }
-                if review::open_photos_button(ui, self.review.is_open_dialog_open()).clicked() {
+                if self.open_photos.button(ui).clicked() {
                     commands.push(Command::OpenPhotos);
                 }
                 ui.label(RichText::new("or drop photos onto this window").weak());
@@ -297,16 +347,16 @@ impl eframe::App for App {
                     commands.push(Command::ShowReview);
                 }
                 // The review view has its own toolbar with "Open photos…"; one button is enough.
-                if self.mode == Mode::Live
-                    && review::open_photos_button(ui, self.review.is_open_dialog_open()).clicked()
-                {
+                if self.mode == Mode::Live && self.open_photos.button(ui).clicked() {
                     commands.push(Command::OpenPhotos);
                 }
             });
         });
         match self.mode {
             Mode::Review => {
-                egui::CentralPanel::default().show(ui, |ui| self.review.ui(ui));
+                let review = &self.review;
+                let open = &self.open_photos;
+                egui::CentralPanel::default().show(ui, |ui| commands.extend(review.ui(ui, open)));
             }
             Mode::Live => {
                 let report = self.live.report_with_stability();
@@ -344,10 +394,7 @@ impl eframe::App for App {
         for cmd in commands {
             self.handle(cmd);
         }
-        // The review view shows the export dialog itself; over the live view the shell does.
-        if self.mode == Mode::Live {
-            self.review.export_dialog().ui(&ctx);
-        }
+        self.export.ui(&ctx);
         self.live
             .stats
             .ui_time(started.elapsed().as_secs_f64() * 1e3);

@@ -32,12 +32,19 @@ impl Side {
     }
 }
 
-/// A captured still and the report it was scored with.
+/// A captured still.
 pub struct Still {
+    /// The frame and the report it was scored with.
     pub frame: Analysed,
-    pub report: Report,
     pub auto: bool,
     texture: Option<TextureHandle>,
+}
+
+impl Still {
+    /// The report the still was scored with.
+    pub fn report(&self) -> &Report {
+        &self.frame.report
+    }
 }
 
 impl App {
@@ -45,7 +52,6 @@ impl App {
     pub(super) fn keep(&mut self, captured: Captured<Analysed>, auto: bool) {
         let still = Still {
             frame: captured.frame,
-            report: captured.report,
             auto,
             texture: None,
         };
@@ -81,7 +87,7 @@ impl App {
                         decode_ms: 0.0,
                         analyze_ms: still.frame.analysis_ms,
                     };
-                    crate::report::json_line(&name, &still.report, timings).to_string()
+                    crate::report::json_line(&name, still.report(), timings).to_string()
                 })
                 .map_err(|e| format!("{e:#}"));
             let ok = result.is_ok();
@@ -122,10 +128,10 @@ impl App {
         };
         let request = ExportRequest::new(
             Arc::clone(&still.frame.frame.image),
-            Some(still.report.clone()),
+            Some(still.report().clone()),
             name.to_string(),
         );
-        self.review.export_dialog().open(request);
+        self.export.open(request);
     }
 
     pub(super) fn side_label(&self) -> String {
@@ -245,14 +251,14 @@ impl App {
                         &painter,
                         rect,
                         size,
-                        &still.report,
+                        still.report(),
                         &overlay::OverlayOptions::default(),
                     );
                     ui.allocate_rect(image_area, egui::Sense::hover());
                     ui.scope_builder(egui::UiBuilder::new().max_rect(checks_area), |ui| {
                         egui::ScrollArea::vertical()
                             .id_salt(("still-checks", k))
-                            .show(ui, |ui| checklist::checklist_ui(ui, Some(&still.report)));
+                            .show(ui, |ui| checklist::checklist_ui(ui, Some(still.report())));
                     });
                 });
             }
