@@ -1,4 +1,4 @@
-//! Renders the review view with real photos to a PNG through egui_kittest's software renderer: no
+//! Renders the app's review view with real photos to a PNG through egui_kittest's software renderer: no
 //! window, no display, no file dialog. (The README's docs/review.png is the real app instead:
 //! `xvfb-run -s "-screen 0 1280x800x24" idcap PHOTO…`, then `import -window root`.)
 //!
@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
-use idcap::app::review::ReviewView;
+use idcap::app::{App, AppOptions};
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -18,26 +18,26 @@ fn main() {
         std::process::exit(2);
     };
     let photos: Vec<PathBuf> = args.map(PathBuf::from).collect();
-    let mut view = ReviewView::with_pickers(Box::new(drop), Box::new(|_, reply| drop(reply)));
-    view.add_paths(photos);
+    // Opened on photos, the app shows the review and leaves the camera off.
+    let options = AppOptions {
+        open: photos,
+        ignore_saved_settings: true,
+        injected_source: Some(Box::new(|| {
+            Box::new(idcap::camera::demo::DemoCamera::new(30.0, false))
+        })),
+        ..AppOptions::default()
+    };
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
         .wgpu()
-        .build_ui_state(
-            |ui, view: &mut ReviewView| {
-                view.handle_drops(ui.ctx());
-                ReviewView::paint_drop_hint(ui.ctx());
-                view.ui(ui);
-            },
-            view,
-        );
+        .build_eframe(move |cc| App::new(cc, options));
     let end = Instant::now() + Duration::from_secs(120);
-    while harness.state().in_progress() > 0 && Instant::now() < end {
+    while harness.state().review.in_progress() > 0 && Instant::now() < end {
         harness.step();
         std::thread::sleep(Duration::from_millis(20));
     }
     // Select the first photo (the strip selects the last one added), let textures upload.
-    for _ in 0..harness.state().len() {
+    for _ in 0..harness.state().review.len() {
         harness.key_press(egui::Key::ArrowLeft);
         harness.step();
     }

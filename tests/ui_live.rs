@@ -258,7 +258,7 @@ fn manual_capture_with_space_keeps_that_frames_report() {
     assert!(step_until(&mut h, 5.0, |app| app.showing_still));
     let still = h.state().stills[0].as_ref().expect("still");
     assert!(!still.auto);
-    assert!(!still.report.passes(CheckId::Focus));
+    assert!(!still.report().passes(CheckId::Focus));
     h.step();
     assert!(h.query_by_label("Front — captured").is_some());
     h.get_by_label("Retake").click();
@@ -439,7 +439,7 @@ fn demo_auto_captures_a_passing_photo_with_the_real_checks() {
     );
     let still = h.state().stills[0].as_ref().expect("front still");
     assert!(still.auto);
-    assert_eq!(still.report.verdict(), idcap::quality::Verdict::Pass);
+    assert_eq!(still.report().verdict(), idcap::quality::Verdict::Pass);
     // Only once the card has settled: the blur, glare and tilt phases never capture.
     assert!(
         still.frame.frame.time_s >= idcap::camera::demo::SETTLED_S,

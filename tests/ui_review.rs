@@ -1,6 +1,7 @@
-//! The review view and the export dialog, driven through egui_kittest: dropping files (valid,
-//! invalid, several), the drag-over hint, arrow keys, "Open photos…", and the export flow with an
-//! injected save path (no real dialog is ever opened). Injected pickers answer through the same
+//! The review view and the export dialog, driven through egui_kittest on the whole app (the shipped
+//! frame loop, drop handling and command handler): dropping files (valid, invalid, several), the
+//! drag-over hint, arrow keys, "Open photos…", and the export flow with an injected save path (no
+//! real dialog is ever opened). Injected pickers answer through the same
 //! reply channel and per-frame polling as the real dialogs; late ones show the window keeps running
 //! frames, and opens only one dialog, while a dialog is open.
 
@@ -16,8 +17,23 @@ use egui::{HoveredFile, Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use idcap::app::export_ui::SavePicker;
-use idcap::app::review::{OpenPicker, ReviewView};
+use idcap::app::open_photos::OpenPicker;
+use idcap::app::{App, AppOptions, Command, Mode};
+use idcap::camera::{self, CameraFrame, FrameSource, SourceError};
+use idcap::quality::{Frame, Profile};
 use idcap::review::EntryState;
+
+/// A webcam that is not there: the app's camera stays idle while these tests review photos.
+struct NoCamera;
+
+impl FrameSource for NoCamera {
+    fn name(&self) -> String {
+        "Webcam".into()
+    }
+    fn next_frame(&mut self) -> Result<CameraFrame, SourceError> {
+        Err(SourceError::Unavailable("No camera found.".into()))
+    }
+}
 
 /// A file dropped by the test, with a path like the native backend gives.
 #[derive(Debug)]
@@ -42,37 +58,53 @@ fn cancel_save() -> SavePicker {
     Box::new(|_, reply| reply.send(None))
 }
 
-fn harness(view: ReviewView) -> Harness<'static, ReviewView> {
-    Harness::builder()
+/// The app on its review view, with `open` and `save` as its file dialogs.
+fn harness(open: OpenPicker, save: SavePicker) -> Harness<'static, App> {
+    // No `allow_missing_glyphs`: a character egui's built-in fonts lack (a ✔ in the checklist,
+    // say) shows as a box to people, so it fails the test here.
+    let mut h = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
-        // No `allow_missing_glyphs`: a character egui's built-in fonts lack (a ✔ in the checklist,
-        // say) shows as a box to people, so it fails the test here.
-        .build_ui_state(
-            |ui, view: &mut ReviewView| {
-                // What the app shell does every frame.
-                view.handle_drops(ui.ctx());
-                ReviewView::paint_drop_hint(ui.ctx());
-                view.ui(ui);
-            },
-            view,
-        )
+        .build_eframe(move |cc| {
+            App::new(
+                cc,
+                AppOptions {
+                    injected_source: Some(camera::ready(NoCamera)),
+                    assess: Some(Box::new(|_: &Frame, _: &Profile| {
+                        idcap::capture::scripted::no_document()
+                    })),
+                    lockstep: true,
+                    ignore_saved_settings: true,
+                    ..AppOptions::default()
+                },
+            )
+        });
+    h.state_mut().set_open_picker(open);
+    h.state_mut().set_save_picker(save);
+    h.state_mut().send(Command::ShowReview);
+    h.step();
+    assert_eq!(h.state().mode, Mode::Review);
+    h
 }
 
 /// Steps frames until every photo is checked and its textures are up (or 60 s pass).
-fn settle(h: &mut Harness<'static, ReviewView>) {
+fn settle(h: &mut Harness<'static, App>) {
     let end = Instant::now() + Duration::from_secs(60);
-    while h.state().in_progress() > 0 && Instant::now() < end {
+    while h.state().review.in_progress() > 0 && Instant::now() < end {
         h.step();
         std::thread::sleep(Duration::from_millis(10));
     }
     // Textures upload one photo per frame.
-    for _ in 0..(h.state().len() + 3) {
+    for _ in 0..(h.state().review.len() + 3) {
         h.step();
     }
-    assert_eq!(h.state().in_progress(), 0, "photos still being checked");
+    assert_eq!(
+        h.state().review.in_progress(),
+        0,
+        "photos still being checked"
+    );
 }
 
-fn drop_files(h: &mut Harness<'static, ReviewView>, paths: &[PathBuf]) {
+fn drop_files(h: &mut Harness<'static, App>, paths: &[PathBuf]) {
     for p in paths {
         h.input_mut()
             .dropped_files
@@ -110,7 +142,7 @@ fn fixtures(dir: &Path) -> Vec<PathBuf> {
 fn dropping_several_files_reviews_the_good_one_and_explains_the_bad_ones() {
     let dir = tempfile::tempdir().expect("tempdir");
     let files = fixtures(dir.path());
-    let mut h = harness(ReviewView::with_pickers(cancel_open(), cancel_save()));
+    let mut h = harness(cancel_open(), cancel_save());
     h.step();
     assert!(h.query_by_label_contains("Drop photos here").is_some());
 
@@ -134,11 +166,11 @@ fn dropping_several_files_reviews_the_good_one_and_explains_the_bad_ones() {
     h.input_mut().hovered_files.clear();
 
     drop_files(&mut h, &files);
-    assert_eq!(h.state().len(), 5);
+    assert_eq!(h.state().review.len(), 5);
     settle(&mut h);
     assert!(h.query_by_label("Drop to check these 2 photos").is_none());
 
-    let session = h.state().session_ref().expect("session");
+    let session = h.state().review.session_ref().expect("session");
     let states: Vec<&EntryState> = session.entries.iter().map(|e| &e.state).collect();
     let EntryState::Done(photo) = states[0] else {
         panic!("the phone photo was not reviewed");
@@ -164,7 +196,7 @@ fn dropping_several_files_reviews_the_good_one_and_explains_the_bad_ones() {
     h.get_by_label_contains("FAIL phone.jpg").click();
     h.step();
     h.step();
-    assert_eq!(h.state().selected(), Some(0));
+    assert_eq!(h.state().review.selected(), Some(0));
     assert!(h.query_by_label("Document found").is_some());
     assert!(h.query_by_label_contains("GPS location").is_some());
     assert!(
@@ -179,30 +211,30 @@ fn arrow_keys_move_between_photos_and_open_uses_the_picker() {
     let dir = tempfile::tempdir().expect("tempdir");
     let files = fixtures(dir.path());
     let to_open = files.clone();
-    let mut h = harness(ReviewView::with_pickers(
+    let mut h = harness(
         Box::new(move |reply| reply.send(Some(to_open.clone()))),
         cancel_save(),
-    ));
+    );
     h.step();
     h.key_press_modifiers(Modifiers::COMMAND, Key::O);
     // The answer comes through the dialog's channel, read at the start of the next frame.
     h.run_steps(2);
-    assert_eq!(h.state().len(), 5);
+    assert_eq!(h.state().review.len(), 5);
     settle(&mut h);
-    assert_eq!(h.state().selected(), Some(4));
+    assert_eq!(h.state().review.selected(), Some(4));
     h.key_press(Key::ArrowLeft);
     h.step();
-    assert_eq!(h.state().selected(), Some(3));
+    assert_eq!(h.state().review.selected(), Some(3));
     h.key_press(Key::ArrowLeft);
     h.step();
     h.key_press(Key::ArrowLeft);
     h.key_press(Key::ArrowLeft);
     h.key_press(Key::ArrowLeft);
     h.step();
-    assert_eq!(h.state().selected(), Some(0));
+    assert_eq!(h.state().review.selected(), Some(0));
     h.key_press(Key::ArrowRight);
     h.step();
-    assert_eq!(h.state().selected(), Some(1));
+    assert_eq!(h.state().review.selected(), Some(1));
 }
 
 #[test]
@@ -213,7 +245,7 @@ fn export_warns_about_failing_checks_then_writes_and_never_overwrites_silently()
     let asked = Arc::new(Mutex::new(Vec::<String>::new()));
     let asked_in = Arc::clone(&asked);
     let target = out.clone();
-    let mut h = harness(ReviewView::with_pickers(
+    let mut h = harness(
         cancel_open(),
         Box::new(move |suggested: &str, reply| {
             if let Ok(mut a) = asked_in.lock() {
@@ -221,7 +253,7 @@ fn export_warns_about_failing_checks_then_writes_and_never_overwrites_silently()
             }
             reply.send(Some(target.clone()));
         }),
-    ));
+    );
     drop_files(&mut h, &files[..1]);
     settle(&mut h);
 
@@ -280,7 +312,7 @@ fn export_warns_about_failing_checks_then_writes_and_never_overwrites_silently()
 fn a_cancelled_save_dialog_writes_nothing_and_says_so() {
     let dir = tempfile::tempdir().expect("tempdir");
     let files = fixtures(dir.path());
-    let mut h = harness(ReviewView::with_pickers(cancel_open(), cancel_save()));
+    let mut h = harness(cancel_open(), cancel_save());
     drop_files(&mut h, &files[..1]);
     settle(&mut h);
     h.get_by_label("Export…").click();
@@ -298,7 +330,7 @@ fn a_cancelled_save_dialog_writes_nothing_and_says_so() {
 }
 
 /// Whether the button labelled `label` is shown and disabled.
-fn is_disabled(h: &Harness<'static, ReviewView>, label: &str) -> bool {
+fn is_disabled(h: &Harness<'static, App>, label: &str) -> bool {
     h.get_by_label(label).accesskit_node().is_disabled()
 }
 
@@ -307,7 +339,7 @@ fn the_window_keeps_running_while_the_open_dialog_is_open_and_opens_it_once() {
     let dir = tempfile::tempdir().expect("tempdir");
     let files = fixtures(dir.path());
     let late = LatePicker::default();
-    let mut h = harness(ReviewView::with_pickers(cancel_open(), cancel_save()));
+    let mut h = harness(cancel_open(), cancel_save());
     let picker = late.open(&h.ctx, 20, Some(files.clone()));
     h.state_mut().set_open_picker(picker);
     h.step();
@@ -325,11 +357,11 @@ fn the_window_keeps_running_while_the_open_dialog_is_open_and_opens_it_once() {
     h.get_by_label("Open photos…").click();
     h.step();
     assert_eq!(late.calls(), 1, "a second dialog was opened");
-    assert_eq!(h.state().len(), 0);
+    assert_eq!(h.state().review.len(), 0);
 
     // The answer arrives after the picker's 20 frames, through the same polling as a real dialog.
     let end = Instant::now() + Duration::from_secs(20);
-    while h.state().is_empty() && Instant::now() < end {
+    while h.state().review.is_empty() && Instant::now() < end {
         h.step();
         std::thread::sleep(Duration::from_millis(1));
     }
@@ -337,7 +369,7 @@ fn the_window_keeps_running_while_the_open_dialog_is_open_and_opens_it_once() {
         !late.starved(),
         "the UI stopped running frames while the dialog was open"
     );
-    assert_eq!(h.state().len(), 5);
+    assert_eq!(h.state().review.len(), 5);
     assert!(!h.state().is_open_dialog_open());
     settle(&mut h);
     assert!(!is_disabled(&h, "Open photos…"));
@@ -354,7 +386,7 @@ fn a_cancelled_open_dialog_adds_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
     let files = fixtures(dir.path());
     let late = LatePicker::default();
-    let mut h = harness(ReviewView::with_pickers(cancel_open(), cancel_save()));
+    let mut h = harness(cancel_open(), cancel_save());
     drop_files(&mut h, &files[..1]);
     settle(&mut h);
     let picker = late.open(&h.ctx, 5, None);
@@ -371,11 +403,11 @@ fn a_cancelled_open_dialog_adds_nothing() {
     assert!(!late.starved());
     assert_eq!(late.calls(), 1);
     assert_eq!(
-        h.state().len(),
+        h.state().review.len(),
         1,
         "the photo under review is still there, alone"
     );
-    assert_eq!(h.state().selected(), Some(0));
+    assert_eq!(h.state().review.selected(), Some(0));
     assert!(h.query_by_label_contains("No photos chosen").is_some());
     assert!(!is_disabled(&h, "Open photos…"));
 }
@@ -386,9 +418,9 @@ fn the_window_keeps_running_while_the_save_dialog_is_open_and_opens_it_once() {
     let files = fixtures(dir.path());
     let out = dir.path().join("late.jpg");
     let late = LatePicker::default();
-    let mut h = harness(ReviewView::with_pickers(cancel_open(), cancel_save()));
+    let mut h = harness(cancel_open(), cancel_save());
     let picker = late.save(&h.ctx, 20, Some(out.clone()));
-    h.state_mut().export_dialog().set_picker(picker);
+    h.state_mut().set_save_picker(picker);
     drop_files(&mut h, &files[..1]);
     settle(&mut h);
     h.key_press_modifiers(Modifiers::COMMAND, Key::S);
@@ -396,7 +428,7 @@ fn the_window_keeps_running_while_the_save_dialog_is_open_and_opens_it_once() {
     h.get_by_label("Choose file and export…").click();
     h.step();
     assert_eq!(late.calls(), 1);
-    assert!(h.state().export_dialog_ref().is_choosing_file());
+    assert!(h.state().export_dialog().is_choosing_file());
 
     // Frames keep coming; Ctrl+S, Escape and clicking outside neither open another dialog nor
     // close this one.
@@ -408,7 +440,7 @@ fn the_window_keeps_running_while_the_save_dialog_is_open_and_opens_it_once() {
     h.key_press(Key::Escape);
     h.step();
     assert_eq!(late.calls(), 1, "a second save dialog was opened");
-    assert!(h.state().export_dialog_ref().is_choosing_file());
+    assert!(h.state().export_dialog().is_choosing_file());
     assert!(!out.exists());
 
     let end = Instant::now() + Duration::from_secs(60);

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crossbeam_channel::{Receiver, TryRecvError, bounded};
-use egui::{RichText, Ui};
+use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
 use image::RgbImage;
 
 use super::dialogs::{Answer, DialogSlot, Reply, await_on_thread};
@@ -22,6 +22,9 @@ use super::style;
 use crate::export::{self, ExportPreset, Exported, Layout};
 use crate::quality::Report;
 use crate::quality::flags::SoftFlag;
+
+/// Ctrl+S (Cmd+S on macOS): export the still or the selected photo.
+pub const EXPORT_SHORTCUT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::S);
 
 /// Asks where to save, offering the suggested file name: shows a dialog and answers through the
 /// `Reply` when the person has chosen (`None`: cancelled, or no dialog available). Must not wait for

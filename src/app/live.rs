@@ -254,7 +254,7 @@ impl LiveView {
 
     /// Draws the preview, overlay, guidance, countdown and status line; returns commands.
     pub fn ui(
-        &mut self,
+        &self,
         ui: &mut Ui,
         guide: DocumentKind,
         mirror: bool,
@@ -278,7 +278,10 @@ impl LiveView {
                     {
                         commands.push(Command::CaptureNow);
                     }
-                    ui.checkbox(&mut self.auto_enabled, "Auto-capture");
+                    let mut auto = self.auto_enabled;
+                    if ui.checkbox(&mut auto, "Auto-capture").changed() {
+                        commands.push(Command::SetAutoCapture(auto));
+                    }
                 });
             });
         });

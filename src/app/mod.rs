@@ -1,84 +1,45 @@
 //! The eframe app: live capture, the captured stills, and the review of opened photos.
 //!
-//! Decides the flow between views and owns the one place commands are handled (`App::handle`):
-//! panels only return `Command`s. Live: camera → auto-capture or manual capture → the still with
+//! Decides the flow between views and what happens in one frame: take in what the threads and the
+//! dialogs produced, turn keys and drops into `Command`s, draw the panels (which only return
+//! `Command`s), and apply every command in one place (`App::handle`, in `commands`). The App owns
+//! the two dialogs both views use: "Open photos…" and the compliant export. Live: camera → auto-capture or manual capture → the still with
 //! its report → "Retake", "Export…" (Ctrl+S: the same compliant export dialog as the review view), or
 //! on to the back of an ID card. With a `CaptureRequest` (`idcap capture`), accepting a still writes
 //! it and closes the window.
 
 pub mod checklist;
+pub mod commands;
 pub mod dialogs;
+pub mod drops;
 pub mod export_ui;
 pub mod live;
+pub mod open_photos;
 pub mod overlay;
 pub mod review;
 pub mod save;
 pub mod settings;
 pub mod side_panel;
+pub mod stills;
 pub mod style;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use egui::{RichText, TextureHandle, TextureOptions, Ui};
+use egui::{RichText, Ui};
 
-use crate::analysis::{Analysed, Assess, Pipeline};
+use crate::analysis::{Assess, Pipeline};
 use crate::camera::webcam::DeviceWatcher;
-use crate::camera::{SourceCommand, SourceFactory, SourceSpec};
-use crate::capture::{CaptureConfig, Captured};
-use crate::quality::{Analyzer, DocChoice, DocumentKind, Preset, Profile, Report};
-use export_ui::{ExportRequest, SavePicker};
+use crate::camera::{SourceFactory, SourceSpec};
+use crate::capture::CaptureConfig;
+use crate::quality::{Analyzer, DocChoice, DocumentKind, Preset, Profile};
+pub use commands::Command;
+use export_ui::{EXPORT_SHORTCUT, ExportDialog, SavePicker};
 use live::{LiveView, SourceState};
-use review::{OpenPicker, ReviewView};
+use open_photos::{OPEN_SHORTCUT, OpenPhotosDialog, OpenPicker};
+use review::ReviewView;
 use settings::Settings;
-
-/// Everything the person (or a test) can ask the app to do.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Command {
-    UseSource(SourceSpec),
-    SetDocument(DocumentKind),
-    SetMirror(bool),
-    SetResolution([u32; 2]),
-    SetControl {
-        id: u64,
-        value: i64,
-    },
-    CaptureNow,
-    Retake(Side),
-    /// Keep the still of the current side and go on (to the back, or finish).
-    Accept,
-    Export(Side),
-    OpenPhotos,
-    AddPhotos(Vec<PathBuf>),
-    ShowLive,
-    ShowReview,
-    /// Something to tell the person (a save that worked or failed).
-    Notice(String),
-}
-
-/// The side of the document being captured.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Side {
-    Front,
-    Back,
-}
-
-impl Side {
-    fn index(self) -> usize {
-        match self {
-            Side::Front => 0,
-            Side::Back => 1,
-        }
-    }
-}
-
-/// A captured still and the report it was scored with.
-pub struct Still {
-    pub frame: Analysed,
-    pub report: Report,
-    pub auto: bool,
-    texture: Option<TextureHandle>,
-}
+pub use stills::{Side, Still};
 
 /// `idcap capture`: where to write the accepted still, and whether the first auto-capture counts as
 /// accepted.
@@ -124,6 +85,10 @@ pub struct App {
     pub mode: Mode,
     pub live: LiveView,
     pub review: ReviewView,
+    /// The compliant export dialog, for a still or a reviewed photo.
+    export: ExportDialog,
+    /// "Open photos…", from either view.
+    open_photos: OpenPhotosDialog,
     pub side: Side,
     pub stills: [Option<Still>; 2],
     /// A still is being looked at (live view paused for it).
@@ -169,6 +134,8 @@ impl App {
             mode: Mode::Live,
             live,
             review: ReviewView::default(),
+            export: ExportDialog::default(),
+            open_photos: OpenPhotosDialog::default(),
             side: Side::Front,
             stills: [None, None],
             showing_still: false,
@@ -231,212 +198,37 @@ impl App {
     /// Replaces the export dialog's "save as" (tests pass a closure returning a temporary path). The
     /// live view and the review view share the one dialog.
     pub fn set_save_picker(&mut self, picker: SavePicker) {
-        self.review.export_dialog().set_picker(picker);
+        self.export.set_picker(picker);
     }
 
     /// Replaces the "Open photos…" dialog (tests pass a closure answering with their files). The
     /// live view and the review view share the one dialog.
     pub fn set_open_picker(&mut self, picker: OpenPicker) {
-        self.review.set_open_picker(picker);
+        self.open_photos.set_picker(picker);
     }
 
     /// The result of the last export the dialog finished, while it shows it.
     pub fn export_result(&self) -> Option<&Result<crate::export::Exported, String>> {
-        self.review.export_dialog_ref().result()
+        self.export.result()
     }
 
-    /// Queues a command as if a panel had sent it (tests use this for what needs a file dialog).
-    pub fn send(&mut self, cmd: Command) {
-        self.pending.push(cmd);
+    /// The export dialog (tests read its step).
+    pub fn export_dialog(&self) -> &ExportDialog {
+        &self.export
     }
 
-    /// The one place commands are handled.
-    pub fn handle(&mut self, cmd: Command) {
-        match cmd {
-            Command::UseSource(spec) => {
-                if let SourceSpec::Webcam { index, max_size } = &spec {
-                    self.settings.camera = *index;
-                    self.settings.max_size = *max_size;
-                }
-                let source = spec.factory(!self.lockstep);
-                self.deferred_source = None;
-                self.start_source(source, None, Some(spec));
-                self.showing_still = false;
-                self.mode = Mode::Live;
-            }
-            Command::SetDocument(doc) => {
-                self.settings.doc = doc;
-                if let Some(p) = &self.live.pipeline {
-                    p.set_profile(profile_for(doc));
-                }
-                self.live.reset_capture();
-                if doc == DocumentKind::Passport {
-                    self.side = Side::Front;
-                }
-            }
-            Command::SetMirror(m) => self.settings.mirror = m,
-            Command::SetResolution(size) => {
-                self.settings.max_size = size;
-                if let Some(SourceSpec::Webcam { index, .. }) = self.current_source.clone() {
-                    self.handle(Command::UseSource(SourceSpec::Webcam {
-                        index,
-                        max_size: size,
-                    }));
-                }
-            }
-            Command::SetControl { id, value } => {
-                if let Some(p) = &self.live.pipeline {
-                    p.command(SourceCommand::SetControl { id, value });
-                }
-            }
-            Command::CaptureNow => {
-                if let Some(c) = self.live.snapshot() {
-                    self.keep(c, false);
-                }
-            }
-            Command::Retake(side) => {
-                self.stills[side.index()] = None;
-                self.side = side;
-                self.showing_still = false;
-                self.live.reset_capture();
-            }
-            Command::Accept => self.accept(),
-            Command::Export(side) => self.export(side),
-            // Returns at once; the photos arrive through `ReviewView::poll_open_dialog`.
-            Command::OpenPhotos => self.review.open_photos(&self.ctx),
-            Command::AddPhotos(paths) => {
-                if !paths.is_empty() {
-                    self.review.add_paths(paths);
-                    self.mode = Mode::Review;
-                }
-            }
-            Command::ShowLive => {
-                self.start_deferred_source();
-                self.mode = Mode::Live;
-            }
-            Command::ShowReview => self.mode = Mode::Review,
-            Command::Notice(msg) => self.notice = Some(msg),
-        }
-    }
-
-    /// Shows a captured frame as the still of the current side.
-    fn keep(&mut self, captured: Captured<Analysed>, auto: bool) {
-        let still = Still {
-            frame: captured.frame,
-            report: captured.report,
-            auto,
-            texture: None,
-        };
-        self.stills[self.side.index()] = Some(still);
-        self.showing_still = true;
-        if auto
-            && let Some(req) = &self.capture_request
-            && req.accept_auto
-        {
-            self.accept();
-        }
-    }
-
-    /// The person keeps the still of the current side.
-    fn accept(&mut self) {
-        let side = self.side;
-        if let Some(req) = self.capture_request.clone() {
-            let Some(still) = &self.stills[side.index()] else {
-                return;
-            };
-            let name = req.output.display().to_string();
-            let result = save::save_jpeg(&req.output, &still.frame.frame.image)
-                .map(|()| {
-                    let timings = crate::output::Timings {
-                        decode_ms: 0.0,
-                        analyze_ms: still.frame.analysis_ms,
-                    };
-                    crate::output::json_line(&name, &still.report, timings).to_string()
-                })
-                .map_err(|e| format!("{e:#}"));
-            let ok = result.is_ok();
-            if let Err(e) = &result {
-                self.notice = Some(e.clone());
-            }
-            if let Ok(mut slot) = req.result.lock() {
-                *slot = Some(result);
-            }
-            if ok {
-                self.ctx.send_viewport_cmd(egui::ViewportCommand::Close);
-            }
-            return;
-        }
-        if side == Side::Front
-            && self.settings.doc == DocumentKind::IdCard
-            && self.stills[1].is_none()
-        {
-            self.side = Side::Back;
-            self.showing_still = false;
-            self.live.reset_capture();
-        } else {
-            // Both sides (or the passport page) are done: stay on the stills.
-            self.showing_still = true;
-        }
-    }
-
-    /// Opens the compliant export dialog (presets, size band, no metadata, crop, warnings about
-    /// failing checks, overwrite protection, atomic write) for the still of `side`.
-    fn export(&mut self, side: Side) {
-        let Some(still) = &self.stills[side.index()] else {
-            return;
-        };
-        let name = match (self.settings.doc, side) {
-            (DocumentKind::Passport, _) => "passport-idcap.jpg",
-            (DocumentKind::IdCard, Side::Front) => "id-front-idcap.jpg",
-            (DocumentKind::IdCard, Side::Back) => "id-back-idcap.jpg",
-        };
-        let request = ExportRequest::new(
-            Arc::clone(&still.frame.frame.image),
-            Some(still.report.clone()),
-            name.to_string(),
-        );
-        self.review.export_dialog().open(request);
-    }
-
-    fn side_label(&self) -> String {
-        match (self.settings.doc, self.side) {
-            (DocumentKind::Passport, _) => "Passport photo page".to_string(),
-            (DocumentKind::IdCard, Side::Front) => "ID card — front".to_string(),
-            (DocumentKind::IdCard, Side::Back) => "ID card — back".to_string(),
-        }
+    /// Whether the "Open photos…" dialog is open.
+    pub fn is_open_dialog_open(&self) -> bool {
+        self.open_photos.is_open()
     }
 
     /// Everything the app does in one frame, minus drawing.
     fn logic(&mut self, ctx: &egui::Context) {
         // While files are dragged over the window, say that dropping them opens the review.
-        ReviewView::paint_drop_hint(ctx);
-        let dropped = ctx.input(|i| i.raw.dropped_files.clone());
-        let mut paths = Vec::new();
-        for f in dropped {
-            paths.push(f.path().to_path_buf());
-        }
-        if !paths.is_empty() {
-            self.pending.push(Command::AddPhotos(paths));
-        }
-        if self.mode == Mode::Live
-            && !self.showing_still
-            && ctx.input(|i| i.key_pressed(egui::Key::Space))
-        {
-            self.pending.push(Command::CaptureNow);
-        }
-        // Ctrl+S on the stills exports the one just captured (the front when both are shown).
-        if self.mode == Mode::Live
-            && self.showing_still
-            && !self.review.export_dialog().is_open()
-            && ctx.input_mut(|i| i.consume_shortcut(&review::EXPORT_SHORTCUT))
-        {
-            let side = if self.stills[self.side.index()].is_some() {
-                self.side
-            } else {
-                Side::Front
-            };
-            self.pending.push(Command::Export(side));
-        }
+        drops::paint_drop_hint(ctx);
+        self.pending.extend(drops::dropped_photos(ctx));
+        let keys = self.shortcuts(ctx);
+        self.pending.extend(keys);
         if self.mode == Mode::Live && !self.showing_still {
             if let Some(c) = self.live.poll(ctx) {
                 self.keep(c, true);
@@ -445,12 +237,65 @@ impl App {
             ctx.request_repaint_after(std::time::Duration::from_millis(30));
         }
         // "Open photos…" from either view: the chosen photos open the review.
-        if self.review.poll_open_dialog() {
-            self.pending.push(Command::ShowReview);
+        if let Some(paths) = self.open_photos.poll() {
+            self.pending.push(Command::AddPhotos(paths));
         }
         for cmd in std::mem::take(&mut self.pending) {
             self.handle(cmd);
         }
+        if self.mode == Mode::Review {
+            self.review.poll(ctx);
+        }
+    }
+
+    /// The keyboard: Space captures, Ctrl+S exports (the still just captured, or the selected
+    /// photo), and in the review Ctrl+O opens photos and the arrow keys move between them. Keys go to
+    /// the export dialog alone while it is open.
+    fn shortcuts(&self, ctx: &egui::Context) -> Vec<Command> {
+        let mut commands = Vec::new();
+        match self.mode {
+            Mode::Live if !self.showing_still => {
+                if ctx.input(|i| i.key_pressed(egui::Key::Space)) {
+                    commands.push(Command::CaptureNow);
+                }
+            }
+            Mode::Live => {
+                // Ctrl+S on the stills exports the one just captured (the front when both are shown).
+                if !self.export.is_open() && ctx.input_mut(|i| i.consume_shortcut(&EXPORT_SHORTCUT))
+                {
+                    let side = if self.stills[self.side.index()].is_some() {
+                        self.side
+                    } else {
+                        Side::Front
+                    };
+                    commands.push(Command::Export(side));
+                }
+            }
+            Mode::Review => {
+                if self.export.is_open() {
+                    return commands;
+                }
+                let (open, export, next, previous) = ctx.input_mut(|i| {
+                    use egui::{Key, Modifiers};
+                    (
+                        i.consume_shortcut(&OPEN_SHORTCUT),
+                        i.consume_shortcut(&EXPORT_SHORTCUT),
+                        i.consume_key(Modifiers::NONE, Key::ArrowRight)
+                            || i.consume_key(Modifiers::NONE, Key::ArrowDown),
+                        i.consume_key(Modifiers::NONE, Key::ArrowLeft)
+                            || i.consume_key(Modifiers::NONE, Key::ArrowUp),
+                    )
+                });
+                let wanted = [
+                    (open, Command::OpenPhotos),
+                    (export, Command::ExportSelectedPhoto),
+                    (next, Command::SelectNextPhoto),
+                    (previous, Command::SelectPreviousPhoto),
+                ];
+                commands.extend(wanted.into_iter().filter(|(k, _)| *k).map(|(_, c)| c));
+            }
+        }
+        commands
     }
 
     fn no_camera_ui(&mut self, ui: &mut Ui, msg: &str) -> Vec<Command> {
@@ -469,135 +314,11 @@ impl App {
                 if ui.button("Use the demo camera").clicked() {
                     commands.push(Command::UseSource(SourceSpec::Demo));
                 }
-                if review::open_photos_button(ui, self.review.is_open_dialog_open()).clicked() {
+                if self.open_photos.button(ui).clicked() {
                     commands.push(Command::OpenPhotos);
                 }
                 ui.label(RichText::new("or drop photos onto this window").weak());
             });
-        });
-        commands
-    }
-
-    fn stills_ui(&mut self, ui: &mut Ui) -> Vec<Command> {
-        let mut commands = Vec::new();
-        let ctx = ui.ctx().clone();
-        let sides: Vec<Side> = match self.settings.doc {
-            DocumentKind::Passport => vec![Side::Front],
-            DocumentKind::IdCard => [Side::Front, Side::Back]
-                .into_iter()
-                .filter(|s| self.stills[s.index()].is_some())
-                .collect(),
-        };
-        let current_side = self.side;
-        let id_card = self.settings.doc == DocumentKind::IdCard;
-        let capture_mode = self.capture_request.is_some();
-        egui::Panel::bottom("still-actions").show(ui, |ui| {
-            ui.horizontal(|ui| {
-                if let Some(n) = &self.notice {
-                    ui.label(n);
-                }
-                let accept_label = if capture_mode {
-                    "Use this photo"
-                } else if id_card && current_side == Side::Front && self.stills[1].is_none() {
-                    "Next: back side"
-                } else {
-                    "Done"
-                };
-                let is_done = !capture_mode
-                    && (!id_card || self.stills[0].is_some() && self.stills[1].is_some());
-                if !is_done && ui.button(accept_label).clicked() {
-                    commands.push(Command::Accept);
-                }
-            });
-        });
-        egui::CentralPanel::default().show(ui, |ui| {
-            let n = sides.len().max(1) as f32;
-            let avail = ui.available_rect_before_wrap();
-            let w = avail.width() / n;
-            for (k, side) in sides.iter().enumerate() {
-                let cell = egui::Rect::from_min_size(
-                    avail.min + egui::vec2(w * k as f32, 0.0),
-                    egui::vec2(w, avail.height()),
-                );
-                let Some(still) = &mut self.stills[side.index()] else {
-                    continue;
-                };
-                ui.scope_builder(egui::UiBuilder::new().max_rect(cell.shrink(6.0)), |ui| {
-                    let title = match (id_card, side) {
-                        (false, _) => "Passport photo page",
-                        (true, Side::Front) => "Front",
-                        (true, Side::Back) => "Back",
-                    };
-                    let how = if still.auto {
-                        "auto-captured"
-                    } else {
-                        "captured"
-                    };
-                    ui.label(RichText::new(format!("{title} — {how}")).heading());
-                    ui.horizontal(|ui| {
-                        if ui.button("Retake").clicked() {
-                            commands.push(Command::Retake(*side));
-                        }
-                        if ui.button("Export…").clicked() {
-                            commands.push(Command::Export(*side));
-                        }
-                    });
-                    let img = &still.frame.frame.image;
-                    let size = [img.width(), img.height()];
-                    let texture = still.texture.get_or_insert_with(|| {
-                        let c = egui::ColorImage::from_rgb(
-                            [size[0] as usize, size[1] as usize],
-                            img.as_raw(),
-                        );
-                        ctx.load_texture(format!("still-{k}"), c, TextureOptions::LINEAR)
-                    });
-                    let area = ui.available_rect_before_wrap();
-                    // A wide cell (one still) puts the checklist beside the photo, so both are seen
-                    // whole; a narrow one (front and back side by side) puts it underneath.
-                    let beside = area.width() >= style::SIDE_PANEL_WIDTH * 2.5;
-                    let (image_area, checks_area) = if beside {
-                        let split = area.max.x - style::SIDE_PANEL_WIDTH;
-                        (
-                            egui::Rect::from_min_max(
-                                area.min,
-                                egui::pos2(split - 12.0, area.max.y),
-                            ),
-                            egui::Rect::from_min_max(egui::pos2(split, area.min.y), area.max),
-                        )
-                    } else {
-                        let split = area.min.y + area.height() * 0.55;
-                        (
-                            egui::Rect::from_min_max(area.min, egui::pos2(area.max.x, split)),
-                            egui::Rect::from_min_max(egui::pos2(area.min.x, split + 6.0), area.max),
-                        )
-                    };
-                    let mut rect = overlay::fit_rect(image_area, size);
-                    if beside {
-                        // Level with the checklist's first line rather than centred in the height.
-                        rect = rect.translate(egui::vec2(0.0, image_area.top() - rect.top()));
-                    }
-                    let painter = ui.painter_at(image_area);
-                    painter.image(
-                        texture.id(),
-                        rect,
-                        egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)),
-                        egui::Color32::WHITE,
-                    );
-                    overlay::paint_report(
-                        &painter,
-                        rect,
-                        size,
-                        &still.report,
-                        &overlay::OverlayOptions::default(),
-                    );
-                    ui.allocate_rect(image_area, egui::Sense::hover());
-                    ui.scope_builder(egui::UiBuilder::new().max_rect(checks_area), |ui| {
-                        egui::ScrollArea::vertical()
-                            .id_salt(("still-checks", k))
-                            .show(ui, |ui| checklist::checklist_ui(ui, Some(&still.report)));
-                    });
-                });
-            }
         });
         commands
     }
@@ -626,16 +347,16 @@ impl eframe::App for App {
                     commands.push(Command::ShowReview);
                 }
                 // The review view has its own toolbar with "Open photos…"; one button is enough.
-                if self.mode == Mode::Live
-                    && review::open_photos_button(ui, self.review.is_open_dialog_open()).clicked()
-                {
+                if self.mode == Mode::Live && self.open_photos.button(ui).clicked() {
                     commands.push(Command::OpenPhotos);
                 }
             });
         });
         match self.mode {
             Mode::Review => {
-                egui::CentralPanel::default().show(ui, |ui| self.review.ui(ui));
+                let review = &self.review;
+                let open = &self.open_photos;
+                egui::CentralPanel::default().show(ui, |ui| commands.extend(review.ui(ui, open)));
             }
             Mode::Live => {
                 let report = self.live.report_with_stability();
@@ -673,10 +394,7 @@ impl eframe::App for App {
         for cmd in commands {
             self.handle(cmd);
         }
-        // The review view shows the export dialog itself; over the live view the shell does.
-        if self.mode == Mode::Live {
-            self.review.export_dialog().ui(&ctx);
-        }
+        self.export.ui(&ctx);
         self.live
             .stats
             .ui_time(started.elapsed().as_secs_f64() * 1e3);

@@ -8,66 +8,27 @@
 //! analysis run on `review::ReviewSession`'s worker thread; this view only drains results, uploads
 //! bounded textures (≤ 2048 px, prepared off-thread) and shows progress, so it never waits.
 //!
-//! Dropped files reach the view through `handle_drops` (the app shell calls it once per frame) or
-//! `add_paths` / `add_bytes`. "Open photos…" (Ctrl+O) and the export dialog's "save as" are pickers
-//! the owner can replace, answered through `dialogs::Reply` and polled every frame: the view never
-//! waits for a dialog, and tests never open a real one.
+//! The view changes nothing when drawn: `ui` returns the `Command`s the person gave (select,
+//! remove, export…) and the app applies them through the methods here. Photos arrive through
+//! `add_paths` / `add_bytes` (drops and "Open photos…", both owned by the app), and `poll` takes in
+//! the worker's results once per frame.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use egui::{
-    Align2, Color32, FontId, Key, KeyboardShortcut, Modifiers, Rect, RichText, Sense,
-    TextureHandle, TextureOptions, Ui, pos2, vec2,
-};
+use egui::{Color32, FontId, Rect, RichText, Sense, TextureHandle, TextureOptions, Ui, pos2, vec2};
 use image::RgbImage;
 
 use super::checklist::checklist_ui;
-use super::dialogs::{Answer, DialogSlot, Reply, await_on_thread};
-use super::export_ui::{ExportDialog, ExportRequest, SavePicker, warning_box};
+use super::commands::Command;
+use super::export_ui::{EXPORT_SHORTCUT, ExportRequest, warning_box};
+use super::open_photos::{OPEN_SHORTCUT, OpenPhotosDialog};
 use super::overlay::{OverlayOptions, fit_rect, paint_report};
 use super::style;
 use crate::quality::{DocChoice, Preset, Profile, Verdict};
 use crate::review::{Entry, EntryState, ReviewSession, Source};
-
-/// Asks which photos to open: shows a dialog and answers through the `Reply` whenever the person
-/// has chosen (`None`: cancelled, or no dialog available). Must not wait for the answer itself.
-pub type OpenPicker = Box<dyn FnMut(Reply<Vec<PathBuf>>)>;
-
-/// The platform "open files" dialog (rfd, async: see `dialogs`). Lists formats idcap cannot read too
-/// (HEIC, PDF) so that choosing one gives a clear message instead of an invisible file.
-pub fn rfd_open_picker() -> OpenPicker {
-    Box::new(|reply| {
-        let dialog = rfd::AsyncFileDialog::new()
-            .set_title("Open photos to check")
-            .add_filter(
-                "Photos",
-                &[
-                    "jpg", "jpeg", "png", "webp", "tif", "tiff", "bmp", "heic", "heif",
-                ],
-            )
-            .add_filter("All files", &["*"])
-            .pick_files();
-        await_on_thread(reply, async move {
-            let files = dialog.await?;
-            Some(files.iter().map(|f| f.path().to_path_buf()).collect())
-        });
-    })
-}
-
-/// Ctrl+O (Cmd+O on macOS).
-pub const OPEN_SHORTCUT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
-/// Ctrl+S (Cmd+S on macOS).
-pub const EXPORT_SHORTCUT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::S);
-
-/// Height of a thumbnail in the strip, points.
-const THUMB_HEIGHT: f32 = 72.0;
-/// Width of a thumbnail's cell in the strip (the name is truncated to it), points.
-const THUMB_CELL_WIDTH: f32 = 120.0;
-/// Height of the thumbnail strip panel, points.
-const STRIP_HEIGHT: f32 = THUMB_HEIGHT + 34.0;
 
 struct Textures {
     display: TextureHandle,
@@ -80,12 +41,6 @@ pub struct ReviewView {
     session: Option<ReviewSession>,
     profile: Profile,
     textures: HashMap<u64, Textures>,
-    export: ExportDialog,
-    open_picker: OpenPicker,
-    /// The "Open photos…" dialog while it is open.
-    open_dialog: DialogSlot<Vec<PathBuf>>,
-    /// Shown in the toolbar after "Open photos…" returned nothing.
-    note: Option<String>,
 }
 
 impl Default for ReviewView {
@@ -94,29 +49,11 @@ impl Default for ReviewView {
             session: None,
             profile: Preset::Standard.profile(DocChoice::Auto),
             textures: HashMap::new(),
-            export: ExportDialog::default(),
-            open_picker: rfd_open_picker(),
-            open_dialog: DialogSlot::default(),
-            note: None,
         }
     }
 }
 
 impl ReviewView {
-    /// A view whose dialogs are `open` and `save` (tests pass closures; the app uses the defaults).
-    pub fn with_pickers(open: OpenPicker, save: SavePicker) -> Self {
-        ReviewView {
-            open_picker: open,
-            export: ExportDialog::with_picker(save),
-            ..ReviewView::default()
-        }
-    }
-
-    /// Replaces the "Open photos…" dialog (tests; the app shell's live view opens through it too).
-    pub fn set_open_picker(&mut self, picker: OpenPicker) {
-        self.open_picker = picker;
-    }
-
     /// The profile photos added from now on are checked against (the live view's, normally).
     pub fn set_profile(&mut self, profile: Profile) {
         if profile != self.profile {
@@ -172,95 +109,13 @@ impl ReviewView {
         self.session.as_ref()
     }
 
-    /// The export dialog, so the shell can show it and the live view can open it with a frame.
-    pub fn export_dialog(&mut self) -> &mut ExportDialog {
-        &mut self.export
-    }
-
-    pub fn export_dialog_ref(&self) -> &ExportDialog {
-        &self.export
-    }
-
-    /// Takes the files dropped on the window this frame. Returns true when photos were added (the
-    /// shell then switches to the review view). Native drops carry a path and are read off-thread;
-    /// a drop without a path is read through its handle.
-    pub fn handle_drops(&mut self, ctx: &egui::Context) -> bool {
-        let dropped = ctx.input(|i| i.raw.dropped_files.clone());
-        if dropped.is_empty() {
-            return false;
-        }
-        for file in dropped {
-            let path = file.path().to_path_buf();
-            if path.is_absolute() && path.exists() {
-                self.session().add(Source::Path(path));
-            } else {
-                let name = path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_else(|| "dropped file".into());
-                match file.bytes() {
-                    Ok(bytes) => self.add_bytes(name, bytes.into()),
-                    // Unreadable handle: still listed, with the reason, like any bad file.
-                    Err(e) => self.add_bytes(format!("{name} ({e})"), Arc::from(&[][..])),
-                }
-            }
-        }
-        true
-    }
-
-    /// While files are dragged over the window, covers it with "Drop to check N photos". Call once
-    /// per frame from the shell (any mode: a drop always opens the review).
-    pub fn paint_drop_hint(ctx: &egui::Context) {
-        let hovered = ctx.input(|i| i.raw.hovered_files.len());
-        if hovered == 0 {
-            return;
-        }
-        let painter = ctx.layer_painter(egui::LayerId::new(
-            egui::Order::Foreground,
-            egui::Id::unique("idcap-drop-hint"),
-        ));
-        let rect = ctx.content_rect();
-        painter.rect_filled(rect, 0.0, Color32::from_black_alpha(170));
-        painter.rect_stroke(
-            rect.shrink(12.0),
-            8.0,
-            egui::Stroke::new(3.0, style::PASS),
-            egui::StrokeKind::Inside,
-        );
-        let text = if hovered == 1 {
-            "Drop to check this photo".to_string()
-        } else {
-            format!("Drop to check these {hovered} photos")
-        };
-        egui::Area::new(egui::Id::unique("idcap-drop-hint-text"))
-            .order(egui::Order::Tooltip)
-            .anchor(Align2::CENTER_CENTER, vec2(0.0, 0.0))
-            .interactable(false)
-            .show(ctx, |ui| {
-                ui.label(
-                    RichText::new(text)
-                        .size(style::GUIDANCE_SIZE)
-                        .color(Color32::WHITE),
-                );
-                ui.label(
-                    RichText::new("Each photo gets the same checks as the live camera.")
-                        .color(Color32::from_gray(220)),
-                );
-            });
-    }
-
-    /// Opens the export dialog for the selected photo, if it was read.
-    pub fn open_export(&mut self) -> bool {
-        let Some(entry) = self
+    /// What to export for the selected photo, if it was read.
+    pub fn export_request(&self) -> Option<ExportRequest> {
+        let entry = self
             .session
             .as_ref()
-            .and_then(ReviewSession::selected_entry)
-        else {
-            return false;
-        };
-        let Some(r) = entry.reviewed() else {
-            return false;
-        };
+            .and_then(ReviewSession::selected_entry)?;
+        let r = entry.reviewed()?;
         let mut request = ExportRequest::new(
             Arc::clone(&r.image),
             Some(r.report.clone()),
@@ -268,42 +123,49 @@ impl ReviewView {
         );
         request.flags = r.flags.clone();
         request.icc_profile = r.icc_profile.clone();
-        self.export.open(request);
-        true
+        Some(request)
     }
 
-    /// "Open photos…": shows the dialog and returns at once; the photos are added by
-    /// `poll_open_dialog` when it answers. Ignored while the dialog is already open.
-    pub fn open_photos(&mut self, ctx: &egui::Context) {
-        self.open_dialog.start(ctx, &mut self.open_picker);
-    }
-
-    /// Whether the "Open photos…" dialog is open (its buttons are disabled meanwhile).
-    pub fn is_open_dialog_open(&self) -> bool {
-        self.open_dialog.is_open()
-    }
-
-    /// Takes the "Open photos…" answer if it came. Returns true when photos were added (the shell
-    /// then switches to the review view). Never waits; `ui` calls it too.
-    pub fn poll_open_dialog(&mut self) -> bool {
-        match self.open_dialog.poll() {
-            None => false,
-            Some(Answer::Chosen(paths)) if !paths.is_empty() => {
-                self.note = None;
-                self.add_paths(paths);
-                true
-            }
-            Some(_) => {
-                self.note = Some(
-                    "No photos chosen (if no dialog appeared, drop the files on the window instead)."
-                        .into(),
-                );
-                false
-            }
+    /// Selects photo `index` (ignored when there is no such photo).
+    pub fn select(&mut self, index: usize) {
+        if let Some(s) = self.session.as_mut()
+            && index < s.entries.len()
+        {
+            s.selected = index;
         }
     }
 
-    fn poll(&mut self, ctx: &egui::Context) {
+    /// Selects the next photo in the strip.
+    pub fn select_next(&mut self) {
+        if let Some(s) = self.session.as_mut() {
+            s.select_next();
+        }
+    }
+
+    /// Selects the previous photo in the strip.
+    pub fn select_previous(&mut self) {
+        if let Some(s) = self.session.as_mut() {
+            s.select_previous();
+        }
+    }
+
+    /// Removes photo `index` from the list.
+    pub fn remove(&mut self, index: usize) {
+        if let Some(s) = self.session.as_mut() {
+            s.remove(index);
+        }
+    }
+
+    /// Empties the list.
+    pub fn clear(&mut self) {
+        if let Some(s) = self.session.as_mut() {
+            s.clear();
+        }
+    }
+
+    /// Takes in the worker's results and uploads at most one photo's textures. Call once per frame
+    /// while the view is shown; never waits.
+    pub fn poll(&mut self, ctx: &egui::Context) {
         let Some(session) = self.session.as_mut() else {
             return;
         };
@@ -328,51 +190,19 @@ impl ReviewView {
         }
     }
 
-    fn shortcuts(&mut self, ui: &mut Ui) {
-        if self.export.is_open() {
-            return;
-        }
-        let (open, export, next, prev) = ui.input_mut(|i| {
-            (
-                i.consume_shortcut(&OPEN_SHORTCUT),
-                i.consume_shortcut(&EXPORT_SHORTCUT),
-                i.consume_key(Modifiers::NONE, Key::ArrowRight)
-                    || i.consume_key(Modifiers::NONE, Key::ArrowDown),
-                i.consume_key(Modifiers::NONE, Key::ArrowLeft)
-                    || i.consume_key(Modifiers::NONE, Key::ArrowUp),
-            )
-        });
-        if open {
-            self.open_photos(ui.ctx());
-        }
-        if export {
-            self.open_export();
-        }
-        if let Some(s) = self.session.as_mut() {
-            if next {
-                s.select_next();
-            }
-            if prev {
-                s.select_previous();
-            }
-        }
-    }
-
-    /// Shows the review: toolbar, thumbnail strip, details panel, photo with overlay, export dialog.
-    pub fn ui(&mut self, ui: &mut Ui) {
-        let ctx = ui.ctx().clone();
-        self.poll_open_dialog();
-        self.poll(&ctx);
-        self.shortcuts(ui);
-        egui::Panel::top("review-toolbar").show(ui, |ui| self.toolbar_ui(ui));
+    /// Shows the review: toolbar, thumbnail strip, details panel, photo with overlay. `open` is the
+    /// app's "Open photos…" dialog (its button and note are in the toolbar). Returns the commands
+    /// the person gave.
+    pub fn ui(&self, ui: &mut Ui, open: &OpenPhotosDialog) -> Vec<Command> {
+        let mut commands = Vec::new();
+        egui::Panel::top("review-toolbar").show(ui, |ui| self.toolbar_ui(ui, open, &mut commands));
         if self.is_empty() {
             egui::CentralPanel::default().show(ui, empty_ui);
-            self.export.ui(&ctx);
-            return;
+            return commands;
         }
         egui::Panel::bottom("review-strip")
-            .exact_size(STRIP_HEIGHT)
-            .show(ui, |ui| self.strip_ui(ui));
+            .exact_size(style::STRIP_HEIGHT)
+            .show(ui, |ui| self.strip_ui(ui, &mut commands));
         egui::Panel::right("review-details")
             .min_size(style::SIDE_PANEL_WIDTH)
             .default_size(style::SIDE_PANEL_WIDTH * 1.2)
@@ -380,17 +210,18 @@ impl ReviewView {
                 egui::ScrollArea::vertical().show(ui, |ui| self.details_ui(ui));
             });
         egui::CentralPanel::default().show(ui, |ui| self.photo_ui(ui));
-        self.export.ui(&ctx);
+        commands
     }
 
-    fn toolbar_ui(&mut self, ui: &mut Ui) {
+    fn toolbar_ui(&self, ui: &mut Ui, open: &OpenPhotosDialog, commands: &mut Vec<Command>) {
         ui.horizontal(|ui| {
-            let choosing = self.open_dialog.is_open();
-            if open_photos_button(ui, choosing)
+            let choosing = open.is_open();
+            if open
+                .button(ui)
                 .on_hover_text(ui.ctx().format_shortcut(&OPEN_SHORTCUT))
                 .clicked()
             {
-                self.open_photos(ui.ctx());
+                commands.push(Command::OpenPhotos);
             }
             if choosing {
                 ui.spinner();
@@ -410,19 +241,14 @@ impl ReviewView {
                 .on_hover_text(ui.ctx().format_shortcut(&EXPORT_SHORTCUT))
                 .clicked()
             {
-                self.open_export();
+                commands.push(Command::ExportSelectedPhoto);
             }
-            if !self.is_empty() {
-                if ui.button("Remove").clicked()
-                    && let Some(s) = self.session.as_mut()
-                {
-                    let i = s.selected;
-                    s.remove(i);
+            if let Some(selected) = self.selected() {
+                if ui.button("Remove").clicked() {
+                    commands.push(Command::RemovePhoto(selected));
                 }
-                if ui.button("Clear all").clicked()
-                    && let Some(s) = self.session.as_mut()
-                {
-                    s.clear();
+                if ui.button("Clear all").clicked() {
+                    commands.push(Command::ClearPhotos);
                 }
             }
             let (busy, total) = self
@@ -435,38 +261,34 @@ impl ReviewView {
                 let done = total - busy;
                 ui.add(
                     egui::ProgressBar::new(done as f32 / total.max(1) as f32)
-                        .desired_width(160.0)
+                        .desired_width(style::TOOLBAR_PROGRESS_WIDTH)
                         .text(format!("Checked {done} of {total}")),
                 );
             }
-            if let Some(note) = &self.note {
+            if let Some(note) = open.note() {
                 ui.label(RichText::new(note).small().weak());
             }
         });
     }
 
-    fn strip_ui(&mut self, ui: &mut Ui) {
-        let Some(session) = self.session.as_mut() else {
+    fn strip_ui(&self, ui: &mut Ui, commands: &mut Vec<Command>) {
+        let Some(session) = self.session.as_ref() else {
             return;
         };
-        let mut clicked = None;
         egui::ScrollArea::horizontal().show(ui, |ui| {
             ui.horizontal(|ui| {
                 for (i, entry) in session.entries.iter().enumerate() {
                     let selected = i == session.selected;
                     let tex = self.textures.get(&entry.id).map(|t| &t.thumbnail);
                     if thumbnail_ui(ui, entry, tex, selected) {
-                        clicked = Some(i);
+                        commands.push(Command::SelectPhoto(i));
                     }
                 }
             });
-            if let Some(i) = clicked {
-                session.selected = i;
-            }
         });
     }
 
-    fn details_ui(&mut self, ui: &mut Ui) {
+    fn details_ui(&self, ui: &mut Ui) {
         let Some(entry) = self
             .session
             .as_ref()
@@ -525,7 +347,7 @@ impl ReviewView {
         }
     }
 
-    fn photo_ui(&mut self, ui: &mut Ui) {
+    fn photo_ui(&self, ui: &mut Ui) {
         let Some(entry) = self
             .session
             .as_ref()
@@ -569,7 +391,7 @@ impl ReviewView {
                     ui.label(format!("{} {}", entry.name, stage.label()));
                     ui.add(
                         egui::ProgressBar::new(stage.fraction())
-                            .desired_width(240.0)
+                            .desired_width(style::PROGRESS_WIDTH)
                             .animate(true),
                     );
                 });
@@ -580,7 +402,7 @@ impl ReviewView {
                     ui.label(
                         RichText::new(format!("Cannot check {}", entry.name))
                             .color(style::FAIL)
-                            .size(20.0),
+                            .size(style::ERROR_TITLE_SIZE),
                     );
                     ui.label(error);
                 });
@@ -598,7 +420,7 @@ fn upload(ctx: &egui::Context, name: &str, image: &RgbImage) -> TextureHandle {
 fn empty_ui(ui: &mut Ui) {
     ui.vertical_centered(|ui| {
         ui.add_space(ui.available_height() * 0.35);
-        ui.label(RichText::new("Drop photos here to check them").size(24.0));
+        ui.label(RichText::new("Drop photos here to check them").size(style::EMPTY_TITLE_SIZE));
         ui.label(
             RichText::new(format!(
                 "or use “Open photos…” ({}). JPEG, PNG, WebP, TIFF, BMP.",
@@ -628,16 +450,17 @@ pub fn badge(entry: &Entry) -> (&'static str, Color32) {
 /// as even columns; the cell's accessible label is "FAIL name.jpg".
 fn thumbnail_ui(ui: &mut Ui, entry: &Entry, tex: Option<&TextureHandle>, selected: bool) -> bool {
     let (word, color) = badge(entry);
-    let width = tex.map_or(THUMB_HEIGHT, |t| {
+    let width = tex.map_or(style::THUMB_HEIGHT, |t| {
         let [w, h] = t.size();
-        (THUMB_HEIGHT * w as f32 / h.max(1) as f32).clamp(THUMB_HEIGHT * 0.5, THUMB_HEIGHT * 2.0)
+        (style::THUMB_HEIGHT * w as f32 / h.max(1) as f32)
+            .clamp(style::THUMB_HEIGHT * 0.5, style::THUMB_HEIGHT * 2.0)
     });
-    let cell_width = width.max(THUMB_CELL_WIDTH);
+    let cell_width = width.max(style::THUMB_CELL_WIDTH);
     let mut clicked = false;
     ui.vertical(|ui| {
         ui.set_max_width(cell_width);
         let (cell, response) =
-            ui.allocate_exact_size(vec2(cell_width, THUMB_HEIGHT), Sense::click());
+            ui.allocate_exact_size(vec2(cell_width, style::THUMB_HEIGHT), Sense::click());
         response.widget_info(|| {
             egui::WidgetInfo::selected(
                 egui::Role::Button,
@@ -646,7 +469,7 @@ fn thumbnail_ui(ui: &mut Ui, entry: &Entry, tex: Option<&TextureHandle>, selecte
                 format!("{word} {}", entry.name),
             )
         });
-        let rect = Rect::from_center_size(cell.center(), vec2(width, THUMB_HEIGHT));
+        let rect = Rect::from_center_size(cell.center(), vec2(width, style::THUMB_HEIGHT));
         let painter = ui.painter_at(cell);
         match tex {
             Some(t) => {
@@ -658,7 +481,7 @@ fn thumbnail_ui(ui: &mut Ui, entry: &Entry, tex: Option<&TextureHandle>, selecte
                 );
             }
             None => {
-                painter.rect_filled(rect, 4.0, Color32::from_gray(60));
+                painter.rect_filled(rect, 4.0, style::THUMB_PLACEHOLDER);
             }
         }
         if selected {
@@ -669,8 +492,11 @@ fn thumbnail_ui(ui: &mut Ui, entry: &Entry, tex: Option<&TextureHandle>, selecte
                 egui::StrokeKind::Inside,
             );
         }
-        let galley =
-            painter.layout_no_wrap(word.to_string(), FontId::proportional(11.0), Color32::WHITE);
+        let galley = painter.layout_no_wrap(
+            word.to_string(),
+            FontId::proportional(style::BADGE_TEXT_SIZE),
+            Color32::WHITE,
+        );
         let badge = Rect::from_min_size(
             rect.right_top() + vec2(-galley.size().x - 10.0, 4.0),
             galley.size() + vec2(6.0, 2.0),
@@ -684,11 +510,4 @@ fn thumbnail_ui(ui: &mut Ui, entry: &Entry, tex: Option<&TextureHandle>, selecte
             .clicked();
     });
     clicked
-}
-
-/// The "Open photos…" button, disabled while the file dialog (`dialog_open`) is open: the review
-/// toolbar and the shell's live view both show it.
-pub fn open_photos_button(ui: &mut Ui, dialog_open: bool) -> egui::Response {
-    ui.add_enabled(!dialog_open, egui::Button::new("Open photos…"))
-        .on_disabled_hover_text("The file dialog is open.")
 }

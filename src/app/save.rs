@@ -4,42 +4,26 @@
 //! Only the capture subcommand writes through here; the app's "Export…" (live and review) goes
 //! through `export_ui::ExportDialog` and `export::export_to_path` (portal presets, size band).
 
-use std::io::Write;
 use std::path::Path;
 
 use anyhow::Context;
 use image::codecs::jpeg::JpegEncoder;
 
+use crate::export::atomic::write_atomic;
 use crate::quality::Frame;
 
 /// JPEG quality of saved captures (0–100).
 pub const JPEG_QUALITY: u8 = 92;
 
-/// Writes `image` to `path` as a JPG, atomically (a temporary file next to it, then a rename).
+/// Writes `image` to `path` as a JPG, atomically (`export::atomic`). An existing file at `path` is
+/// replaced: the calling program chose the name.
 pub fn save_jpeg(path: &Path, image: &Frame) -> anyhow::Result<()> {
     let mut bytes = Vec::new();
     JpegEncoder::new_with_quality(&mut bytes, JPEG_QUALITY)
         .encode_image(image)
         .context("cannot encode the photo as JPEG")?;
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "capture.jpg".to_string());
-    let tmp = dir.join(format!(".{name}.tmp"));
-    let write = || -> std::io::Result<()> {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(&bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    };
-    write().map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        anyhow::anyhow!("cannot write {}: {e}", path.display())
-    })
+    write_atomic(path, &bytes, true)?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -54,6 +38,16 @@ mod tests {
         save_jpeg(&path, &img).expect("saved");
         let back = image::open(&path).expect("readable");
         assert_eq!((back.width(), back.height()), (64, 40));
+        assert!(std::fs::read_dir(dir.path()).expect("dir").count() == 1);
+    }
+
+    #[test]
+    fn an_existing_file_is_replaced() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("out.jpg");
+        std::fs::write(&path, b"old").expect("seed");
+        save_jpeg(&path, &Frame::new(8, 8)).expect("saved");
+        assert!(image::open(&path).is_ok());
         assert!(std::fs::read_dir(dir.path()).expect("dir").count() == 1);
     }
 

@@ -51,3 +51,33 @@ pub const MARK_SIZE: f32 = 14.0;
 pub const ROW_SPACING: f32 = 4.0;
 /// Inner margin of floating labels over the image, points.
 pub const LABEL_PADDING: f32 = 10.0;
+
+/// Height of a thumbnail in the review's strip, points.
+pub const THUMB_HEIGHT: f32 = 72.0;
+/// Width of a thumbnail's cell in the strip (the name is truncated to it), points.
+pub const THUMB_CELL_WIDTH: f32 = 120.0;
+/// Height of the thumbnail strip panel, points.
+pub const STRIP_HEIGHT: f32 = THUMB_HEIGHT + 34.0;
+/// Fill of a thumbnail whose texture is not uploaded yet.
+pub const THUMB_PLACEHOLDER: Color32 = Color32::from_gray(60);
+/// Size of the PASS / FAIL badge text on a thumbnail, points.
+pub const BADGE_TEXT_SIZE: f32 = 11.0;
+/// Size of the empty review's "Drop photos here" line, points.
+pub const EMPTY_TITLE_SIZE: f32 = 24.0;
+/// Size of the "Cannot check …" line of a file that failed, points.
+pub const ERROR_TITLE_SIZE: f32 = 20.0;
+/// Width of the progress bar of a photo being checked, points.
+pub const PROGRESS_WIDTH: f32 = 240.0;
+/// Width of the review toolbar's "Checked n of m" progress bar, points.
+pub const TOOLBAR_PROGRESS_WIDTH: f32 = 160.0;
+
+/// Shade over the window while files are dragged over it.
+pub const DROP_HINT_SHADE: Color32 = Color32::from_black_alpha(170);
+/// Second line of the drop hint.
+pub const DROP_HINT_SUBTEXT: Color32 = Color32::from_gray(220);
+/// Distance of the drop hint's frame from the window's edge, points.
+pub const DROP_HINT_INSET: f32 = 12.0;
+/// Corner radius of the drop hint's frame, points.
+pub const DROP_HINT_CORNER_RADIUS: f32 = 8.0;
+/// Stroke width of the drop hint's frame, points.
+pub const DROP_HINT_STROKE_WIDTH: f32 = 3.0;

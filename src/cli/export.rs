@@ -14,7 +14,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::{EXIT_ERROR, EXIT_FAIL, EXIT_PASS};
-use crate::export::{ExportPreset, Layout, export_with_profile, failing_checks};
+use crate::export::{ExportPreset, Layout, export_with_profile};
 use crate::quality::{Analyzer, DocChoice};
 use crate::{decode, metadata};
 
@@ -89,7 +89,7 @@ pub fn run(args: &ExportArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) ->
     for flag in crate::quality::flags::soft_flags(&photo.image, &report, &meta) {
         let _ = writeln!(stderr, "warning: {}", flag.message);
     }
-    let failing = failing_checks(&report);
+    let failing = report.failing_checks();
     if failing.is_empty() {
         return EXIT_PASS;
     }

@@ -24,7 +24,7 @@ use image::RgbImage;
 pub use atomic::WriteError;
 pub use preset::{ExportPreset, human_bytes};
 
-use crate::quality::{Check, Report};
+use crate::quality::Report;
 
 /// What part of the photo is exported.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -275,22 +275,10 @@ pub fn export_with_profile(
     Ok(exported)
 }
 
-/// The checks a report fails, in the order worth fixing.
-pub fn failing_checks(report: &Report) -> Vec<&Check> {
-    let mut failing: Vec<&Check> = report.checks.iter().filter(|c| !c.pass).collect();
-    failing.sort_by_key(|c| {
-        crate::quality::GUIDANCE_ORDER
-            .iter()
-            .position(|id| *id == c.id)
-            .unwrap_or(usize::MAX)
-    });
-    failing
-}
-
 /// The warning shown before exporting a photo that fails checks, or `None` when it passes:
 /// "This photo fails 2 checks a portal may reject it for: Photo too blurry (…); Reflection detected (…)".
 pub fn failure_warning(report: &Report) -> Option<String> {
-    let failing = failing_checks(report);
+    let failing = report.failing_checks();
     if failing.is_empty() {
         return None;
     }
@@ -315,7 +303,7 @@ pub fn failure_warning(report: &Report) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::quality::{CheckId, Document, DocumentKind, Point, Quad};
+    use crate::quality::{Check, CheckId, Document, DocumentKind, Point, Quad};
 
     fn report_with(quad: Option<Quad>, failing: &[CheckId]) -> Report {
         Report {

@@ -250,13 +250,30 @@ impl Report {
         self.check(id).is_some_and(|c| c.pass)
     }
 
-    /// The most important failing check, by `GUIDANCE_ORDER`.
+    /// The most important failing check, by `GUIDANCE_ORDER` (a check not in it is never the
+    /// primary problem).
     pub fn primary_problem(&self) -> Option<&Check> {
-        GUIDANCE_ORDER
+        self.checks
             .iter()
-            .filter_map(|id| self.check(*id))
-            .find(|c| !c.pass)
+            .filter(|c| !c.pass && GUIDANCE_ORDER.contains(&c.id))
+            .min_by_key(|c| guidance_rank(c.id))
     }
+
+    /// Every failing check, in the order worth fixing: `GUIDANCE_ORDER`, then any other check in
+    /// report order.
+    pub fn failing_checks(&self) -> Vec<&Check> {
+        let mut failing: Vec<&Check> = self.checks.iter().filter(|c| !c.pass).collect();
+        failing.sort_by_key(|c| guidance_rank(c.id));
+        failing
+    }
+}
+
+/// A check's place in `GUIDANCE_ORDER` (`usize::MAX` for a check not in it).
+fn guidance_rank(id: CheckId) -> usize {
+    GUIDANCE_ORDER
+        .iter()
+        .position(|g| *g == id)
+        .unwrap_or(usize::MAX)
 }
 
 /// Runs every check; owns scratch memory so that analysing a stream does not allocate per frame.
@@ -389,4 +406,41 @@ impl Analyzer {
 /// Scores one frame with a fresh analyzer (convenient for stills; use an `Analyzer` for streams).
 pub fn assess(frame: &Frame, profile: &Profile) -> Report {
     Analyzer::new().assess(frame, profile)
+}
+
+#[cfg(test)]
+mod report_order_tests {
+    use super::*;
+
+    /// A report whose checks fail or pass as listed, in that (report) order.
+    fn report(checks: &[(CheckId, bool)]) -> Report {
+        Report {
+            width: 0,
+            height: 0,
+            document: None,
+            checks: checks
+                .iter()
+                .map(|&(id, pass)| Check::new(id, pass, None, None))
+                .collect(),
+            glare_regions: vec![],
+            blur_kind: None,
+            sharpness: 0.0,
+        }
+    }
+
+    #[test]
+    fn failing_checks_follow_the_guidance_order_and_the_first_is_the_primary_problem() {
+        let r = report(&[
+            (CheckId::Glare, false),
+            (CheckId::Fill, true),
+            (CheckId::Focus, false),
+            (CheckId::Corners, false),
+        ]);
+        let ids: Vec<CheckId> = r.failing_checks().iter().map(|c| c.id).collect();
+        assert_eq!(ids, [CheckId::Corners, CheckId::Focus, CheckId::Glare]);
+        assert_eq!(r.primary_problem().map(|c| c.id), Some(CheckId::Corners));
+        let passing = report(&[(CheckId::Glare, true)]);
+        assert!(passing.failing_checks().is_empty());
+        assert!(passing.primary_problem().is_none());
+    }
 }

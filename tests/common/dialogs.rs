@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use idcap::app::dialogs::Reply;
 use idcap::app::export_ui::SavePicker;
-use idcap::app::review::OpenPicker;
+use idcap::app::open_photos::OpenPicker;
 
 /// How long a late picker waits for the frames before answering anyway (and reporting it).
 const PATIENCE: Duration = Duration::from_secs(10);

@@ -1,0 +1,139 @@
+//! Everything the person (or a test) can ask the app to do, and the one place it is done.
+//!
+//! Decides what each `Command` changes. Panels and views only return commands; `App::handle` applies
+//! them (in the order they were given), so every action a button or a key can start is also one a
+//! test can send.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::stills::Side;
+use super::{App, Mode, profile_for};
+use crate::camera::{SourceCommand, SourceSpec};
+use crate::quality::DocumentKind;
+
+/// Everything the person (or a test) can ask the app to do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    UseSource(SourceSpec),
+    SetDocument(DocumentKind),
+    SetMirror(bool),
+    SetResolution([u32; 2]),
+    SetControl {
+        id: u64,
+        value: i64,
+    },
+    CaptureNow,
+    Retake(Side),
+    /// Keep the still of the current side and go on (to the back, or finish).
+    Accept,
+    Export(Side),
+    OpenPhotos,
+    AddPhotos(Vec<PathBuf>),
+    /// A photo dropped without a path, read into memory; `name` is what the list shows.
+    AddPhotoBytes {
+        name: String,
+        bytes: Arc<[u8]>,
+    },
+    /// Review: select photo `n` of the strip.
+    SelectPhoto(usize),
+    SelectNextPhoto,
+    SelectPreviousPhoto,
+    /// Review: remove photo `n` from the list.
+    RemovePhoto(usize),
+    ClearPhotos,
+    /// Review: open the export dialog for the selected photo.
+    ExportSelectedPhoto,
+    /// Live: let the auto-capture take stills, or not.
+    SetAutoCapture(bool),
+    ShowLive,
+    ShowReview,
+    /// Something to tell the person (a save that worked or failed).
+    Notice(String),
+}
+
+impl App {
+    /// Queues a command as if a panel had sent it (tests use this for what needs a file dialog).
+    pub fn send(&mut self, cmd: Command) {
+        self.pending.push(cmd);
+    }
+
+    /// The one place commands are handled.
+    pub fn handle(&mut self, cmd: Command) {
+        match cmd {
+            Command::UseSource(spec) => {
+                if let SourceSpec::Webcam { index, max_size } = &spec {
+                    self.settings.camera = *index;
+                    self.settings.max_size = *max_size;
+                }
+                let source = spec.factory(!self.lockstep);
+                self.deferred_source = None;
+                self.start_source(source, None, Some(spec));
+                self.showing_still = false;
+                self.mode = Mode::Live;
+            }
+            Command::SetDocument(doc) => {
+                self.settings.doc = doc;
+                if let Some(p) = &self.live.pipeline {
+                    p.set_profile(profile_for(doc));
+                }
+                self.live.reset_capture();
+                if doc == DocumentKind::Passport {
+                    self.side = Side::Front;
+                }
+            }
+            Command::SetMirror(m) => self.settings.mirror = m,
+            Command::SetResolution(size) => {
+                self.settings.max_size = size;
+                if let Some(SourceSpec::Webcam { index, .. }) = self.current_source.clone() {
+                    self.handle(Command::UseSource(SourceSpec::Webcam {
+                        index,
+                        max_size: size,
+                    }));
+                }
+            }
+            Command::SetControl { id, value } => {
+                if let Some(p) = &self.live.pipeline {
+                    p.command(SourceCommand::SetControl { id, value });
+                }
+            }
+            Command::CaptureNow => {
+                if let Some(c) = self.live.snapshot() {
+                    self.keep(c, false);
+                }
+            }
+            Command::Retake(side) => self.retake(side),
+            Command::Accept => self.accept(),
+            Command::Export(side) => self.export(side),
+            // Returns at once; the photos arrive through `App::logic` polling the dialog.
+            Command::OpenPhotos => self.open_photos.start(&self.ctx),
+            Command::AddPhotos(paths) => {
+                if !paths.is_empty() {
+                    self.review.add_paths(paths);
+                    self.mode = Mode::Review;
+                }
+            }
+            Command::AddPhotoBytes { name, bytes } => {
+                self.review.add_bytes(name, bytes);
+                self.mode = Mode::Review;
+            }
+            Command::SelectPhoto(n) => self.review.select(n),
+            Command::SelectNextPhoto => self.review.select_next(),
+            Command::SelectPreviousPhoto => self.review.select_previous(),
+            Command::RemovePhoto(n) => self.review.remove(n),
+            Command::ClearPhotos => self.review.clear(),
+            Command::ExportSelectedPhoto => {
+                if let Some(request) = self.review.export_request() {
+                    self.export.open(request);
+                }
+            }
+            Command::SetAutoCapture(on) => self.live.auto_enabled = on,
+            Command::ShowLive => {
+                self.start_deferred_source();
+                self.mode = Mode::Live;
+            }
+            Command::ShowReview => self.mode = Mode::Review,
+            Command::Notice(msg) => self.notice = Some(msg),
+        }
+    }
+}
