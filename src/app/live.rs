@@ -289,8 +289,10 @@ impl LiveView {
             ui.label(RichText::new(side_label).heading());
             let avail = ui.available_rect_before_wrap();
             let guidance_h = style::GUIDANCE_SIZE + 2.0 * style::LABEL_PADDING;
-            let image_area =
-                egui::Rect::from_min_max(avail.min + egui::vec2(0.0, guidance_h + 4.0), avail.max);
+            let image_area = egui::Rect::from_min_max(
+                avail.min + egui::vec2(0.0, guidance_h + style::GUIDANCE_GAP),
+                avail.max,
+            );
             self.guidance_ui(
                 ui,
                 egui::Rect::from_min_size(avail.min, egui::vec2(avail.width(), guidance_h)),
@@ -337,7 +339,8 @@ impl LiveView {
         } else {
             style::GUIDANCE_TEXT
         };
-        ui.painter().rect_filled(rect, 6.0, style::GUIDANCE_BG);
+        ui.painter()
+            .rect_filled(rect, style::GUIDANCE_CORNER_RADIUS, style::GUIDANCE_BG);
         // A label (not just paint) so people using a screen reader, and tests, can read it.
         ui.scope_builder(
             egui::UiBuilder::new().max_rect(rect.shrink(style::LABEL_PADDING)),

@@ -302,7 +302,7 @@ impl App {
         let mut commands = Vec::new();
         egui::CentralPanel::default().show(ui, |ui| {
             ui.vertical_centered(|ui| {
-                ui.add_space(60.0);
+                ui.add_space(style::NO_CAMERA_TOP_SPACE);
                 ui.label(
                     RichText::new("No camera")
                         .size(style::GUIDANCE_SIZE)
@@ -310,7 +310,7 @@ impl App {
                 );
                 ui.label(msg);
                 ui.label("idcap keeps looking and switches on when a camera is plugged in.");
-                ui.add_space(20.0);
+                ui.add_space(style::NO_CAMERA_BUTTON_SPACE);
                 if ui.button("Use the demo camera").clicked() {
                     commands.push(Command::UseSource(SourceSpec::Demo));
                 }

@@ -186,81 +186,88 @@ impl App {
                 let Some(still) = &mut self.stills[side.index()] else {
                     continue;
                 };
-                ui.scope_builder(egui::UiBuilder::new().max_rect(cell.shrink(6.0)), |ui| {
-                    let title = match (id_card, side) {
-                        (false, _) => "Passport photo page",
-                        (true, Side::Front) => "Front",
-                        (true, Side::Back) => "Back",
-                    };
-                    let how = if still.auto {
-                        "auto-captured"
-                    } else {
-                        "captured"
-                    };
-                    ui.label(RichText::new(format!("{title} — {how}")).heading());
-                    ui.horizontal(|ui| {
-                        if ui.button("Retake").clicked() {
-                            commands.push(Command::Retake(*side));
+                ui.scope_builder(
+                    egui::UiBuilder::new().max_rect(cell.shrink(style::STILL_MARGIN)),
+                    |ui| {
+                        let title = match (id_card, side) {
+                            (false, _) => "Passport photo page",
+                            (true, Side::Front) => "Front",
+                            (true, Side::Back) => "Back",
+                        };
+                        let how = if still.auto {
+                            "auto-captured"
+                        } else {
+                            "captured"
+                        };
+                        ui.label(RichText::new(format!("{title} — {how}")).heading());
+                        ui.horizontal(|ui| {
+                            if ui.button("Retake").clicked() {
+                                commands.push(Command::Retake(*side));
+                            }
+                            if ui.button("Export…").clicked() {
+                                commands.push(Command::Export(*side));
+                            }
+                        });
+                        let img = &still.frame.frame.image;
+                        let size = [img.width(), img.height()];
+                        let texture = still.texture.get_or_insert_with(|| {
+                            let c = egui::ColorImage::from_rgb(
+                                [size[0] as usize, size[1] as usize],
+                                img.as_raw(),
+                            );
+                            ctx.load_texture(format!("still-{k}"), c, TextureOptions::LINEAR)
+                        });
+                        let area = ui.available_rect_before_wrap();
+                        // A wide cell (one still) puts the checklist beside the photo, so both are seen
+                        // whole; a narrow one (front and back side by side) puts it underneath.
+                        let beside = area.width()
+                            >= style::SIDE_PANEL_WIDTH * style::STILL_BESIDE_MIN_PANELS;
+                        let (image_area, checks_area) = if beside {
+                            let split = area.max.x - style::SIDE_PANEL_WIDTH;
+                            (
+                                egui::Rect::from_min_max(
+                                    area.min,
+                                    egui::pos2(split - style::STILL_CHECKLIST_GAP, area.max.y),
+                                ),
+                                egui::Rect::from_min_max(egui::pos2(split, area.min.y), area.max),
+                            )
+                        } else {
+                            let split = area.min.y + area.height() * style::STILL_PHOTO_SHARE;
+                            (
+                                egui::Rect::from_min_max(area.min, egui::pos2(area.max.x, split)),
+                                egui::Rect::from_min_max(
+                                    egui::pos2(area.min.x, split + style::STILL_MARGIN),
+                                    area.max,
+                                ),
+                            )
+                        };
+                        let mut rect = overlay::fit_rect(image_area, size);
+                        if beside {
+                            // Level with the checklist's first line rather than centred in the height.
+                            rect = rect.translate(egui::vec2(0.0, image_area.top() - rect.top()));
                         }
-                        if ui.button("Export…").clicked() {
-                            commands.push(Command::Export(*side));
-                        }
-                    });
-                    let img = &still.frame.frame.image;
-                    let size = [img.width(), img.height()];
-                    let texture = still.texture.get_or_insert_with(|| {
-                        let c = egui::ColorImage::from_rgb(
-                            [size[0] as usize, size[1] as usize],
-                            img.as_raw(),
+                        let painter = ui.painter_at(image_area);
+                        painter.image(
+                            texture.id(),
+                            rect,
+                            egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)),
+                            egui::Color32::WHITE,
                         );
-                        ctx.load_texture(format!("still-{k}"), c, TextureOptions::LINEAR)
-                    });
-                    let area = ui.available_rect_before_wrap();
-                    // A wide cell (one still) puts the checklist beside the photo, so both are seen
-                    // whole; a narrow one (front and back side by side) puts it underneath.
-                    let beside = area.width() >= style::SIDE_PANEL_WIDTH * 2.5;
-                    let (image_area, checks_area) = if beside {
-                        let split = area.max.x - style::SIDE_PANEL_WIDTH;
-                        (
-                            egui::Rect::from_min_max(
-                                area.min,
-                                egui::pos2(split - 12.0, area.max.y),
-                            ),
-                            egui::Rect::from_min_max(egui::pos2(split, area.min.y), area.max),
-                        )
-                    } else {
-                        let split = area.min.y + area.height() * 0.55;
-                        (
-                            egui::Rect::from_min_max(area.min, egui::pos2(area.max.x, split)),
-                            egui::Rect::from_min_max(egui::pos2(area.min.x, split + 6.0), area.max),
-                        )
-                    };
-                    let mut rect = overlay::fit_rect(image_area, size);
-                    if beside {
-                        // Level with the checklist's first line rather than centred in the height.
-                        rect = rect.translate(egui::vec2(0.0, image_area.top() - rect.top()));
-                    }
-                    let painter = ui.painter_at(image_area);
-                    painter.image(
-                        texture.id(),
-                        rect,
-                        egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)),
-                        egui::Color32::WHITE,
-                    );
-                    overlay::paint_report(
-                        &painter,
-                        rect,
-                        size,
-                        still.report(),
-                        &overlay::OverlayOptions::default(),
-                    );
-                    ui.allocate_rect(image_area, egui::Sense::hover());
-                    ui.scope_builder(egui::UiBuilder::new().max_rect(checks_area), |ui| {
-                        egui::ScrollArea::vertical()
-                            .id_salt(("still-checks", k))
-                            .show(ui, |ui| checklist::checklist_ui(ui, Some(still.report())));
-                    });
-                });
+                        overlay::paint_report(
+                            &painter,
+                            rect,
+                            size,
+                            still.report(),
+                            &overlay::OverlayOptions::default(),
+                        );
+                        ui.allocate_rect(image_area, egui::Sense::hover());
+                        ui.scope_builder(egui::UiBuilder::new().max_rect(checks_area), |ui| {
+                            egui::ScrollArea::vertical()
+                                .id_salt(("still-checks", k))
+                                .show(ui, |ui| checklist::checklist_ui(ui, Some(still.report())));
+                        });
+                    },
+                );
             }
         });
         commands

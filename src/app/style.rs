@@ -81,3 +81,20 @@ pub const DROP_HINT_INSET: f32 = 12.0;
 pub const DROP_HINT_CORNER_RADIUS: f32 = 8.0;
 /// Stroke width of the drop hint's frame, points.
 pub const DROP_HINT_STROKE_WIDTH: f32 = 3.0;
+
+/// Margin around each still's cell, points.
+pub const STILL_MARGIN: f32 = 6.0;
+/// Gap between a still and the checklist beside it, points.
+pub const STILL_CHECKLIST_GAP: f32 = 12.0;
+/// Share of a narrow still cell's height given to the photo (the checklist goes underneath).
+pub const STILL_PHOTO_SHARE: f32 = 0.55;
+/// A still cell at least this many side-panel widths wide puts the checklist beside the photo.
+pub const STILL_BESIDE_MIN_PANELS: f32 = 2.5;
+/// Space above the "No camera" message, points.
+pub const NO_CAMERA_TOP_SPACE: f32 = 60.0;
+/// Space between the "No camera" message and its buttons, points.
+pub const NO_CAMERA_BUTTON_SPACE: f32 = 20.0;
+/// Corner radius of the guidance line's background, points.
+pub const GUIDANCE_CORNER_RADIUS: f32 = 6.0;
+/// Gap between the guidance line and the preview, points.
+pub const GUIDANCE_GAP: f32 = 4.0;
