@@ -837,11 +837,7 @@ mod tests {
                             count += 1;
                         }
                     }
-                    let want = if count == 0 {
-                        0
-                    } else {
-                        (sum + count / 2) / count
-                    };
+                    let want = (sum + count / 2).checked_div(count).unwrap_or(0);
                     let i = (yo * p.width + xo) as usize;
                     assert_eq!(u32::from(p.green[i]), want, "{fw}×{fh} at ({xo}, {yo})");
                 }
