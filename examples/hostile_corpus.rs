@@ -50,7 +50,7 @@ fn write(dir: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-fn read(paths: &[String]) {
+fn read(paths: &[std::ffi::OsString]) {
     let profile = Profile::default();
     for p in paths {
         let t0 = Instant::now();
@@ -62,12 +62,14 @@ fn read(paths: &[String]) {
             Err(e) => format!("refused: {e}"),
         })
         .unwrap_or_else(|e| format!("PANIC: {}", e.detail));
-        println!("{outcome}\t{:.0}\t{p}", t0.elapsed().as_secs_f64() * 1e3);
+        let name = Path::new(p).display();
+        println!("{outcome}\t{:.0}\t{name}", t0.elapsed().as_secs_f64() * 1e3);
     }
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    // File names need not be UTF-8.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
     match args.split_first() {
         Some((cmd, rest)) if cmd == "write" && rest.len() == 1 => {
             if let Err(e) = write(Path::new(&rest[0])) {

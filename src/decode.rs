@@ -23,9 +23,9 @@ pub const MAX_FILE_BYTES: u64 = 200 * 1024 * 1024;
 /// Largest accepted width or height, pixels (a 50 MP phone photo is about 8 200 × 6 100).
 pub const MAX_SIDE_PX: u32 = 16_384;
 /// Most pixels an image may have, before or after EXIF orientation (which keeps the count):
-/// 100 million (a 50 MP phone photo is half of it). Decoded to RGB and turned upright that is at
-/// most 600 MB, which keeps one file under about 1 GB of memory. README states this number.
-pub const MAX_PIXELS: u64 = 100_000_000;
+/// 64 million (a 50 MP phone photo, 8 160 × 6 120, fits). Decoded to RGB and turned upright that
+/// is at most 384 MB; export of a 100 MP file needed over 1 GB. README states this number.
+pub const MAX_PIXELS: u64 = 64_000_000;
 /// Most memory the decoder may allocate, bytes: `MAX_PIXELS` of 8-bit RGBA fits; 16-bit RGBA of
 /// that size does not and is refused as too large.
 pub const MAX_DECODE_ALLOC: u64 = 420 * 1024 * 1024;
@@ -485,5 +485,28 @@ mod tests {
         assert!(top[0] > 200 && top[2] < 60, "{top:?}");
         assert!(bottom[2] > 200 && bottom[0] < 60, "{bottom:?}");
         assert!(p.exif.is_some());
+    }
+
+    #[test]
+    fn the_pixel_limit_and_the_plausibility_floor() {
+        // 8 000 × 8 000 is exactly the limit; a real photo that size is megabytes.
+        assert!(check_pixel_count(8_000, 8_000, 5_000_000).is_ok());
+        assert!(matches!(
+            check_pixel_count(8_001, 8_000, 5_000_000),
+            Err(DecodeError::TooManyPixels { .. })
+        ));
+        // Over 16 MP, fewer than one byte per 1 000 pixels is a lie; under it, anything goes.
+        assert!(matches!(
+            check_pixel_count(5_000, 5_000, 24_999),
+            Err(DecodeError::ImplausibleSize { .. })
+        ));
+        assert!(check_pixel_count(5_000, 5_000, 25_000).is_ok());
+        assert!(check_pixel_count(4_000, 4_000, 100).is_ok());
+        let text = DecodeError::TooManyPixels {
+            width: 9,
+            height: 9,
+        }
+        .to_string();
+        assert!(text.contains("64 million"), "{text}");
     }
 }
