@@ -227,6 +227,7 @@ pub fn jpeg_with_size(mut jpeg: Vec<u8>, w: u16, h: u16) -> Vec<u8> {
 }
 
 /// The corpus: every category of issue 16, at least 80 files, none over a few MB.
+/// One long list on purpose: each file sits next to the outcome it must get, category by category.
 pub fn corpus() -> Vec<Sample> {
     use Expect::{Decodes, Either, Refused};
     use ImageFormat as F;
