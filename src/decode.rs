@@ -1,10 +1,18 @@
 //! Reading image files into frames.
 //!
-//! Decides what a readable photo is: JPEG, PNG, WebP, TIFF or BMP, at most `MAX_FILE_BYTES` on disk
-//! and `MAX_SIDE_PX` pixels on a side, decoded with the decoder's own allocation limits so a header
-//! that lies about its size cannot exhaust memory. EXIF orientation is applied, so every frame is
-//! upright, and the raw EXIF block is kept for the metadata flags.
+//! Decides what a readable photo is: a regular file (not a folder, device or pipe) of at most
+//! `MAX_FILE_BYTES`, in JPEG, PNG, WebP, TIFF or BMP, of at most `MAX_PIXELS` pixels and
+//! `MAX_SIDE_PX` on a side, whose pixel count is plausible for its byte size, decoded with the
+//! decoder's own allocation limits so a header that lies about its size cannot exhaust memory.
+//! Files the decoders would accept although they are damaged (a JPEG cut short and given an end
+//! marker, `jpeg_damage`) or would panic on (`png_chunks`) are refused with a clear error. EXIF
+//! orientation is applied, so every frame is upright, and the raw EXIF block is kept for the
+//! metadata flags.
 
+pub mod jpeg_damage;
+pub mod png_chunks;
+
+use std::io::Read;
 use std::path::Path;
 
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits, RgbImage};
@@ -14,9 +22,20 @@ use thiserror::Error;
 pub const MAX_FILE_BYTES: u64 = 200 * 1024 * 1024;
 /// Largest accepted width or height, pixels (a 50 MP phone photo is about 8 200 × 6 100).
 pub const MAX_SIDE_PX: u32 = 16_384;
-/// Most memory the decoder may allocate, bytes: a 16 384 × 16 384 RGB image would need 805 MB, so a
-/// maximal side is only accepted for panoramas; 100 MP of RGBA fits.
+/// Most pixels an image may have, before or after EXIF orientation (which keeps the count):
+/// 64 million (a 50 MP phone photo, 8 160 × 6 120, fits). Decoded to RGB and turned upright that
+/// is at most 384 MB; export of a 100 MP file needed over 1 GB. README states this number.
+pub const MAX_PIXELS: u64 = 64_000_000;
+/// Most memory the decoder may allocate, bytes: `MAX_PIXELS` of 8-bit RGBA fits; 16-bit RGBA of
+/// that size does not and is refused as too large.
 pub const MAX_DECODE_ALLOC: u64 = 420 * 1024 * 1024;
+/// Pixel count, above which the file's byte size must be plausible for it (16 MP).
+pub const PLAUSIBILITY_FLOOR_PIXELS: u64 = 16_000_000;
+/// Most pixels per file byte above `PLAUSIBILITY_FLOOR_PIXELS`: a photo of 16 MP or more
+/// compresses to well under 1 000 pixels per byte (a phone JPEG is about 5–20; even an RGB PNG of
+/// one flat colour stays under 350, deflate's ceiling), so a 10 KB file claiming 16 000 × 16 000
+/// (25 600 pixels per byte) is refused before any pixel is allocated.
+pub const MAX_PIXELS_PER_BYTE: u64 = 1_000;
 
 /// Why a file could not be read; the text is shown to people as is.
 #[derive(Debug, Error)]
@@ -27,6 +46,8 @@ pub enum DecodeError {
     Empty,
     #[error("the file is {0} bytes; files over 200 MB are not read")]
     FileTooLarge(u64),
+    #[error("this is {0}, not a photo file; choose a JPEG or PNG file")]
+    NotAFile(&'static str),
     #[error("{0} files are not supported: export or save the photo as JPEG or PNG")]
     UnsupportedFormat(&'static str),
     #[error("not an image file (JPEG, PNG, WebP, TIFF or BMP expected)")]
@@ -35,8 +56,25 @@ pub enum DecodeError {
         "the image is {width} × {height} pixels; images over {MAX_SIDE_PX} pixels on a side are not read"
     )]
     TooLarge { width: u32, height: u32 },
+    #[error(
+        "the image is {width} × {height} pixels; images over {} million pixels are not read",
+        MAX_PIXELS / 1_000_000
+    )]
+    TooManyPixels { width: u32, height: u32 },
+    #[error(
+        "the file claims {width} × {height} pixels but holds only {bytes} bytes; it is damaged or \
+         made to exhaust memory"
+    )]
+    ImplausibleSize {
+        width: u32,
+        height: u32,
+        bytes: usize,
+    },
     #[error("the image is damaged or truncated: {0}")]
     Corrupt(String),
+    /// The decoder accepted the file, but part of the picture is missing (`jpeg_damage`).
+    #[error("The photo file is damaged — take it again ({0})")]
+    Damaged(&'static str),
 }
 
 /// A decoded, upright photo and what its file said about itself.
@@ -52,18 +90,61 @@ pub struct Photo {
 
 /// Reads and decodes an image file: `read_bytes`, then `decode_bytes`.
 pub fn read_file(path: &Path) -> Result<Photo, DecodeError> {
-    decode_bytes(&read_bytes(path)?)
+    let bytes = read_bytes(path)?;
+    decode_bytes(&bytes)
 }
 
-/// Reads an image file's bytes without decoding them; files over `MAX_FILE_BYTES` are refused
-/// before reading. For callers with work between reading and decoding (the review worker reports
-/// the two stages and can be cancelled between them).
+/// Reads the bytes of a photo file: only a regular file (following symbolic links), of at most
+/// `MAX_FILE_BYTES`. Both are checked before reading, so a pipe never blocks and `/dev/zero` is
+/// never read; the read itself stops one byte past the cap in case the file grows meanwhile.
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, DecodeError> {
-    let meta = std::fs::metadata(path)?;
+    let before = std::fs::metadata(path)?;
+    check_regular(&before)?;
+    let file = std::fs::File::open(path)?;
+    // The file opened may not be the one looked at (replaced in between): judge it again.
+    let meta = file.metadata()?;
+    check_regular(&meta)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    let len = bytes.len() as u64;
+    if len > MAX_FILE_BYTES {
+        return Err(DecodeError::FileTooLarge(len));
+    }
+    Ok(bytes)
+}
+
+/// Refuses anything but a regular file within `MAX_FILE_BYTES`.
+fn check_regular(meta: &std::fs::Metadata) -> Result<(), DecodeError> {
+    let kind = meta.file_type();
+    if kind.is_dir() {
+        return Err(DecodeError::NotAFile("a folder"));
+    }
+    if !kind.is_file() {
+        return Err(DecodeError::NotAFile(special_file_kind(&kind)));
+    }
     if meta.len() > MAX_FILE_BYTES {
         return Err(DecodeError::FileTooLarge(meta.len()));
     }
-    Ok(std::fs::read(path)?)
+    Ok(())
+}
+
+#[cfg(unix)]
+fn special_file_kind(kind: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_fifo() {
+        "a pipe"
+    } else if kind.is_char_device() || kind.is_block_device() {
+        "a device"
+    } else if kind.is_socket() {
+        "a socket"
+    } else {
+        "a special file"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_file_kind(_: &std::fs::FileType) -> &'static str {
+    "a special file"
 }
 
 /// Decodes an image held in memory.
@@ -85,6 +166,11 @@ pub fn decode_bytes(bytes: &[u8]) -> Result<Photo, DecodeError> {
     ) {
         return Err(DecodeError::UnsupportedFormat(format_name(format)));
     }
+    if format == ImageFormat::Png
+        && let Err(problem) = png_chunks::check(bytes)
+    {
+        return Err(DecodeError::Corrupt(problem.to_string()));
+    }
     if format == ImageFormat::Jpeg && jpeg_is_truncated(bytes) {
         return Err(DecodeError::Corrupt(
             "the JPEG ends before its image data does (the file was cut short)".into(),
@@ -104,18 +190,43 @@ pub fn decode_bytes(bytes: &[u8]) -> Result<Photo, DecodeError> {
     if width == 0 || height == 0 {
         return Err(DecodeError::Corrupt("the image has no pixels".into()));
     }
+    check_pixel_count(width, height, bytes.len())?;
     let orientation = decoder
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
     let exif = decoder.exif_metadata().ok().flatten();
     let icc_profile = decoder.icc_profile().ok().flatten();
     let image = DynamicImage::from_decoder(decoder).map_err(map_image_error)?;
+    let image = image.into_rgb8();
+    if format == ImageFormat::Jpeg && jpeg_damage::filled_after_a_cut(&image, bytes) {
+        return Err(DecodeError::Damaged(
+            "its image data stops part-way and the rest of the picture is filler",
+        ));
+    }
     Ok(Photo {
-        image: orient(image.into_rgb8(), orientation),
+        image: orient(image, orientation),
         format,
         exif,
         icc_profile,
     })
+}
+
+/// Refuses an image over `MAX_PIXELS`, or one whose pixel count is implausible for the `file_bytes`
+/// it came in (see `MAX_PIXELS_PER_BYTE`). EXIF orientation only swaps the sides, so the count
+/// checked here is the upright image's too.
+fn check_pixel_count(width: u32, height: u32, file_bytes: usize) -> Result<(), DecodeError> {
+    let pixels = u64::from(width) * u64::from(height);
+    if pixels > MAX_PIXELS {
+        return Err(DecodeError::TooManyPixels { width, height });
+    }
+    if pixels > PLAUSIBILITY_FLOOR_PIXELS && pixels / MAX_PIXELS_PER_BYTE > file_bytes as u64 {
+        return Err(DecodeError::ImplausibleSize {
+            width,
+            height,
+            bytes: file_bytes,
+        });
+    }
+    Ok(())
 }
 
 /// Applies an EXIF orientation to RGB pixels. Same result as `DynamicImage::apply_orientation`, but
@@ -374,5 +485,28 @@ mod tests {
         assert!(top[0] > 200 && top[2] < 60, "{top:?}");
         assert!(bottom[2] > 200 && bottom[0] < 60, "{bottom:?}");
         assert!(p.exif.is_some());
+    }
+
+    #[test]
+    fn the_pixel_limit_and_the_plausibility_floor() {
+        // 8 000 × 8 000 is exactly the limit; a real photo that size is megabytes.
+        assert!(check_pixel_count(8_000, 8_000, 5_000_000).is_ok());
+        assert!(matches!(
+            check_pixel_count(8_001, 8_000, 5_000_000),
+            Err(DecodeError::TooManyPixels { .. })
+        ));
+        // Over 16 MP, fewer than one byte per 1 000 pixels is a lie; under it, anything goes.
+        assert!(matches!(
+            check_pixel_count(5_000, 5_000, 24_999),
+            Err(DecodeError::ImplausibleSize { .. })
+        ));
+        assert!(check_pixel_count(5_000, 5_000, 25_000).is_ok());
+        assert!(check_pixel_count(4_000, 4_000, 100).is_ok());
+        let text = DecodeError::TooManyPixels {
+            width: 9,
+            height: 9,
+        }
+        .to_string();
+        assert!(text.contains("64 million"), "{text}");
     }
 }

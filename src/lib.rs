@@ -6,7 +6,8 @@
 //! UI; `capture` decides when to capture automatically; `app` is the eframe GUI; `review` decodes
 //! and analyses dropped or opened files off the UI thread; `export` writes compliant JPGs;
 //! `metadata` reads EXIF; `output` renders reports for people and scripts (the `check --json`
-//! JSON Lines); `cli` is the command line, one module per subcommand. Arrows run one way: `cli`
+//! JSON Lines); `cli` is the command line, one module per subcommand; `guard` turns a panic on one file or frame into
+//! that item's error. Arrows run one way: `cli`
 //! and `app` use the rest; `quality` reaches outside itself only for `metadata`'s flags (in
 //! `quality::flags::soft_flags`). See ARCHITECTURE.md for the layout.
 
@@ -18,6 +19,7 @@ pub mod cli;
 pub mod decode;
 pub mod downscale;
 pub mod export;
+pub mod guard;
 pub mod metadata;
 pub mod output;
 pub mod quality;

@@ -80,13 +80,16 @@ fn fit_with_sampling(
     for _ in 0..6 {
         let img = scaled.as_ref().unwrap_or(image);
         let guess = if pixels(img) > sample_above_px {
-            Some(estimate_quality(
-                img,
-                max_bytes,
-                dpi,
-                sample_px,
-                &mut encodes,
-            )?)
+            match estimate_quality(img, max_bytes, dpi, sample_px, &mut encodes)? {
+                Ok(q) => Some(q),
+                Err(projected_low) => {
+                    // Too big even at the lowest quality, by the sample: shrink without the two
+                    // full-size encodes that would only confirm it (seconds at 64 MP).
+                    let next = shrink_to_fit(img, max_bytes, projected_low);
+                    scaled = Some(next);
+                    continue;
+                }
+            }
         } else {
             None
         };
@@ -102,18 +105,8 @@ fn fit_with_sampling(
             // Too big even at the lowest quality: shrink the area by the overshoot, plus 10 %.
             let low = encode(img, MIN_QUALITY, dpi).map_err(FitError::Encode)?;
             encodes += 1;
-            let factor = ((max_bytes as f64 / low.len() as f64) * 0.9)
-                .sqrt()
-                .min(0.95);
-            let (w, h) = img.dimensions();
-            let nw = ((f64::from(w) * factor).round() as u32).max(1);
-            let nh = ((f64::from(h) * factor).round() as u32).max(1);
-            scaled = Some(imageops::resize(
-                img,
-                nw,
-                nh,
-                imageops::FilterType::Triangle,
-            ));
+            let next = shrink_to_fit(img, max_bytes, low.len() as u64);
+            scaled = Some(next);
             continue;
         };
         if (bytes.len() as u64) < min_bytes {
@@ -137,6 +130,18 @@ fn fit_with_sampling(
         });
     }
     Err(FitError::NoQualityFits)
+}
+
+/// `img` scaled down so that a file of `low_bytes` at `MIN_QUALITY` would shrink under `max_bytes`:
+/// the area shrinks by the overshoot, plus 10 %, and always by at least 5 % a side.
+fn shrink_to_fit(img: &RgbImage, max_bytes: u64, low_bytes: u64) -> RgbImage {
+    let factor = ((max_bytes as f64 / low_bytes.max(1) as f64) * 0.9)
+        .sqrt()
+        .min(0.95);
+    let (w, h) = img.dimensions();
+    let nw = ((f64::from(w) * factor).round() as u32).max(1);
+    let nh = ((f64::from(h) * factor).round() as u32).max(1);
+    imageops::resize(img, nw, nh, imageops::FilterType::Triangle)
 }
 
 fn pixels(img: &RgbImage) -> u64 {
@@ -175,20 +180,21 @@ fn search_quality(
 }
 
 /// Estimates the highest fitting quality from a sample of `image`'s rows, scaling the sample's
-/// file size by the pixel ratio.
+/// file size by the pixel ratio: `Ok(quality)`, or `Err(bytes)` with the whole image's projected
+/// size at `MIN_QUALITY` when even that is too big.
 fn estimate_quality(
     image: &RgbImage,
     max_bytes: u64,
     dpi: Option<u16>,
     sample_px: u64,
     encodes: &mut u32,
-) -> Result<u8, FitError> {
+) -> Result<Result<u8, u64>, FitError> {
     let (w, h) = image.dimensions();
     let step = (pixels(image).div_ceil(sample_px)).max(1) as u32;
     const BAND: u32 = 16;
     let bands: Vec<u32> = (0..h / BAND).filter(|b| b % step == step / 2).collect();
     if bands.is_empty() {
-        return Ok(MAX_QUALITY);
+        return Ok(Ok(MAX_QUALITY));
     }
     let mut sample = RgbImage::new(w, bands.len() as u32 * BAND);
     let row = w as usize * 3;
@@ -199,11 +205,19 @@ fn estimate_quality(
     }
     let ratio = pixels(image) as f64 / pixels(&sample) as f64;
     let scaled_max = (max_bytes as f64 / ratio) as u64;
+    let mut low_bytes = 0u64;
     let mut run = |q: u8| {
         *encodes += 1;
-        encode(&sample, q, dpi).map_err(FitError::Encode)
+        let bytes = encode(&sample, q, dpi).map_err(FitError::Encode)?;
+        if q == MIN_QUALITY {
+            low_bytes = bytes.len() as u64;
+        }
+        Ok(bytes)
     };
-    Ok(search_quality(scaled_max, &mut run)?.map_or(MIN_QUALITY, |(q, _)| q))
+    Ok(match search_quality(scaled_max, &mut run)? {
+        Some((q, _)) => Ok(q),
+        None => Err((low_bytes as f64 * ratio) as u64),
+    })
 }
 
 /// From an estimated quality, finds the exact highest fitting one with full encodes: down until

@@ -204,12 +204,10 @@ impl Exported {
     }
 }
 
-/// Without `overwrite`, an existing `path` is an error before any work is done.
+/// Without `overwrite`, an existing `path` is an error before any work is done; with it, anything
+/// but a regular file in its place (a folder, a device, a pipe) is.
 fn refuse_existing(path: &Path, overwrite: bool) -> Result<(), ExportError> {
-    if !overwrite && path.exists() {
-        return Err(WriteError::Exists(path.to_path_buf()).into());
-    }
-    Ok(())
+    Ok(atomic::check_target(path, overwrite)?)
 }
 
 /// Renders and writes atomically to `path`. Without `overwrite` an existing file is never replaced.

@@ -102,15 +102,17 @@ impl Default for ExportPreset {
     }
 }
 
-/// A byte count for people: "63 KB", "4.8 MB" (1 KB = 1024 bytes, 1 MB = 1 000 000 bytes, the way
+/// A byte count for people: "731 bytes", "63 KB", "4.8 MB" (1 KB = 1024 bytes, 1 MB = 1 000 000 bytes, the way
 /// portals usually mean them).
 pub fn human_bytes(n: u64) -> String {
     if n >= 1_000_000 {
         format!("{:.1} MB", n as f64 / 1e6)
             .replace(".0 MB", " MB")
             .to_string()
-    } else {
+    } else if n >= 1024 {
         format!("{} KB", n / 1024)
+    } else {
+        format!("{n} bytes")
     }
 }
 
@@ -125,5 +127,8 @@ mod tests {
         assert_eq!(ExportPreset::by_name("nope"), None);
         assert_eq!(KYC_PORTAL.band_text(), "100 KB – 5 MB");
         assert_eq!(human_bytes(4_800_000), "4.8 MB");
+        // A 64 × 48 export is a few hundred bytes: not "0 KB".
+        assert_eq!(human_bytes(731), "731 bytes");
+        assert_eq!(human_bytes(2048), "2 KB");
     }
 }

@@ -202,10 +202,11 @@ impl Prepared {
         }
         let raw = frame.as_raw();
         let stride = frame.width() as usize * 3;
-        if stride == 0 || raw.len() < stride * h * f {
-            for plane in [&mut self.red, &mut self.green, &mut self.blue] {
-                plane.fill(0);
-            }
+        // A side shorter than the factor (a 1 × 642 strip: factor 2, working width 1) has no
+        // whole box: the fast paths below would read past the row or the buffer.
+        let (fw, fh) = (frame.width() as usize, frame.height() as usize);
+        if w * f > fw || h * f > fh || raw.len() < stride * h * f {
+            self.downscale_partial(frame);
             return;
         }
         let area = (f * f) as u32;
@@ -270,6 +271,46 @@ impl Prepared {
                 3 => pick_pixels::<3>(&self.box_mean, planes),
                 4 => pick_pixels::<4>(&self.box_mean, planes),
                 _ => pick_pixels_every(&self.box_mean, f, planes),
+            }
+        }
+    }
+
+    /// The box average for a frame with a side shorter than the factor: each working pixel is the
+    /// rounded mean of the frame pixels its box covers (the boxes of the short side are cut off at
+    /// the frame's edge). Such frames are strips at most `factor` pixels across, so this per-pixel
+    /// loop touches few pixels.
+    fn downscale_partial(&mut self, frame: &Frame) {
+        let (w, h, f) = (
+            self.width as usize,
+            self.height as usize,
+            self.factor as usize,
+        );
+        let (fw, fh) = (frame.width() as usize, frame.height() as usize);
+        let (pixels, _) = frame.as_raw().as_chunks::<3>();
+        for y in 0..h {
+            for x in 0..w {
+                let (mut sum, mut count) = ([0u64; 3], 0u64);
+                for sy in y * f..((y + 1) * f).min(fh) {
+                    let row = sy * fw;
+                    for sx in x * f..((x + 1) * f).min(fw) {
+                        if let Some(px) = pixels.get(row + sx) {
+                            for (s, &v) in sum.iter_mut().zip(px) {
+                                *s += u64::from(v);
+                            }
+                            count += 1;
+                        }
+                    }
+                }
+                let mean = |s: u64| (s + count / 2).checked_div(count).unwrap_or(0) as u8;
+                let i = y * w + x;
+                for (plane, s) in [&mut self.red, &mut self.green, &mut self.blue]
+                    .into_iter()
+                    .zip(sum)
+                {
+                    if let Some(v) = plane.get_mut(i) {
+                        *v = mean(s);
+                    }
+                }
             }
         }
     }
@@ -779,5 +820,39 @@ mod tests {
         assert!(on_step >= 300, "{on_step} edge pixels on the step");
         assert!(p.edges.iter().all(|e| e.angle <= 2 || e.angle >= 178));
         assert!(p.edges.len() < 2 * 360, "edges are thin");
+    }
+
+    #[test]
+    fn a_strip_narrower_than_the_factor_is_the_mean_of_what_each_box_covers() {
+        // 1 × 642 (factor 2: working 1 × 321) used to read past the frame; 3 × 2000 (factor 4)
+        // and 2000 × 1 (factor 4, working 500 × 1) are the same case across and along.
+        for (fw, fh) in [
+            (1u32, 642u32),
+            (3, 2000),
+            (2000, 1),
+            (1, 1),
+            (0, 0),
+            (5, 16_384),
+        ] {
+            let img = RgbImage::from_fn(fw, fh, |x, y| Rgb([(x * 31 + y) as u8, (y * 7) as u8, 9]));
+            let mut p = Prepared::default();
+            p.build(&img);
+            let f = p.factor;
+            assert_eq!(p.red.len(), (p.width * p.height) as usize, "{fw}×{fh}");
+            for yo in 0..p.height {
+                for xo in 0..p.width {
+                    let (mut sum, mut count) = (0u32, 0u32);
+                    for y in yo * f..((yo + 1) * f).min(fh) {
+                        for x in xo * f..((xo + 1) * f).min(fw) {
+                            sum += u32::from(img.get_pixel(x, y)[1]);
+                            count += 1;
+                        }
+                    }
+                    let want = (sum + count / 2).checked_div(count).unwrap_or(0);
+                    let i = (yo * p.width + xo) as usize;
+                    assert_eq!(u32::from(p.green[i]), want, "{fw}×{fh} at ({xo}, {yo})");
+                }
+            }
+        }
     }
 }
