@@ -13,6 +13,7 @@ pub mod framing;
 pub mod geometry;
 pub mod glare;
 pub mod histogram;
+pub mod mrz;
 pub mod prepare;
 pub mod profile;
 pub mod rectify;
