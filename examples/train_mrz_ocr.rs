@@ -16,7 +16,7 @@ use idcap::quality::rectify::Rectified;
 use ocrb::{Degrade, Rng};
 
 const SEED: u64 = 0x4D52_5A5F_4F43_5231;
-const DOCUMENTS: usize = 480;
+const DOCUMENTS: usize = 640;
 const HIDDEN: usize = 96;
 const EPOCHS: usize = 12;
 const BATCH: usize = 32;

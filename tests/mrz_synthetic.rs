@@ -105,3 +105,78 @@ fn synthetic_zones_are_read_and_never_wrongly_valid() {
     );
     assert!(docs_pct >= 97.0, "documents exact {docs_pct:.1} % < 97 %");
 }
+
+#[test]
+fn a_zone_cut_by_the_frame_edge_is_not_valid_and_says_cut_off() {
+    let font = ocrb::load_font();
+    let mut rng = Rng(SEED ^ 1);
+    let mut reader = MrzReader::default();
+    let mut doc = Rectified::default();
+    let s = ocrb::scene(
+        &font,
+        &mut rng,
+        MrzFormat::Td3,
+        (1280, 720),
+        0.6,
+        &Degrade::default(),
+    );
+    doc.build(&s.frame, &s.quad, s.kind, s.frame.width(), s.frame.height());
+    let whole = reader.read_rectified(&doc, s.kind).expect("found");
+    assert!(whole.valid && whole.lines == s.zone);
+    // The frame ends a third of the way down the last line: below it nothing was seen.
+    let last = whole.line_boxes.last().expect("a line");
+    let cut = (last[0].y + (last[3].y - last[0].y) / 3.0) as usize;
+    let w = doc.width as usize;
+    for i in cut * w..doc.luma.len() {
+        doc.luma[i] = 0;
+        doc.valid[i] = 0;
+    }
+    match reader.read_rectified(&doc, s.kind) {
+        None => {}
+        Some(r) => {
+            assert!(!r.valid);
+            assert_eq!(r.unreadable, Some(idcap::quality::mrz::Unreadable::CutOff));
+        }
+    }
+}
+
+#[test]
+fn an_image_that_is_only_the_document_is_read_at_any_size() {
+    // A scan or exported crop: no frame, no mask, and wider than the reader works at.
+    let font = ocrb::load_font();
+    let mut rng = Rng(SEED ^ 2);
+    let mut reader = MrzReader::default();
+    let mut doc = Rectified::default();
+    for format in [MrzFormat::Td3, MrzFormat::Td1] {
+        let s = ocrb::scene(
+            &font,
+            &mut rng,
+            format,
+            (1280, 720),
+            0.6,
+            &Degrade::default(),
+        );
+        doc.build(&s.frame, &s.quad, s.kind, s.frame.width(), s.frame.height());
+        let gray = ocrb::gray(&doc.luma, doc.width, doc.height);
+        let big = image::imageops::resize(
+            &gray,
+            doc.width * 2,
+            doc.height * 2,
+            image::imageops::FilterType::Triangle,
+        );
+        let view = idcap::quality::mrz::DocView {
+            luma: big.as_raw(),
+            width: big.width(),
+            height: big.height(),
+            valid: None,
+        };
+        let r = reader.read(view, None).expect("found");
+        assert_eq!(r.format, format);
+        assert_eq!(r.lines, s.zone);
+        // Not necessarily valid at 2x: the resampling may leave a name letter unsure, and then
+        // it must say so rather than guess.
+        assert!(r.valid || r.unreadable.is_some());
+        // Geometry is in the big image's pixels.
+        assert!(r.band[2].y > f64::from(big.height()) * 0.6);
+    }
+}

@@ -288,7 +288,7 @@ fn render_page(
     }
     // Stroke weight: soften and re-threshold the ink.
     let soft = box_blur(&ink, w, h, 1);
-    let t = rng.range(0.15, 0.55) as f32;
+    let t = rng.range(0.08, 0.55) as f32;
     let ink_level = rng.range(10.0, 70.0) as f32;
     for i in 0..w * h {
         let a = ((soft[i] - t) * 4.0 + 0.5).clamp(0.0, 1.0);

@@ -38,6 +38,8 @@ pub const MAX_READ_WIDTH: usize = 1024;
 const GLARE_LEVEL: u8 = 245;
 /// A reading that fails is blamed on a reflection when this fraction (0–1) of its band is glare.
 const GLARE_FRACTION: f64 = 0.03;
+/// … or when this fraction (0–1) of an unsure character's cell is glare.
+const CELL_GLARE: f64 = 0.1;
 
 /// Why an MRZ that was found could not be read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -355,7 +357,8 @@ impl MrzReader {
             .flatten()
             .map(|r| r.best_prob)
             .fold(1.0, f32::min);
-        let unreadable = (!valid).then(|| why_unreadable(plane, doc, &a.cells, band, n));
+        let unreadable =
+            (!valid).then(|| why_unreadable(plane, doc, &a.cells, &a.decision.ranked, band));
         MrzReading {
             format: a.format,
             lines,
@@ -390,14 +393,16 @@ fn plausible_group(group: &[TextLine], width: usize) -> bool {
         })
 }
 
-/// Why a found zone failed: part of it outside the document or frame, glare over it, or blur.
+/// Why a found zone failed: part of it outside the document or frame, glare over it (or over an
+/// unsure character), or blur.
 fn why_unreadable(
     plane: Plane<'_>,
     doc: DocView<'_>,
     cells: &[LineCells],
+    ranked: &[Vec<Ranked>],
     band: [Point; 4],
-    n: usize,
 ) -> Unreadable {
+    let n = ranked.first().map_or(0, Vec::len);
     let (w, h) = (plane.width as f64, plane.height as f64);
     let cut_in_plane = cells.iter().any(|c| {
         let half = 0.6 * c.height;
@@ -438,10 +443,43 @@ fn why_unreadable(
             total += row.len();
         }
     }
-    if total > 0 && bright as f64 > GLARE_FRACTION * total as f64 {
+    // Glare over any character read with doubt counts, however small the spot.
+    let glare_on_doubt = cells.iter().zip(ranked).any(|(line, reads)| {
+        reads.iter().enumerate().any(|(k, r)| {
+            r.best_prob < correct::MIN_UNCOVERED_PROB && cell_glare(plane, line, k) > CELL_GLARE
+        })
+    });
+    if glare_on_doubt || (total > 0 && bright as f64 > GLARE_FRACTION * total as f64) {
         Unreadable::Reflection
     } else {
         Unreadable::Blurry
+    }
+}
+
+/// The fraction 0–1 of cell `k`'s pixels at or above `GLARE_LEVEL`.
+fn cell_glare(plane: Plane<'_>, line: &LineCells, k: usize) -> f64 {
+    let x0 = line.x0 + k as f64 * line.pitch;
+    let cy = line.centre_y(x0 + 0.5 * line.pitch);
+    let (xa, xb) = (
+        x0.max(0.0) as usize,
+        ((x0 + line.pitch).max(0.0) as usize).min(plane.width),
+    );
+    let half = 0.6 * line.height;
+    let (ya, yb) = (
+        (cy - half).max(0.0) as usize,
+        ((cy + half).max(0.0) as usize).min(plane.height),
+    );
+    let (mut bright, mut total) = (0usize, 0usize);
+    for y in ya..yb {
+        if let Some(row) = plane.luma.get(y * plane.width + xa..y * plane.width + xb) {
+            bright += row.iter().filter(|&&v| v >= GLARE_LEVEL).count();
+            total += row.len();
+        }
+    }
+    if total == 0 {
+        0.0
+    } else {
+        bright as f64 / total as f64
     }
 }
 
