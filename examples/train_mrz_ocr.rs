@@ -116,23 +116,24 @@ fn main() {
                 // Backward.
                 probs[y] -= 1.0;
                 let mut dh = vec![0f32; HIDDEN];
-                for c in 0..CLASSES {
-                    let d = probs[c];
+                for (c, &d) in probs.iter().enumerate() {
                     grad.b2[c] += d;
                     let row = &mut grad.w2[c * HIDDEN..(c + 1) * HIDDEN];
-                    for j in 0..HIDDEN {
-                        row[j] += d * hidden[j];
-                        dh[j] += d * net.w2[c * HIDDEN + j];
+                    let weights = &net.w2[c * HIDDEN..(c + 1) * HIDDEN];
+                    for (((g, h), dhj), w) in row.iter_mut().zip(&hidden).zip(&mut dh).zip(weights)
+                    {
+                        *g += d * h;
+                        *dhj += d * w;
                     }
                 }
-                for j in 0..HIDDEN {
-                    if pre[j] <= 0.0 {
+                for (j, (&p, &dhj)) in pre.iter().zip(&dh).enumerate() {
+                    if p <= 0.0 {
                         continue;
                     }
-                    grad.b1[j] += dh[j];
+                    grad.b1[j] += dhj;
                     let row = &mut grad.w1[j * PATCH_LEN..(j + 1) * PATCH_LEN];
                     for (g, v) in row.iter_mut().zip(x) {
-                        *g += dh[j] * v;
+                        *g += dhj * v;
                     }
                 }
             }

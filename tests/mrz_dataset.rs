@@ -86,10 +86,7 @@ fn passport_frames_read_exactly_and_nothing_else_is_valid() {
     let mut analyzer = Analyzer::new();
     let profile = Profile::default();
     let mut failures = Vec::new();
-    println!(
-        "{:<30} {:<42} {}",
-        "frame", "ground-truth quad", "detected quad"
-    );
+    println!("{:<30} {:<42} detected quad", "frame", "ground-truth quad");
     for s in midv::load(&dir) {
         let frame = idcap::decode::read_file(&s.image).expect("decodes").image;
         let truth = truths.get(&s.id);
