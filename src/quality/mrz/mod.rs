@@ -259,7 +259,9 @@ impl MrzReader {
                 if !plausible_group(group, plane.width) {
                     continue;
                 }
-                for attempt in self.attempts(plane, net, group, kind) {
+                // Layouts are classified best grid first, and only until one is valid.
+                for (format, cells) in self.cut_layouts(plane, group, kind) {
+                    let attempt = self.classify(net, format, cells);
                     if attempt.decision.valid() {
                         return Some(attempt);
                     }
@@ -272,14 +274,13 @@ impl MrzReader {
         fallback
     }
 
-    /// The layouts a group of lines could be, each cut and classified, best grid first.
-    fn attempts(
-        &mut self,
+    /// The layouts a group of lines could be, each cut into cells, best grid first.
+    fn cut_layouts(
+        &self,
         plane: Plane<'_>,
-        net: &Mlp,
         group: &[TextLine],
         kind: Option<DocumentKind>,
-    ) -> Vec<Attempt> {
+    ) -> Vec<(MrzFormat, Vec<LineCells>)> {
         let formats: &[MrzFormat] = match (group.len(), kind) {
             (3, _) => &[MrzFormat::Td1],
             (_, Some(DocumentKind::IdCard)) => &[MrzFormat::Td2, MrzFormat::Td3],
@@ -295,30 +296,31 @@ impl MrzReader {
             })
             .collect();
         cut.sort_by(|a, b| a.2.total_cmp(&b.2));
-        cut.into_iter()
-            .map(|(format, cells, _)| {
-                let probs: Vec<Vec<[f32; CLASSES]>> = cells
-                    .iter()
-                    .map(|line| {
-                        (0..format.line_len())
-                            .map(|k| {
-                                let mut p = [0.0; CLASSES];
-                                if let Some(patch) = line.patch(k) {
-                                    net.probabilities(patch, &mut self.hidden, &mut p);
-                                }
-                                p
-                            })
-                            .collect()
+        cut.into_iter().map(|(f, cells, _)| (f, cells)).collect()
+    }
+
+    /// Classifies every cell of a cut zone and decides its text.
+    fn classify(&mut self, net: &Mlp, format: MrzFormat, cells: Vec<LineCells>) -> Attempt {
+        let probs: Vec<Vec<[f32; CLASSES]>> = cells
+            .iter()
+            .map(|line| {
+                (0..format.line_len())
+                    .map(|k| {
+                        let mut p = [0.0; CLASSES];
+                        if let Some(patch) = line.patch(k) {
+                            net.probabilities(patch, &mut self.hidden, &mut p);
+                        }
+                        p
                     })
-                    .collect();
-                let decision = correct::decide(format, &probs);
-                Attempt {
-                    format,
-                    cells,
-                    decision,
-                }
+                    .collect()
             })
-            .collect()
+            .collect();
+        let decision = correct::decide(format, &probs);
+        Attempt {
+            format,
+            cells,
+            decision,
+        }
     }
 
     /// The reading of an attempt, with geometry in document pixels and the reason it fails.
