@@ -9,8 +9,8 @@
 pub const SEARCH_FRACTION: f64 = 0.6;
 
 /// A pixel is ink when it is darker than the mean of its neighbourhood by at least this
-/// fraction 0–1 of that mean …
-const INK_CONTRAST: f64 = 0.12;
+/// percentage (0–100) of that mean …
+const INK_CONTRAST_PERCENT: u32 = 12;
 /// … and by at least this many grey levels (0–255), so flat noise is not ink.
 const INK_MIN_LEVELS: u32 = 10;
 
@@ -115,7 +115,7 @@ impl InkMap {
                     - self.integral[y1 * iw + x0];
                 let area = ((x1 - x0) * (y1 - y0)) as u32;
                 let v = u32::from(src[x]) * area;
-                let margin = ((sum as f64) * INK_CONTRAST) as u32;
+                let margin = sum * INK_CONTRAST_PERCENT / 100;
                 let margin = margin.max(INK_MIN_LEVELS * area);
                 out[x] = u8::from(v + margin < sum);
             }

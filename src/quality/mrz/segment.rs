@@ -337,8 +337,7 @@ fn sample_patch(plane: Plane<'_>, cells: &LineCells, cx: f64, ink_level: f32) ->
         }
     }
     let mut sorted = patch;
-    sorted.sort_by(f32::total_cmp);
-    let paper = sorted[PATCH_LEN * 85 / 100];
+    let (_, &mut paper, _) = sorted.select_nth_unstable_by(PATCH_LEN * 85 / 100, f32::total_cmp);
     let range = (paper - ink_level).max(MIN_CONTRAST);
     for v in patch.iter_mut() {
         *v = ((paper - *v) / range).clamp(0.0, 1.0);
