@@ -10,6 +10,7 @@ pub(crate) mod detect;
 pub mod flags;
 pub mod geometry;
 pub mod histogram;
+pub mod mrz;
 pub mod prepare;
 pub mod profile;
 pub mod rectify;

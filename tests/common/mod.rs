@@ -4,3 +4,4 @@
 pub mod dialogs;
 pub mod fixtures;
 pub mod midv;
+pub mod ocrb;
