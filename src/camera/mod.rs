@@ -7,6 +7,7 @@
 //! camera yet, unplugged, busy), `Fatal` means the source can never deliver.
 
 pub mod demo;
+pub mod format;
 pub mod pipeline;
 pub mod replay;
 pub mod webcam;
