@@ -53,7 +53,7 @@ pub struct NoUsableFormat {
 /// so a rate of 1000 or more that is a multiple of 1000 is read as `n / 1001` (29.97, 59.94, 23.976).
 /// Other backends round or truncate (29.97 arrives as 29 or 30) and pass through unchanged.
 pub fn effective_fps(raw: u32) -> f64 {
-    if raw >= 1000 && raw % 1000 == 0 {
+    if raw >= 1000 && raw.is_multiple_of(1000) {
         f64::from(raw) / 1001.0
     } else {
         f64::from(raw)
