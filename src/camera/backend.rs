@@ -42,6 +42,13 @@ pub trait CameraBackend: Send {
         node: &NodeProbe,
         format: CameraFormat,
     ) -> Result<Box<dyn CameraStream>, String>;
+
+    /// The controls idcap would offer for `node` without streaming it, where the system allows
+    /// that (V4L2); empty elsewhere.
+    fn node_controls(&mut self, node: &NodeProbe) -> Vec<ControlInfo> {
+        let _ = node;
+        Vec::new()
+    }
 }
 
 /// A streaming camera. Dropping it stops the stream and releases the device.

@@ -91,6 +91,17 @@ impl FakeBackend {
 }
 
 impl CameraBackend for FakeBackend {
+    fn node_controls(&mut self, node: &NodeProbe) -> Vec<ControlInfo> {
+        let Ok(s) = self.state.lock() else {
+            return Vec::new();
+        };
+        s.cameras
+            .iter()
+            .find(|c| c.probe.path == node.path)
+            .map(|c| offered(&c.controls))
+            .unwrap_or_default()
+    }
+
     fn probe(&mut self) -> Result<Vec<NodeProbe>, String> {
         let mut s = self.state.lock().map_err(|e| e.to_string())?;
         if let Some(e) = &s.probe_error {
@@ -133,6 +144,7 @@ impl CameraBackend for FakeBackend {
             ));
         }
         s.opened.push((node.path.clone(), format));
+        drop(s);
         Ok(Box::new(FakeStream {
             state: self.state.clone(),
             camera: cam,

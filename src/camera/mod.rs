@@ -13,6 +13,7 @@ pub mod device;
 pub mod fake;
 pub mod format;
 pub mod frames;
+pub mod inspect;
 #[cfg(target_os = "linux")]
 mod linux_probe;
 pub mod nokhwa_backend;

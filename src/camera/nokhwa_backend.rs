@@ -47,6 +47,11 @@ impl CameraBackend for NokhwaBackend {
         }
     }
 
+    #[cfg(target_os = "linux")]
+    fn node_controls(&mut self, node: &NodeProbe) -> Vec<ControlInfo> {
+        offered(&super::linux_probe::controls(&node.path))
+    }
+
     fn open(
         &mut self,
         node: &NodeProbe,

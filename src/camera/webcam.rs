@@ -73,6 +73,8 @@ pub struct WebcamSource {
     seq: u64,
     /// Frames in a row that did not decode.
     failures: u32,
+    /// Frames that did not decode since the source was made.
+    decode_failures: u64,
 }
 
 impl WebcamSource {
@@ -100,7 +102,13 @@ impl WebcamSource {
             start: Instant::now(),
             seq: 0,
             failures: 0,
+            decode_failures: 0,
         }
+    }
+
+    /// Buffers that did not decode (and were skipped) since the source was made.
+    pub fn decode_failures(&self) -> u64 {
+        self.decode_failures
     }
 
     /// The device that is open now and the format it streams.
@@ -212,6 +220,7 @@ impl FrameSource for WebcamSource {
                 Err(problem) => {
                     // A corrupt frame now and then is normal on USB cameras: skip it.
                     self.failures += 1;
+                    self.decode_failures += 1;
                     if self.failures >= MAX_CONSECUTIVE_DECODE_FAILURES {
                         let n = self.failures;
                         self.lose();
