@@ -43,6 +43,13 @@ pub trait CameraBackend: Send {
         format: CameraFormat,
     ) -> Result<Box<dyn CameraStream>, String>;
 
+    /// Which device namespace this backend opens: streams of two backends with the same key and
+    /// node path use the same device. The system's cameras are one namespace (0); each scripted
+    /// fake is its own.
+    fn device_namespace(&self) -> usize {
+        0
+    }
+
     /// The controls idcap would offer for `node` without streaming it, where the system allows
     /// that (V4L2); empty elsewhere.
     fn node_controls(&mut self, node: &NodeProbe) -> Vec<ControlInfo> {

@@ -91,6 +91,10 @@ impl FakeBackend {
 }
 
 impl CameraBackend for FakeBackend {
+    fn device_namespace(&self) -> usize {
+        Arc::as_ptr(&self.state) as usize
+    }
+
     fn node_controls(&mut self, node: &NodeProbe) -> Vec<ControlInfo> {
         let Ok(s) = self.state.lock() else {
             return Vec::new();

@@ -20,6 +20,7 @@ pub mod nokhwa_backend;
 pub mod pipeline;
 pub mod platform;
 pub mod replay;
+pub mod watchdog;
 pub mod webcam;
 
 use std::path::PathBuf;
@@ -212,7 +213,15 @@ impl SourceSpec {
     pub fn open(&self, paced: bool) -> Box<dyn FrameSource> {
         match self {
             SourceSpec::Webcam { index, max_size } => {
-                Box::new(webcam::WebcamSource::new(*index, *max_size))
+                // The webcam runs behind the watchdog: a driver stuck in its read cannot freeze
+                // the camera thread, and a fresh source replaces it.
+                let (index, max_size) = (*index, *max_size);
+                Box::new(watchdog::WatchedSource::new(
+                    std::sync::Arc::new(move || {
+                        Box::new(webcam::WebcamSource::new(index, max_size)) as Box<dyn FrameSource>
+                    }),
+                    watchdog::STALL_LIMIT,
+                ))
             }
             SourceSpec::Demo => Box::new(demo::DemoCamera::new(demo::DEMO_FPS, paced)),
             SourceSpec::Folder { dir, fps } => {

@@ -8,8 +8,9 @@
 //! lost camera), and what a failure means: no camera, busy, unplugged and read errors are all
 //! `Unavailable`, so the camera thread keeps retrying and reconnects when the camera is back.
 
-use std::sync::Arc;
-use std::time::Instant;
+use std::collections::HashSet;
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 use super::backend::{CameraBackend, CameraStream, StreamError};
 use super::device::{CameraDevice, classify, find};
@@ -49,6 +50,51 @@ pub fn devices(backend: &mut dyn CameraBackend, limit: [u32; 2]) -> Vec<CameraDe
         .unwrap_or_default()
 }
 
+/// How long opening a camera waits for an earlier stream of the same device (a camera or
+/// resolution switch, an abandoned stuck thread) to release it before saying it is busy.
+pub const RELEASE_WAIT: Duration = Duration::from_secs(2);
+
+/// Device paths with an open stream in this process, so a new stream waits for the old one to
+/// release its device instead of failing with EBUSY.
+fn open_paths() -> &'static (Mutex<HashSet<String>>, Condvar) {
+    static OPEN: OnceLock<(Mutex<HashSet<String>>, Condvar)> = OnceLock::new();
+    OPEN.get_or_init(Default::default)
+}
+
+/// Holds a device path while its stream is open; released on drop, after the stream.
+struct Lease(String);
+
+impl Lease {
+    /// Takes the path, waiting up to `wait` for another stream of this process to let it go.
+    fn take(path: &str, wait: Duration) -> Option<Lease> {
+        let (lock, released) = open_paths();
+        let guard = lock.lock().ok()?;
+        let (mut held, _) = released
+            .wait_timeout_while(guard, wait, |held| held.contains(path))
+            .ok()?;
+        if !held.insert(path.to_string()) {
+            return None;
+        }
+        Some(Lease(path.to_string()))
+    }
+}
+
+impl Drop for Lease {
+    fn drop(&mut self) {
+        let (lock, released) = open_paths();
+        if let Ok(mut held) = lock.lock() {
+            held.remove(&self.0);
+        }
+        released.notify_all();
+    }
+}
+
+/// An open stream and the lease on its device (declared in drop order: stream first).
+struct OpenStream {
+    stream: Box<dyn CameraStream>,
+    _lease: Lease,
+}
+
 /// Which camera the source should open.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Wanted {
@@ -65,7 +111,7 @@ pub struct WebcamSource {
     backend: Box<dyn CameraBackend>,
     wanted: Wanted,
     max_size: [u32; 2],
-    stream: Option<Box<dyn CameraStream>>,
+    stream: Option<OpenStream>,
     /// The device that is open, with the format it was opened with.
     open: Option<CameraDevice>,
     name: String,
@@ -75,6 +121,8 @@ pub struct WebcamSource {
     failures: u32,
     /// Frames that did not decode since the source was made.
     decode_failures: u64,
+    /// How long opening waits for an earlier stream to release the device.
+    release_wait: Duration,
 }
 
 impl WebcamSource {
@@ -103,7 +151,14 @@ impl WebcamSource {
             seq: 0,
             failures: 0,
             decode_failures: 0,
+            release_wait: RELEASE_WAIT,
         }
+    }
+
+    /// Waits `wait` instead of `RELEASE_WAIT` for an earlier stream to release the device.
+    pub fn with_release_wait(mut self, wait: Duration) -> Self {
+        self.release_wait = wait;
+        self
     }
 
     /// Buffers that did not decode (and were skipped) since the source was made.
@@ -134,10 +189,20 @@ impl WebcamSource {
                 "No usable camera found.".to_string(),
             ));
         };
+        let key = format!("{}:{}", self.backend.device_namespace(), device.probe.path);
+        let Some(lease) = Lease::take(&key, self.release_wait) else {
+            return Err(SourceError::Unavailable(format!(
+                "{} is still held by its previous stream; waiting for it to be released…",
+                device.probe.name
+            )));
+        };
         match self.backend.open(&device.probe, choice.format) {
             Ok(stream) => {
                 self.name = device.probe.name.clone();
-                self.stream = Some(stream);
+                self.stream = Some(OpenStream {
+                    stream,
+                    _lease: lease,
+                });
                 self.open = Some(device);
                 self.failures = 0;
                 Ok(())
@@ -158,8 +223,8 @@ impl WebcamSource {
 
     /// Sets a control and returns it as the camera reports it afterwards.
     pub fn set_control(&mut self, id: u64, value: i64) -> Result<ControlInfo, String> {
-        let stream = self.stream.as_mut().ok_or("the camera is not open")?;
-        stream.set_control(id, value)
+        let open = self.stream.as_mut().ok_or("the camera is not open")?;
+        open.stream.set_control(id, value)
     }
 }
 
@@ -194,10 +259,10 @@ impl FrameSource for WebcamSource {
             self.open()?;
         }
         loop {
-            let Some(stream) = self.stream.as_mut() else {
+            let Some(open) = self.stream.as_mut() else {
                 return Err(SourceError::Unavailable("No camera found.".to_string()));
             };
-            let buffer = match stream.next_buffer() {
+            let buffer = match open.stream.next_buffer() {
                 Ok(b) => b,
                 Err(StreamError::Lost(e)) => {
                     self.lose();
@@ -237,7 +302,7 @@ impl FrameSource for WebcamSource {
     fn controls(&mut self) -> Vec<ControlInfo> {
         self.stream
             .as_mut()
-            .map(|s| s.controls())
+            .map(|s| s.stream.controls())
             .unwrap_or_default()
     }
 
@@ -483,6 +548,35 @@ mod tests {
             failing.next_frame().unwrap_err(),
             SourceError::Unavailable("No camera found.".into())
         );
+    }
+
+    #[test]
+    fn a_new_stream_waits_for_the_old_one_to_release_the_device() {
+        let backend = FakeBackend::new(camera(vec![]));
+        let mut first = source(&backend);
+        first.next_frame().unwrap();
+        // Still held after RELEASE_WAIT: the second source says so.
+        let mut second = source(&backend);
+        let t0 = std::time::Instant::now();
+        let err = second.next_frame().unwrap_err().to_string();
+        assert!(t0.elapsed() >= RELEASE_WAIT);
+        assert!(err.contains("still held by its previous stream"), "{err}");
+        // Released while the other waits: it opens at once.
+        let b2 = backend.clone();
+        let waiter = std::thread::spawn(move || {
+            let mut third = source(&b2);
+            let t0 = std::time::Instant::now();
+            let ok = third.next_frame().is_ok();
+            (ok, t0.elapsed())
+        });
+        std::thread::sleep(Duration::from_millis(200));
+        drop(first);
+        let (ok, waited) = waiter.join().unwrap();
+        assert!(ok);
+        assert!(waited < Duration::from_secs(1), "{waited:?}");
+        // Another backend's node of the same path is another device.
+        let mut elsewhere = source(&FakeBackend::new(camera(vec![])));
+        assert!(elsewhere.next_frame().is_ok());
     }
 
     #[test]
