@@ -293,37 +293,7 @@ pub fn test_camera(
             super::platform::prepare_thread();
             let mut src = WebcamSource::with_backend(backend, wanted, limit);
             let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                let mut opened = false;
-                while !thread_stop.load(Ordering::Relaxed) {
-                    match src.next_frame() {
-                        Ok(frame) => {
-                            if !opened {
-                                opened = true;
-                                let (id, format) = src.opened().map_or_else(
-                                    || (String::new(), String::new()),
-                                    |d| {
-                                        let format = d.choice().map(|c| c.reason.clone());
-                                        (d.id.clone(), format.unwrap_or_default())
-                                    },
-                                );
-                                let _ = tx.send(Event::Opened {
-                                    id,
-                                    name: src.name(),
-                                    format,
-                                });
-                            }
-                            let t0 = Instant::now();
-                            analyse(&frame.image);
-                            let analysis_ms = t0.elapsed().as_secs_f64() * 1e3;
-                            let _ = tx.send(Event::Frame { analysis_ms });
-                        }
-                        Err(e) => {
-                            let _ = tx.send(Event::Failed(e.to_string()));
-                            break;
-                        }
-                    }
-                }
-                src.decode_failures()
+                stream_for_test(&mut src, &tx, &thread_stop, analyse.as_mut())
             }));
             let decode_failures = run.unwrap_or(0);
             let _ = tx.send(Event::Done { decode_failures });
@@ -417,6 +387,47 @@ pub fn test_camera(
     }
     (report.works, report.verdict) = verdict(&report, failure.as_deref(), hung, hang_limit);
     report
+}
+
+/// The test's camera thread: frames until stopped or failed, each analysed and reported.
+/// Returns the count of buffers that did not decode.
+fn stream_for_test(
+    src: &mut WebcamSource,
+    tx: &crossbeam_channel::Sender<Event>,
+    stop: &AtomicBool,
+    analyse: &mut (dyn FnMut(&Frame) + Send),
+) -> u64 {
+    let mut opened = false;
+    while !stop.load(Ordering::Relaxed) {
+        match src.next_frame() {
+            Ok(frame) => {
+                if !opened {
+                    opened = true;
+                    let (id, format) = src.opened().map_or_else(
+                        || (String::new(), String::new()),
+                        |d| {
+                            let format = d.choice().map(|c| c.reason.clone());
+                            (d.id.clone(), format.unwrap_or_default())
+                        },
+                    );
+                    let _ = tx.send(Event::Opened {
+                        id,
+                        name: src.name(),
+                        format,
+                    });
+                }
+                let t0 = Instant::now();
+                analyse(&frame.image);
+                let analysis_ms = t0.elapsed().as_secs_f64() * 1e3;
+                let _ = tx.send(Event::Frame { analysis_ms });
+            }
+            Err(e) => {
+                let _ = tx.send(Event::Failed(e.to_string()));
+                break;
+            }
+        }
+    }
+    src.decode_failures()
 }
 
 fn wait_done(rx: &crossbeam_channel::Receiver<Event>, limit: Duration) -> Result<Event, ()> {

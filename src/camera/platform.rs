@@ -84,8 +84,8 @@ mod macos {
                     .to_string(),
             ),
             Err(_) => Permission::Denied(
-                "macOS did not answer the camera permission request. Check System Settings → \
-                 Privacy & Security → Camera."
+                "Waiting for camera permission: answer the macOS prompt, or allow idcap in System \
+                 Settings → Privacy & Security → Camera."
                     .to_string(),
             ),
         }

@@ -16,6 +16,7 @@ use super::backend::{CameraBackend, CameraStream, StreamError};
 use super::device::{CameraDevice, classify, find};
 use super::frames::{self, MAX_CONSECUTIVE_DECODE_FAILURES};
 use super::nokhwa_backend::NokhwaBackend;
+use super::platform::{Permission, request_access};
 use super::{CameraFrame, ControlInfo, FrameSource, SourceCommand, SourceError};
 
 /// A camera the system lists, for the picker.
@@ -95,6 +96,10 @@ struct OpenStream {
     _lease: Lease,
 }
 
+/// How long one attempt to open waits for the camera-permission answer (macOS); the camera
+/// thread asks again on its next attempt, so the watchdog never sees a long wait.
+const PERMISSION_WAIT: Duration = Duration::from_secs(1);
+
 /// Which camera the source should open.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Wanted {
@@ -172,6 +177,10 @@ impl WebcamSource {
     }
 
     fn open(&mut self) -> Result<(), SourceError> {
+        // macOS asks the person once; elsewhere this is `Granted` at once.
+        if let Permission::Denied(why) = request_access(PERMISSION_WAIT) {
+            return Err(SourceError::Unavailable(why));
+        }
         let all = devices(self.backend.as_mut(), self.max_size);
         let device = match &self.wanted {
             Wanted::First => find(&all, None),
