@@ -478,3 +478,62 @@ fn macos_listings() {
         ["uyvy422", "yuyv422", "nv12", "0rgb", "bgr0"]
     );
 }
+
+#[test]
+fn idcap_cameras_lists_every_listing_through_the_fake_backend() {
+    use idcap::camera::inspect::{list_cameras, render_list};
+    for file in camera_listings::all_names() {
+        let listing = load(&file);
+        let mut backend = fake_of(&listing);
+        let listed = list_cameras(&mut backend, DEFAULT_MAX_SIZE);
+        if listing.nodes.is_empty() {
+            assert_eq!(listed.unwrap_err(), "No camera found.", "{file}");
+            continue;
+        }
+        let entries = listed.unwrap();
+        let expected = outcome(&file);
+        let got: Vec<(String, String)> = entries
+            .iter()
+            .map(|e| {
+                let what = match (&e.choice, &e.skipped) {
+                    (Some(c), _) => c.reason.clone(),
+                    (None, Some(s)) => format!("skipped: {s}"),
+                    (None, None) => String::new(),
+                };
+                (e.path.clone(), what)
+            })
+            .collect();
+        assert_eq!(got, expected, "{file}");
+        let text = render_list(&entries);
+        if std::env::var_os("IDCAP_PRINT_CAMERAS").is_some() {
+            println!("== {file}\n{text}");
+        }
+        for (path, what) in &expected {
+            assert!(text.contains(&format!("({path})")), "{file}: {text}");
+            let line = what.strip_prefix("skipped: ").map_or_else(
+                || format!("idcap uses: {what}"),
+                |s| format!("skipped: {s}"),
+            );
+            assert!(text.contains(&line), "{file}: {text}");
+        }
+    }
+    // The HP camera's controls as printed: menus with their entries, inactive marked.
+    let mut backend = fake_of(&load("linux-hp-wide-vision-fhd-ir-metadata.txt"));
+    let text = render_list(&list_cameras(&mut backend, DEFAULT_MAX_SIZE).unwrap());
+    assert!(
+        text.contains("control Power line frequency: 2 [0: Disabled, 1: 50 Hz, 2: 60 Hz, 3: Auto]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("control Exposure time absolute: 255 [10…2046] (inactive)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("control Exposure dynamic framerate: 0 (on/off)\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  MJPEG  1920×1080 @ 30, 1280×720 @ 30, 640×480 @ 30, 640×360 @ 30"),
+        "{text}"
+    );
+}

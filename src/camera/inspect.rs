@@ -213,8 +213,13 @@ pub fn render_list(cameras: &[CameraEntry]) -> String {
                 _ => k.options.join(", "),
             };
             let inactive = if k.active { "" } else { " (inactive)" };
+            let detail = if k.kind == "toggle" {
+                " (on/off)".to_string()
+            } else {
+                format!(" [{detail}]")
+            };
             out.push_str(&format!(
-                "  control {}: {} [{detail}]{inactive}\n",
+                "  control {}: {}{detail}{inactive}\n",
                 k.name, k.value
             ));
         }
