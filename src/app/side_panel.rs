@@ -185,6 +185,8 @@ fn control_ui(ui: &mut Ui, c: &ControlInfo, commands: &mut Vec<Command>) {
                     }
                 });
         }
+        // Named menus get their own widget with the side-panel rework (issue 13, after the restructure).
+        ControlKind::Menu { .. } => {}
     }
 }
 

@@ -7,9 +7,21 @@
 //! source's start) and how a source reports trouble: `Unavailable` means "try again later" (no
 //! camera yet, unplugged, busy), `Fatal` means the source can never deliver.
 
+pub mod backend;
+pub mod controls;
 pub mod demo;
 pub mod feed;
+pub mod device;
+pub mod fake;
+pub mod format;
+pub mod frames;
+pub mod inspect;
+#[cfg(target_os = "linux")]
+mod linux_probe;
+pub mod nokhwa_backend;
+pub mod platform;
 pub mod replay;
+pub mod watchdog;
 pub mod webcam;
 
 use std::path::PathBuf;
@@ -44,10 +56,21 @@ pub enum SourceError {
 /// A camera control the source exposes (focus, exposure, anti-flicker), for the side panel.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ControlInfo {
-    /// Opaque id the source understands in `SourceCommand::SetControl`.
+    /// Opaque id the source understands in `SourceCommand::SetControl` (the V4L2 control id on
+    /// Linux).
     pub id: u64,
     pub name: String,
     pub kind: ControlKind,
+    /// False when the camera ignores the control in its present mode (V4L2 `flags=inactive`:
+    /// exposure time while auto exposure is on, focus while autofocus is on). Show it disabled.
+    pub active: bool,
+}
+
+/// One named entry of a menu control ("50 Hz", "Aperture Priority Mode").
+#[derive(Clone, Debug, PartialEq)]
+pub struct MenuOption {
+    pub value: i64,
+    pub label: String,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -61,10 +84,29 @@ pub enum ControlKind {
     Toggle {
         value: bool,
     },
+    /// A list of values without names (a backend that gives no labels).
     Choice {
         options: Vec<i64>,
         value: i64,
     },
+    /// A menu with named entries: only these values are valid (power-line frequency: Disabled /
+    /// 50 Hz / 60 Hz / Auto; auto exposure: Manual Mode / Aperture Priority Mode).
+    Menu {
+        options: Vec<MenuOption>,
+        value: i64,
+    },
+}
+
+impl ControlKind {
+    /// The value the camera reports now (toggles as 0 or 1).
+    pub fn value(&self) -> i64 {
+        match self {
+            ControlKind::Range { value, .. }
+            | ControlKind::Choice { value, .. }
+            | ControlKind::Menu { value, .. } => *value,
+            ControlKind::Toggle { value } => i64::from(*value),
+        }
+    }
 }
 
 /// What the app can ask a running source to do.
@@ -172,7 +214,15 @@ impl SourceSpec {
     pub fn open(&self, paced: bool) -> Box<dyn FrameSource> {
         match self {
             SourceSpec::Webcam { index, max_size } => {
-                Box::new(webcam::WebcamSource::new(*index, *max_size))
+                // The webcam runs behind the watchdog: a driver stuck in its read cannot freeze
+                // the camera thread, and a fresh source replaces it.
+                let (index, max_size) = (*index, *max_size);
+                Box::new(watchdog::WatchedSource::new(
+                    std::sync::Arc::new(move || {
+                        Box::new(webcam::WebcamSource::new(index, max_size)) as Box<dyn FrameSource>
+                    }),
+                    watchdog::STALL_LIMIT,
+                ))
             }
             SourceSpec::Demo => Box::new(demo::DemoCamera::new(demo::DEMO_FPS, paced)),
             SourceSpec::Folder { dir, fps } => {

@@ -1,136 +1,261 @@
-//! A webcam through nokhwa, owned by the camera thread.
+//! The webcam source: finds the camera, opens it with the format idcap chose, and turns its
+//! buffers into frames, on the camera thread.
 //!
-//! Decides which device opens (the chosen index, else the first node that opens: a webcam usually
-//! appears as two /dev/video nodes and one of them is metadata only), which format is asked for (the
-//! closest to `max_size` in MJPEG at 30 fps, else YUYV), how frames become RGB (MJPEG decoded with
-//! `image`, other formats with nokhwa's pure-Rust converters), and what a failure means: no camera,
-//! busy, unplugged and read errors are all `Unavailable`, so the camera thread keeps retrying and
-//! reconnects when the camera comes back.
+//! Decides which node opens (the remembered stable id, else the first usable node: metadata and
+//! infrared nodes are never candidates), that the format is requested exactly as the camera
+//! listed it (`format::choose_format`), what a bad buffer costs (a frame that does not decode or
+//! has the wrong length is skipped; only `MAX_CONSECUTIVE_DECODE_FAILURES` in a row count as a
+//! lost camera), and what a failure means: no camera, busy, unplugged and read errors are all
+//! `Unavailable`, so the camera thread keeps retrying and reconnects when the camera is back.
 
-use std::sync::Arc;
-use std::time::Instant;
+use std::collections::HashSet;
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
-use nokhwa::Camera;
-use nokhwa::pixel_format::RgbFormat;
-use nokhwa::utils::{
-    ApiBackend, CameraFormat, CameraIndex, ControlValueDescription, ControlValueSetter,
-    FrameFormat, KnownCameraControl, RequestedFormat, RequestedFormatType, Resolution,
-};
+use super::backend::{CameraBackend, CameraStream, StreamError};
+use super::device::{CameraDevice, classify, find};
+use super::frames::{self, MAX_CONSECUTIVE_DECODE_FAILURES};
+use super::nokhwa_backend::NokhwaBackend;
+use super::platform::{Permission, request_access};
+use super::{CameraFrame, ControlInfo, FrameSource, SourceCommand, SourceError};
 
-use super::{CameraFrame, ControlInfo, ControlKind, FrameSource, SourceCommand, SourceError};
-
-/// A camera the system lists.
+/// A camera the system lists, for the picker.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Device {
+    /// The backend's index now (changes across replug: remember `id` instead).
     pub index: u32,
     pub name: String,
+    /// Stable id: name plus bus or device path (see `device::classify`).
+    pub id: String,
 }
 
-/// Cameras the system lists now (empty without cameras or when listing fails).
+/// Usable cameras the system lists now (empty without cameras or when listing fails).
 pub fn list_devices() -> Vec<Device> {
-    nokhwa::query(ApiBackend::Auto)
-        .unwrap_or_default()
+    devices(&mut NokhwaBackend::new(), super::DEFAULT_MAX_SIZE)
         .into_iter()
-        .filter_map(|info| {
-            let index = info.index().as_index().ok()?;
-            Some(Device {
-                index,
-                name: info.human_name(),
-            })
+        .filter(CameraDevice::is_usable)
+        .map(|d| Device {
+            index: d.probe.index,
+            name: d.probe.name.clone(),
+            id: d.id,
         })
         .collect()
 }
 
-/// The nokhwa webcam source.
+/// Every node a backend lists, classified and sorted (usable first), or nothing when listing
+/// fails.
+pub fn devices(backend: &mut dyn CameraBackend, limit: [u32; 2]) -> Vec<CameraDevice> {
+    backend
+        .probe()
+        .map(|probes| classify(probes, limit))
+        .unwrap_or_default()
+}
+
+/// How long opening a camera waits for an earlier stream of the same device (a camera or
+/// resolution switch, an abandoned stuck thread) to release it before saying it is busy.
+pub const RELEASE_WAIT: Duration = Duration::from_secs(2);
+
+/// Device paths with an open stream in this process, so a new stream waits for the old one to
+/// release its device instead of failing with EBUSY.
+fn open_paths() -> &'static (Mutex<HashSet<String>>, Condvar) {
+    static OPEN: OnceLock<(Mutex<HashSet<String>>, Condvar)> = OnceLock::new();
+    OPEN.get_or_init(Default::default)
+}
+
+/// Holds a device path while its stream is open; released on drop, after the stream.
+struct Lease(String);
+
+impl Lease {
+    /// Takes the path, waiting up to `wait` for another stream of this process to let it go.
+    fn take(path: &str, wait: Duration) -> Option<Lease> {
+        let (lock, released) = open_paths();
+        let guard = lock.lock().ok()?;
+        let (mut held, _) = released
+            .wait_timeout_while(guard, wait, |held| held.contains(path))
+            .ok()?;
+        if !held.insert(path.to_string()) {
+            return None;
+        }
+        Some(Lease(path.to_string()))
+    }
+}
+
+impl Drop for Lease {
+    fn drop(&mut self) {
+        let (lock, released) = open_paths();
+        if let Ok(mut held) = lock.lock() {
+            held.remove(&self.0);
+        }
+        released.notify_all();
+    }
+}
+
+/// An open stream and the lease on its device (declared in drop order: stream first).
+struct OpenStream {
+    stream: Box<dyn CameraStream>,
+    _lease: Lease,
+}
+
+/// How long one attempt to open waits for the camera-permission answer (macOS); the camera
+/// thread asks again on its next attempt, so the watchdog never sees a long wait.
+const PERMISSION_WAIT: Duration = Duration::from_secs(1);
+
+/// Which camera the source should open.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Wanted {
+    /// The first usable camera.
+    First,
+    /// The camera with this stable id (see `Device::id`).
+    Id(String),
+    /// The node the backend lists at this index now (old settings; prefer `Id`).
+    Index(u32),
+}
+
+/// The webcam source.
 pub struct WebcamSource {
-    wanted: Option<u32>,
+    backend: Box<dyn CameraBackend>,
+    wanted: Wanted,
     max_size: [u32; 2],
-    camera: Option<Camera>,
+    stream: Option<OpenStream>,
+    /// The device that is open, with the format it was opened with.
+    open: Option<CameraDevice>,
     name: String,
     start: Instant,
     seq: u64,
+    /// Frames in a row that did not decode.
+    failures: u32,
+    /// Frames that did not decode since the source was made.
+    decode_failures: u64,
+    /// How long opening waits for an earlier stream to release the device.
+    release_wait: Duration,
 }
 
 impl WebcamSource {
-    pub fn new(wanted: Option<u32>, max_size: [u32; 2]) -> Self {
+    /// The real webcam (nokhwa) at `index`, or the first usable one.
+    pub fn new(index: Option<u32>, max_size: [u32; 2]) -> Self {
+        // Built by the factory on the camera thread: the thread that will make every nokhwa call.
+        super::platform::prepare_thread();
+        let wanted = index.map_or(Wanted::First, Wanted::Index);
+        WebcamSource::with_backend(Box::new(NokhwaBackend::new()), wanted, max_size)
+    }
+
+    /// A webcam on any backend (the fake one in tests).
+    pub fn with_backend(
+        backend: Box<dyn CameraBackend>,
+        wanted: Wanted,
+        max_size: [u32; 2],
+    ) -> Self {
         WebcamSource {
+            backend,
             wanted,
             max_size,
-            camera: None,
+            stream: None,
+            open: None,
             name: "Webcam".to_string(),
             start: Instant::now(),
             seq: 0,
+            failures: 0,
+            decode_failures: 0,
+            release_wait: RELEASE_WAIT,
         }
+    }
+
+    /// Waits `wait` instead of `RELEASE_WAIT` for an earlier stream to release the device.
+    pub fn with_release_wait(mut self, wait: Duration) -> Self {
+        self.release_wait = wait;
+        self
+    }
+
+    /// Buffers that did not decode (and were skipped) since the source was made.
+    pub fn decode_failures(&self) -> u64 {
+        self.decode_failures
+    }
+
+    /// The device that is open now and the format it streams.
+    pub fn opened(&self) -> Option<&CameraDevice> {
+        self.open.as_ref()
     }
 
     fn open(&mut self) -> Result<(), SourceError> {
-        let candidates: Vec<Device> = match self.wanted {
-            Some(i) => vec![Device {
-                index: i,
-                name: format!("Camera {i}"),
-            }],
-            None => list_devices(),
+        // macOS asks the person once; elsewhere this is `Granted` at once.
+        if let Permission::Denied(why) = request_access(PERMISSION_WAIT) {
+            return Err(SourceError::Unavailable(why));
+        }
+        let all = devices(self.backend.as_mut(), self.max_size);
+        let device = match &self.wanted {
+            Wanted::First => find(&all, None),
+            Wanted::Id(id) => find(&all, Some(id)),
+            Wanted::Index(i) => all.iter().find(|d| d.probe.index == *i && d.is_usable()),
         };
-        if candidates.is_empty() {
-            return Err(SourceError::Unavailable("No camera found.".to_string()));
-        }
-        let mut last_error = String::new();
-        for dev in candidates {
-            match open_device(dev.index, self.max_size) {
-                Ok(cam) => {
-                    self.name = cam.info().human_name();
-                    if self.name.is_empty() {
-                        self.name = dev.name.clone();
-                    }
-                    self.camera = Some(cam);
-                    return Ok(());
-                }
-                Err(e) => last_error = format!("{}: {e}", dev.name),
+        let Some(device) = device.cloned() else {
+            return Err(SourceError::Unavailable(no_camera_message(
+                &all,
+                &self.wanted,
+            )));
+        };
+        let Some(choice) = device.choice().cloned() else {
+            return Err(SourceError::Unavailable(
+                "No usable camera found.".to_string(),
+            ));
+        };
+        let key = format!("{}:{}", self.backend.device_namespace(), device.probe.path);
+        let Some(lease) = Lease::take(&key, self.release_wait) else {
+            return Err(SourceError::Unavailable(format!(
+                "{} is still held by its previous stream; waiting for it to be released…",
+                device.probe.name
+            )));
+        };
+        match self.backend.open(&device.probe, choice.format) {
+            Ok(stream) => {
+                self.name = device.probe.name.clone();
+                self.stream = Some(OpenStream {
+                    stream,
+                    _lease: lease,
+                });
+                self.open = Some(device);
+                self.failures = 0;
+                Ok(())
             }
-        }
-        Err(SourceError::Unavailable(format!(
-            "No camera could be opened (busy or not permitted?). {last_error}"
-        )))
-    }
-}
-
-/// Opens and starts one device: MJPEG close to `max_size` first, then YUYV.
-fn open_device(index: u32, max_size: [u32; 2]) -> Result<Camera, String> {
-    let mut last = String::new();
-    for format in [FrameFormat::MJPEG, FrameFormat::YUYV] {
-        let request = RequestedFormat::new::<RgbFormat>(RequestedFormatType::Closest(
-            CameraFormat::new(Resolution::new(max_size[0], max_size[1]), format, 30),
-        ));
-        match Camera::new(CameraIndex::Index(index), request) {
-            Ok(mut cam) => match cam.open_stream() {
-                Ok(()) => return Ok(cam),
-                Err(e) => last = e.to_string(),
-            },
-            Err(e) => last = e.to_string(),
+            Err(e) => Err(SourceError::Unavailable(format!(
+                "{} could not be opened (in use by another app, or not permitted?): {e}",
+                device.probe.name
+            ))),
         }
     }
-    Err(last)
-}
 
-/// Names of the controls worth offering: focus, exposure and anti-flicker.
-fn wanted_control(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    n.contains("focus") || n.contains("exposure") || n.contains("power line")
-}
+    /// Closes the stream so the next frame reopens the device.
+    fn lose(&mut self) {
+        self.stream = None;
+        self.open = None;
+        self.failures = 0;
+    }
 
-/// A stable numeric id for a nokhwa control.
-fn control_id(c: KnownCameraControl) -> u64 {
-    match c {
-        KnownCameraControl::Other(v) => (v as u64) | (1 << 63),
-        known => nokhwa::utils::all_known_camera_controls()
-            .iter()
-            .position(|k| *k == known)
-            .map_or(u64::MAX, |i| i as u64),
+    /// Sets a control and returns it as the camera reports it afterwards.
+    pub fn set_control(&mut self, id: u64, value: i64) -> Result<ControlInfo, String> {
+        let open = self.stream.as_mut().ok_or("the camera is not open")?;
+        open.stream.set_control(id, value)
     }
 }
 
-fn control_from_id(id: u64, available: &[KnownCameraControl]) -> Option<KnownCameraControl> {
-    available.iter().copied().find(|c| control_id(*c) == id)
+/// What to tell people when no camera can be opened: none at all, only skipped nodes, or not the
+/// remembered one.
+fn no_camera_message(all: &[CameraDevice], wanted: &Wanted) -> String {
+    if all.iter().any(CameraDevice::is_usable) {
+        return match wanted {
+            Wanted::Id(id) => format!("The camera {id} is not connected."),
+            Wanted::Index(i) => format!("There is no usable camera number {i}."),
+            Wanted::First => "No usable camera found.".to_string(),
+        };
+    }
+    let skipped: Vec<String> = all
+        .iter()
+        .filter_map(|d| Some(format!("{} ({})", d.probe.path, d.skip_reason()?)))
+        .collect();
+    if skipped.is_empty() {
+        "No camera found.".to_string()
+    } else {
+        format!("No usable camera found. Skipped: {}", skipped.join("; "))
+    }
 }
 
 impl FrameSource for WebcamSource {
@@ -139,113 +264,61 @@ impl FrameSource for WebcamSource {
     }
 
     fn next_frame(&mut self) -> Result<CameraFrame, SourceError> {
-        if self.camera.is_none() {
+        if self.stream.is_none() {
             self.open()?;
         }
-        let Some(cam) = self.camera.as_mut() else {
-            return Err(SourceError::Unavailable("No camera found.".to_string()));
-        };
-        let buffer = match cam.frame() {
-            Ok(b) => b,
-            Err(e) => {
-                self.camera = None;
-                return Err(SourceError::Unavailable(format!(
-                    "The camera stopped delivering frames ({e}); reconnecting…"
-                )));
+        loop {
+            let Some(open) = self.stream.as_mut() else {
+                return Err(SourceError::Unavailable("No camera found.".to_string()));
+            };
+            let buffer = match open.stream.next_buffer() {
+                Ok(b) => b,
+                Err(StreamError::Lost(e)) => {
+                    self.lose();
+                    return Err(SourceError::Unavailable(format!(
+                        "The camera stopped delivering frames ({e}); reconnecting…"
+                    )));
+                }
+            };
+            match frames::decode(buffer.format, buffer.width, buffer.height, buffer.data) {
+                Ok(image) => {
+                    self.failures = 0;
+                    let frame = CameraFrame {
+                        image: Arc::new(image),
+                        seq: self.seq,
+                        time_s: self.start.elapsed().as_secs_f64(),
+                    };
+                    self.seq += 1;
+                    return Ok(frame);
+                }
+                Err(problem) => {
+                    // A corrupt frame now and then is normal on USB cameras: skip it.
+                    self.failures += 1;
+                    self.decode_failures += 1;
+                    if self.failures >= MAX_CONSECUTIVE_DECODE_FAILURES {
+                        let n = self.failures;
+                        self.lose();
+                        return Err(SourceError::Unavailable(format!(
+                            "The camera sent {n} frames in a row that could not be read \
+                             ({problem}); reconnecting…"
+                        )));
+                    }
+                }
             }
-        };
-        let image = match buffer.source_frame_format() {
-            FrameFormat::MJPEG => {
-                image::load_from_memory_with_format(buffer.buffer(), image::ImageFormat::Jpeg)
-                    .map(|i| i.to_rgb8())
-                    .map_err(|e| e.to_string())
-            }
-            _ => buffer
-                .decode_image::<RgbFormat>()
-                .map_err(|e| e.to_string()),
-        };
-        let image = image.map_err(|e| {
-            // A corrupt frame now and then happens on USB cameras: skip it.
-            SourceError::Unavailable(format!("A camera frame could not be decoded: {e}"))
-        })?;
-        let frame = CameraFrame {
-            image: Arc::new(image),
-            seq: self.seq,
-            time_s: self.start.elapsed().as_secs_f64(),
-        };
-        self.seq += 1;
-        Ok(frame)
+        }
     }
 
     fn controls(&mut self) -> Vec<ControlInfo> {
-        let Some(cam) = self.camera.as_ref() else {
-            return Vec::new();
-        };
-        let Ok(controls) = cam.camera_controls() else {
-            return Vec::new();
-        };
-        controls
-            .into_iter()
-            .filter(|c| wanted_control(c.name()))
-            .filter_map(|c| {
-                let kind = match c.description() {
-                    ControlValueDescription::IntegerRange {
-                        min,
-                        max,
-                        value,
-                        step,
-                        ..
-                    } => ControlKind::Range {
-                        min: *min,
-                        max: *max,
-                        step: (*step).max(1),
-                        value: *value,
-                    },
-                    ControlValueDescription::Boolean { value, .. } => {
-                        ControlKind::Toggle { value: *value }
-                    }
-                    ControlValueDescription::Enum {
-                        value, possible, ..
-                    } => ControlKind::Choice {
-                        options: possible.clone(),
-                        value: *value,
-                    },
-                    _ => return None,
-                };
-                Some(ControlInfo {
-                    id: control_id(c.control()),
-                    name: c.name().to_string(),
-                    kind,
-                })
-            })
-            .collect()
+        self.stream
+            .as_mut()
+            .map(|s| s.stream.controls())
+            .unwrap_or_default()
     }
 
     fn command(&mut self, cmd: &SourceCommand) {
         let SourceCommand::SetControl { id, value } = cmd;
-        let Some(cam) = self.camera.as_mut() else {
-            return;
-        };
-        let Ok(controls) = cam.camera_controls() else {
-            return;
-        };
-        let known: Vec<KnownCameraControl> = controls.iter().map(|c| c.control()).collect();
-        let Some(control) = control_from_id(*id, &known) else {
-            return;
-        };
-        let setter = match controls
-            .iter()
-            .find(|c| c.control() == control)
-            .map(|c| c.description().clone())
-        {
-            Some(ControlValueDescription::Boolean { .. }) => {
-                ControlValueSetter::Boolean(*value != 0)
-            }
-            Some(ControlValueDescription::Enum { .. }) => ControlValueSetter::EnumValue(*value),
-            _ => ControlValueSetter::Integer(*value),
-        };
-        // A refused value leaves the camera as it was; the panel shows the value read back.
-        let _ = cam.set_camera_control(control, setter);
+        // A refused value leaves the camera as it was; `controls()` reads back what it reports.
+        let _ = self.set_control(*id, *value);
     }
 }
 
@@ -273,6 +346,7 @@ impl DeviceWatcher {
             let _ = std::thread::Builder::new()
                 .name("camera-list".into())
                 .spawn(move || {
+                    super::platform::prepare_thread();
                     while !stop.load(Ordering::Relaxed) {
                         let list = list_devices();
                         if let Ok(mut d) = devices.lock() {
@@ -296,5 +370,252 @@ impl DeviceWatcher {
 impl Drop for DeviceWatcher {
     fn drop(&mut self) {
         self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use nokhwa::utils::{CameraFormat, FrameFormat, Resolution};
+
+    use super::*;
+    use crate::camera::controls::{ControlDescription, DescriptionKind};
+    use crate::camera::device::NodeProbe;
+    use crate::camera::fake::{FakeBackend, FakeCamera, Step};
+
+    fn f(format: FrameFormat, w: u32, h: u32, fps: u32) -> CameraFormat {
+        CameraFormat::new(Resolution::new(w, h), format, fps)
+    }
+
+    /// A small camera (formats kept tiny so tests stay fast) plus its metadata node.
+    fn camera(script: Vec<Step>) -> Vec<FakeCamera> {
+        let node = |index: u32, formats: Vec<CameraFormat>, video: bool| NodeProbe {
+            index,
+            name: "Test Cam".into(),
+            path: format!("/dev/video{index}"),
+            bus: "usb-0000:00:14.0-1".into(),
+            captures_video: Some(video),
+            formats,
+            other_formats: Vec::new(),
+        };
+        vec![
+            FakeCamera {
+                probe: node(1, Vec::new(), false),
+                controls: Vec::new(),
+                script: Vec::new(),
+            },
+            FakeCamera {
+                probe: node(
+                    0,
+                    vec![
+                        f(FrameFormat::YUYV, 64, 48, 30),
+                        f(FrameFormat::MJPEG, 64, 48, 30),
+                        f(FrameFormat::MJPEG, 32, 24, 60),
+                        f(FrameFormat::YUYV, 128, 96, 5),
+                    ],
+                    true,
+                ),
+                controls: vec![ControlDescription {
+                    id: 0x0098_0918,
+                    name: "power_line_frequency".into(),
+                    kind: DescriptionKind::Menu {
+                        items: vec![
+                            (0, "Disabled".into()),
+                            (1, "50 Hz".into()),
+                            (2, "60 Hz".into()),
+                        ],
+                    },
+                    value: 2,
+                    inactive: false,
+                }],
+                script,
+            },
+        ]
+    }
+
+    fn source(backend: &FakeBackend) -> WebcamSource {
+        WebcamSource::with_backend(Box::new(backend.clone()), Wanted::First, [1920, 1080])
+    }
+
+    #[test]
+    fn opens_the_chosen_format_exactly_and_skips_the_metadata_node() {
+        let backend = FakeBackend::new(camera(vec![]));
+        let mut src = source(&backend);
+        let frame = src.next_frame().unwrap();
+        assert_eq!(frame.image.dimensions(), (64, 48));
+        assert_eq!(
+            backend.opened(),
+            vec![("/dev/video0".to_string(), f(FrameFormat::MJPEG, 64, 48, 30))]
+        );
+        assert_eq!(src.name(), "Test Cam");
+        assert_eq!(src.opened().unwrap().id, "Test Cam@usb-0000:00:14.0-1");
+    }
+
+    #[test]
+    fn a_corrupt_first_frame_is_skipped_without_an_error() {
+        let backend = FakeBackend::new(camera(vec![Step::Corrupt, Step::Good]));
+        let mut src = source(&backend);
+        let frame = src.next_frame().unwrap();
+        assert_eq!(frame.seq, 0);
+        assert_eq!(backend.opened().len(), 1, "no reconnect for one bad frame");
+    }
+
+    #[test]
+    fn a_run_of_corrupt_frames_means_the_camera_is_lost_and_it_reopens() {
+        let n = MAX_CONSECUTIVE_DECODE_FAILURES as usize;
+        // One short of the limit is still skipped.
+        let mut script = vec![Step::Corrupt; n - 1];
+        script.push(Step::Good);
+        script.extend(vec![Step::Corrupt; n]);
+        let backend = FakeBackend::new(camera(script));
+        let mut src = source(&backend);
+        assert!(src.next_frame().is_ok());
+        let err = src.next_frame().unwrap_err();
+        let SourceError::Unavailable(msg) = err else {
+            panic!("{err:?}")
+        };
+        assert!(msg.contains(&format!("{n} frames in a row")), "{msg}");
+        assert!(src.next_frame().is_ok(), "reopens and goes on");
+        assert_eq!(backend.opened().len(), 2);
+    }
+
+    #[test]
+    fn an_oversized_buffer_never_leaves_with_the_wrong_size() {
+        // YUYV only, rows padded by 32 bytes.
+        let mut cams = camera(vec![Step::Strided { extra: 32 }, Step::Good]);
+        cams[1]
+            .probe
+            .formats
+            .retain(|c| c.format() == FrameFormat::YUYV);
+        let backend = FakeBackend::new(cams);
+        let mut src = source(&backend);
+        for _ in 0..2 {
+            let frame = src.next_frame().unwrap();
+            assert_eq!(frame.image.dimensions(), (64, 48));
+            assert_eq!(frame.image.as_raw().len(), 64 * 48 * 3);
+        }
+    }
+
+    #[test]
+    fn an_unplugged_camera_waits_and_reconnects_when_replugged() {
+        let backend = FakeBackend::new(camera(vec![Step::Good, Step::Unplug { probes: 2 }]));
+        let mut src = source(&backend);
+        assert!(src.next_frame().is_ok());
+        let lost = src.next_frame().unwrap_err();
+        assert!(lost.to_string().contains("reconnecting"), "{lost}");
+        // Gone for two listings: the source says so.
+        for _ in 0..2 {
+            let err = src.next_frame().unwrap_err().to_string();
+            assert!(err.starts_with("No usable camera found."), "{err}");
+        }
+        let frame = src.next_frame().unwrap();
+        assert_eq!(frame.seq, 1);
+        assert_eq!(backend.opened().len(), 2);
+    }
+
+    #[test]
+    fn a_stall_delays_the_frame_but_is_not_an_error() {
+        let backend = FakeBackend::new(camera(vec![Step::Stall(Duration::from_millis(30))]));
+        let mut src = source(&backend);
+        let t0 = std::time::Instant::now();
+        assert!(src.next_frame().is_ok());
+        assert!(t0.elapsed() >= Duration::from_millis(30));
+    }
+
+    #[test]
+    fn the_remembered_id_opens_that_camera_or_says_it_is_missing() {
+        let backend = FakeBackend::new(camera(vec![]));
+        let mut src = WebcamSource::with_backend(
+            Box::new(backend.clone()),
+            Wanted::Id("Test Cam@usb-0000:00:14.0-1".into()),
+            [1920, 1080],
+        );
+        assert!(src.next_frame().is_ok());
+        let mut other = WebcamSource::with_backend(
+            Box::new(backend.clone()),
+            Wanted::Id("Other@usb-9".into()),
+            [1920, 1080],
+        );
+        assert_eq!(
+            other.next_frame().unwrap_err(),
+            SourceError::Unavailable("The camera Other@usb-9 is not connected.".into())
+        );
+        // Only a metadata node: the reason is given.
+        let mut cams = camera(vec![]);
+        cams.remove(1);
+        let mut meta_only = source(&FakeBackend::new(cams));
+        assert_eq!(
+            meta_only.next_frame().unwrap_err(),
+            SourceError::Unavailable(
+                "No usable camera found. Skipped: /dev/video1 (metadata node: it cannot capture video)"
+                    .into()
+            )
+        );
+        let mut failing = source(&FakeBackend::failing("permission denied"));
+        assert_eq!(
+            failing.next_frame().unwrap_err(),
+            SourceError::Unavailable("No camera found.".into())
+        );
+    }
+
+    #[test]
+    fn a_new_stream_waits_for_the_old_one_to_release_the_device() {
+        let backend = FakeBackend::new(camera(vec![]));
+        let mut first = source(&backend);
+        first.next_frame().unwrap();
+        // Still held after RELEASE_WAIT: the second source says so.
+        let mut second = source(&backend);
+        let t0 = std::time::Instant::now();
+        let err = second.next_frame().unwrap_err().to_string();
+        assert!(t0.elapsed() >= RELEASE_WAIT);
+        assert!(err.contains("still held by its previous stream"), "{err}");
+        // Released while the other waits: it opens at once.
+        let b2 = backend.clone();
+        let waiter = std::thread::spawn(move || {
+            let mut third = source(&b2);
+            let t0 = std::time::Instant::now();
+            let ok = third.next_frame().is_ok();
+            (ok, t0.elapsed())
+        });
+        std::thread::sleep(Duration::from_millis(200));
+        drop(first);
+        let (ok, waited) = waiter.join().unwrap();
+        assert!(ok);
+        assert!(waited < Duration::from_secs(1), "{waited:?}");
+        // Another backend's node of the same path is another device.
+        let mut elsewhere = source(&FakeBackend::new(camera(vec![])));
+        assert!(elsewhere.next_frame().is_ok());
+    }
+
+    #[test]
+    fn a_smaller_size_limit_requests_a_smaller_listed_format() {
+        let backend = FakeBackend::new(camera(vec![]));
+        let mut src =
+            WebcamSource::with_backend(Box::new(backend.clone()), Wanted::First, [32, 24]);
+        assert_eq!(src.next_frame().unwrap().image.dimensions(), (32, 24));
+        assert_eq!(backend.opened()[0].1, f(FrameFormat::MJPEG, 32, 24, 60));
+    }
+
+    #[test]
+    fn controls_are_menus_and_a_set_reads_the_value_back() {
+        let backend = FakeBackend::new(camera(vec![]));
+        let mut src = source(&backend);
+        assert!(src.set_control(0x0098_0918, 1).is_err(), "not open yet");
+        src.next_frame().unwrap();
+        let controls = src.controls();
+        assert_eq!(controls.len(), 1);
+        assert!(matches!(
+            controls[0].kind,
+            crate::camera::ControlKind::Menu { value: 2, .. }
+        ));
+        let after = src.set_control(0x0098_0918, 1).unwrap();
+        assert_eq!(after.kind.value(), 1);
+        assert!(src.set_control(0x0098_0918, 7).is_err());
+        src.command(&SourceCommand::SetControl {
+            id: 0x0098_0918,
+            value: 0,
+        });
+        assert_eq!(src.controls()[0].kind.value(), 0);
     }
 }
