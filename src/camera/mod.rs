@@ -10,9 +10,9 @@
 pub mod backend;
 pub mod controls;
 pub mod demo;
-pub mod feed;
 pub mod device;
 pub mod fake;
+pub mod feed;
 pub mod format;
 pub mod frames;
 pub mod inspect;

@@ -17,6 +17,7 @@ use std::time::Instant;
 
 use super::{EXIT_ERROR, EXIT_FAIL, EXIT_PASS};
 use crate::analysis::Assess;
+use crate::guard;
 use crate::quality::{Analyzer, DocChoice, Preset, Verdict};
 use crate::{decode, metadata, output, quality};
 
@@ -47,16 +48,11 @@ fn run_with(
     for path in &args.files {
         let name = path.display().to_string();
         let t0 = Instant::now();
-        let line = match decode::read_file(path) {
-            Err(e) => {
-                any_error = true;
-                let msg = format!("cannot read {name}: {e}");
-                if args.json {
-                    output::json_error(&name, &msg).to_string()
-                } else {
-                    msg
-                }
-            }
+        // One file's reading and scoring behind a fence: a panic becomes this file's error line and
+        // the batch goes on (an `Analyzer` for stills rebuilds its scratch on every frame, so it can
+        // be used again after one).
+        let scored = guard::catch_panic(|| match decode::read_file(path) {
+            Err(e) => Err(format!("cannot read {name}: {e}")),
             Ok(photo) => {
                 let decode_ms = t0.elapsed().as_secs_f64() * 1e3;
                 let t1 = Instant::now();
@@ -69,14 +65,19 @@ fn run_with(
                 };
                 let meta = metadata::read(photo.exif.as_deref(), photo.format);
                 let flags = quality::flags::soft_flags(&photo.image, &report, &meta);
-                if args.json {
+                Ok(if args.json {
                     let mut line = output::json_line(&name, &report, timings);
                     output::add_warnings(&mut line, &flags);
                     line.to_string()
                 } else {
                     output::human(&name, &report, timings) + &output::human_warnings(&flags)
-                }
+                })
             }
+        });
+        let line = match scored {
+            Ok(Ok(line)) => line,
+            Ok(Err(msg)) => error_line(args.json, &name, &msg, &mut any_error),
+            Err(e) => error_line(args.json, &name, &format!("{name}: {e}"), &mut any_error),
         };
         if writeln!(stdout, "{line}")
             .and_then(|()| stdout.flush())
@@ -92,6 +93,16 @@ fn run_with(
         EXIT_FAIL
     } else {
         EXIT_PASS
+    }
+}
+
+/// The line for a file that could not be read or scored; marks the run as having an error.
+fn error_line(json: bool, name: &str, msg: &str, any_error: &mut bool) -> String {
+    *any_error = true;
+    if json {
+        output::json_error(name, msg).to_string()
+    } else {
+        msg.to_string()
     }
 }
 
@@ -161,6 +172,34 @@ mod tests {
         assert!(lines.iter().all(|l| l["warnings"].is_array()));
         assert_eq!(status, EXIT_FAIL);
         assert!(err.is_empty());
+    }
+
+    #[test]
+    fn a_panic_on_one_file_becomes_its_error_line_and_the_batch_goes_on() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let files = vec![
+            grey_png(dir.path(), "a-pass.png", 200),
+            grey_png(dir.path(), "b-panics.png", 7),
+            grey_png(dir.path(), "c-pass.png", 180),
+        ];
+        let mut panics_on_level_7 = |frame: &Frame, profile: &Profile| {
+            assert_ne!(frame.get_pixel(0, 0).0[0], 7, "a bug in the engine");
+            pass_if_bright(frame, profile)
+        };
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let status = run_with(
+            &args(true, files.clone()),
+            &mut panics_on_level_7,
+            &mut out,
+            &mut err,
+        );
+        let lines = json_lines(&out);
+        assert_eq!(lines.len(), 3, "one line per file, the panic included");
+        assert_eq!(lines[0]["verdict"], "pass");
+        let error = lines[1]["error"].as_str().expect("an error line");
+        assert!(error.contains(guard::INTERNAL_ERROR_MESSAGE), "{error}");
+        assert_eq!(lines[2]["verdict"], "pass");
+        assert_eq!(status, EXIT_ERROR);
     }
 
     #[test]
