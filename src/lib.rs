@@ -9,7 +9,7 @@
 //! JSON Lines); `cli` is the command line, one module per subcommand; `guard` turns a panic on one file or frame into
 //! that item's error. Arrows run one way: `cli`
 //! and `app` use the rest; `quality` reaches outside itself only for `metadata`'s flags (in
-//! `quality::flags::soft_flags`). See ARCHITECTURE.md for the layout.
+//! `quality::flags::soft_flags`). See docs/ARCHITECTURE.md for the layout.
 
 pub mod analysis;
 pub mod app;

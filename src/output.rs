@@ -3,7 +3,7 @@
 //! `quality::Report`, the data it renders.) Used by `idcap check`, by `idcap capture`'s result
 //! line (built in the app) and by the review worker (`Timings`); it depends on none of them.
 //!
-//! Decides the JSON Lines shape of `idcap check --json` (ARCHITECTURE.md: a public interface; add
+//! Decides the JSON Lines shape of `idcap check --json` (docs/ARCHITECTURE.md: a public interface; add
 //! fields, never rename) and the short human table printed without `--json`.
 
 use serde_json::{Value, json};

@@ -1,4 +1,4 @@
-//! `idcap check`: JSON Lines shape (ARCHITECTURE.md), exit codes, and unreadable files.
+//! `idcap check`: JSON Lines shape (docs/ARCHITECTURE.md), exit codes, and unreadable files.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,7 +1,7 @@
 //! The quality engine: one frame in, one report out.
 //!
 //! Pure and deterministic: no I/O, no threads, no UI. `Analyzer::assess` runs every check on an RGB
-//! frame and returns a `Report` whose checks follow the contract in ARCHITECTURE.md (stable ids,
+//! frame and returns a `Report` whose checks follow the contract in docs/ARCHITECTURE.md (stable ids,
 //! pass/value/limit/message, plus the wording portals use when they reject). The analyzer owns scratch
 //! buffers so a live stream does not allocate per frame.
 
@@ -29,7 +29,7 @@ pub use profile::{DocChoice, DocumentKind, Preset, Profile};
 /// The frame type every check reads: 8-bit RGB, row-major, after EXIF orientation.
 pub type Frame = image::RgbImage;
 
-/// Stable check ids (ARCHITECTURE.md): add more, never rename.
+/// Stable check ids (docs/ARCHITECTURE.md): add more, never rename.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
 #[serde(rename_all = "kebab-case")]
 pub enum CheckId {
