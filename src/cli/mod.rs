@@ -10,6 +10,7 @@
 //! Decides the exit statuses, the same three for every subcommand (each module says what they mean
 //! for it): `EXIT_PASS` 0, `EXIT_FAIL` 1, `EXIT_ERROR` 2. Clap's own usage errors also exit 2.
 
+pub mod cameras;
 pub mod capture;
 pub mod check;
 pub mod export;
@@ -96,6 +97,18 @@ impl From<PresetArg> for Preset {
 // The subcommands.
 #[derive(Subcommand)]
 pub enum Command {
+    /// List the cameras: formats, controls and the format idcap would choose. `--test` streams
+    /// one camera for 3 s and says whether it works. Exit status: 0 listed (or the camera works),
+    /// 1 no camera (or it does not work).
+    Cameras {
+        /// Print JSON instead of text (to attach to a bug report).
+        #[arg(long)]
+        json: bool,
+        /// Stream a camera for 3 s: frames, fps, decode failures, first-frame latency, analysis
+        /// time and a verdict. ID: a camera id from the listing (default: the first usable one).
+        #[arg(long, value_name = "ID", num_args = 0..=1, default_missing_value = "")]
+        test: Option<String>,
+    },
     /// Score image files. Exit status: 0 all pass, 1 some fail, 2 some could not be read.
     Check {
         /// Print one JSON object per file (JSON Lines) instead of a table.
@@ -201,6 +214,13 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
                 accept_auto,
             };
             capture::run(&args, stdout, stderr)
+        }
+        Some(Command::Cameras { json, test }) => {
+            let args = cameras::CamerasArgs {
+                json,
+                test: test.map(|id| if id.is_empty() { None } else { Some(id) }),
+            };
+            cameras::run(&args, stdout, stderr)
         }
         None => {
             let args = gui::OpenArgs {
