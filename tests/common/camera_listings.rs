@@ -14,7 +14,7 @@ use nokhwa::utils::{CameraFormat, FrameFormat, Resolution};
 
 /// Where the listings live (the shared data folder next to the repository).
 pub fn listings_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/cameras")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/cameras")
 }
 
 /// One mode line: a pixel format, a size and its frame rates (empty when the listing gives none).
