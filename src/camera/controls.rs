@@ -105,6 +105,17 @@ pub fn offered(descriptions: &[ControlDescription]) -> Vec<ControlInfo> {
         .collect()
 }
 
+/// The control `id` among `controls`, when `value` is one it accepts: what every backend checks
+/// before it asks a camera to change a control.
+pub fn settable(controls: Vec<ControlInfo>, id: u64, value: i64) -> Result<ControlInfo, String> {
+    let info = controls
+        .into_iter()
+        .find(|c| c.id == id)
+        .ok_or_else(|| format!("no control {id:#x}"))?;
+    check_value(&info, value)?;
+    Ok(info)
+}
+
 /// Checks `value` against a control before it is sent: a menu takes only its entries, a range
 /// only its bounds, a toggle 0 or 1.
 pub fn check_value(info: &ControlInfo, value: i64) -> Result<(), String> {

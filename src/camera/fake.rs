@@ -15,7 +15,7 @@ use nokhwa::utils::{CameraFormat, FrameFormat};
 
 use super::ControlInfo;
 use super::backend::{CameraBackend, CameraStream, RawBuffer, StreamError};
-use super::controls::{ControlDescription, check_value, offered};
+use super::controls::{ControlDescription, offered, settable};
 use super::device::NodeProbe;
 
 /// What the stream does at one step of its script. After the script, it delivers good frames.
@@ -273,12 +273,7 @@ impl CameraStream for FakeStream {
     }
 
     fn set_control(&mut self, id: u64, value: i64) -> Result<ControlInfo, String> {
-        let info = self
-            .controls()
-            .into_iter()
-            .find(|c| c.id == id)
-            .ok_or_else(|| format!("no control {id:#x}"))?;
-        check_value(&info, value)?;
+        settable(self.controls(), id, value)?;
         if let Ok(mut s) = self.state.lock() {
             s.values
                 .entry(self.camera.probe.path.clone())

@@ -17,7 +17,7 @@ use nokhwa::utils::{CameraFormat, CameraIndex, RequestedFormat, RequestedFormatT
 
 use super::ControlInfo;
 use super::backend::{CameraBackend, CameraStream, RawBuffer, StreamError};
-use super::controls::{ControlDescription, check_value, offered};
+use super::controls::{ControlDescription, offered, settable};
 use super::device::NodeProbe;
 
 /// nokhwa behind idcap's backend seam.
@@ -105,12 +105,7 @@ impl CameraStream for NokhwaStream {
     }
 
     fn set_control(&mut self, id: u64, value: i64) -> Result<ControlInfo, String> {
-        let info = self
-            .controls()
-            .into_iter()
-            .find(|c| c.id == id)
-            .ok_or_else(|| format!("no control {id:#x}"))?;
-        check_value(&info, value)?;
+        let info = settable(self.controls(), id, value)?;
         let boolean = matches!(info.kind, super::ControlKind::Toggle { .. });
         self.write_control(id, value, boolean)?;
         self.controls()
