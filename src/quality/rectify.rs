@@ -401,9 +401,14 @@ fn warp_row<S: LumaSource, const INSIDE: bool>(
     // Sample positions are relative to the source's origin, with pixel centres at integers. In
     // the frame: 0 ≤ position + origin ≤ size − 1. The 2 × 2 window must stay in the source: a
     // sample on its last column or row is taken 1/256 px before it.
-    let (lo_x, hi_x) = (-fix(ox), fix(fw - 1) - fix(ox));
-    let (lo_y, hi_y) = (-fix(oy), fix(fh - 1) - fix(oy));
-    let (last_x, last_y) = (fix(sw - 1) - 256, fix(sh - 1) - 256);
+    let limits = SampleLimits {
+        lo_x: -fix(ox),
+        hi_x: fix(fw - 1) - fix(ox),
+        lo_y: -fix(oy),
+        hi_y: fix(fh - 1) - fix(oy),
+        last_x: fix(sw - 1) - 256,
+        last_y: fix(sh - 1) - 256,
+    };
     let v = j as f64 + 0.5;
     let (bx, by, bd) = (h[1] * v + h[2], h[4] * v + h[5], h[7] * v + h[8]);
     let (ox, oy) = (ox as f64 + 0.5, oy as f64 + 0.5);
@@ -463,49 +468,13 @@ fn warp_row<S: LumaSource, const INSIDE: bool>(
                 }
                 continue;
             }
-            let Span8 {
-                mut x,
-                dx,
-                mut y,
-                dy,
-            } = span;
-            let last = |p: i64, d: i64| p + d * (end - start - 1) as i64;
-            let (x_end, y_end) = (last(x, dx), last(y, dy));
-            let fits = |p: i64, q: i64, hi: i64| p.min(q) >= 0 && p.max(q) <= hi;
-            if fits(x, x_end, last_x) && fits(y, y_end, last_y) {
-                // The segment's first and last samples are in the source, so all of them are
-                // (the positions are linear): no clamping, and every sample is in the frame.
-                for l_out in &mut luma_row[start..end] {
-                    *l_out = bilinear(source, x, y);
-                    x += dx;
-                    y += dy;
-                }
-                if !INSIDE {
-                    valid_row[start..end].fill(1);
-                    count += end - start;
-                }
-            } else if INSIDE {
-                for l_out in &mut luma_row[start..end] {
-                    *l_out = bilinear(source, x.clamp(0, last_x), y.clamp(0, last_y));
-                    x += dx;
-                    y += dy;
-                }
-            } else {
-                for (l_out, v_out) in luma_row[start..end]
-                    .iter_mut()
-                    .zip(&mut valid_row[start..end])
-                {
-                    let (sx, sy) = (x, y);
-                    x += dx;
-                    y += dy;
-                    if sx < lo_x || sx > hi_x || sy < lo_y || sy > hi_y {
-                        continue;
-                    }
-                    *l_out = bilinear(source, sx.clamp(0, last_x), sy.clamp(0, last_y));
-                    *v_out = 1;
-                    count += 1;
-                }
-            }
+            count += warp_segment::<S, INSIDE>(
+                source,
+                span,
+                &limits,
+                &mut luma_row[start..end],
+                &mut valid_row[start..end],
+            );
         }
         first += batch;
     }
@@ -515,6 +484,87 @@ fn warp_row<S: LumaSource, const INSIDE: bool>(
     } else {
         count
     }
+}
+
+/// Where a sample may be taken, 16.16 fixed point relative to the source: inside the frame from
+/// `lo` to `hi`, and with its 2 × 2 window inside the source up to `last`.
+struct SampleLimits {
+    lo_x: i64,
+    hi_x: i64,
+    lo_y: i64,
+    hi_y: i64,
+    last_x: i64,
+    last_y: i64,
+}
+
+/// One segment of a row that `spans8` did not take, sample by sample: without clamping when the
+/// whole segment lies in the source, else clamped to it and (unless `INSIDE`) marked valid only
+/// where inside the frame. Returns how many samples were marked valid (0 when `INSIDE`: the caller
+/// fills the whole row).
+#[inline(always)]
+fn warp_segment<S: LumaSource, const INSIDE: bool>(
+    source: &S,
+    span: Span8,
+    limits: &SampleLimits,
+    luma: &mut [u8],
+    valid: &mut [u8],
+) -> usize {
+    let SampleLimits {
+        lo_x,
+        hi_x,
+        lo_y,
+        hi_y,
+        last_x,
+        last_y,
+    } = *limits;
+    let Span8 {
+        mut x,
+        dx,
+        mut y,
+        dy,
+    } = span;
+    let len = luma.len().min(valid.len());
+    let Some(steps) = len.checked_sub(1) else {
+        return 0;
+    };
+    let last = |p: i64, d: i64| p + d * steps as i64;
+    let (x_end, y_end) = (last(x, dx), last(y, dy));
+    let fits = |p: i64, q: i64, hi: i64| p.min(q) >= 0 && p.max(q) <= hi;
+    if fits(x, x_end, last_x) && fits(y, y_end, last_y) {
+        // The segment's first and last samples are in the source, so all of them are (the
+        // positions are linear): no clamping, and every sample is in the frame.
+        for l_out in &mut luma[..len] {
+            *l_out = bilinear(source, x, y);
+            x += dx;
+            y += dy;
+        }
+        if INSIDE {
+            return 0;
+        }
+        valid[..len].fill(1);
+        return len;
+    }
+    if INSIDE {
+        for l_out in &mut luma[..len] {
+            *l_out = bilinear(source, x.clamp(0, last_x), y.clamp(0, last_y));
+            x += dx;
+            y += dy;
+        }
+        return 0;
+    }
+    let mut count = 0;
+    for (l_out, v_out) in luma[..len].iter_mut().zip(&mut valid[..len]) {
+        let (sx, sy) = (x, y);
+        x += dx;
+        y += dy;
+        if sx < lo_x || sx > hi_x || sy < lo_y || sy > hi_y {
+            continue;
+        }
+        *l_out = bilinear(source, sx.clamp(0, last_x), sy.clamp(0, last_y));
+        *v_out = 1;
+        count += 1;
+    }
+    count
 }
 
 /// A sample position, image pixels relative to the source, in 16.16 fixed point: held within

@@ -3,14 +3,15 @@
 //! A measuring stage, deciding nothing: `checks::focus` turns the reading into pass or fail.
 //!
 //! Measured on the rectified document, so the answer is in millimetres on the document whatever its
-//! size in the frame. The metric is EdgeSigma (../shared/research/quality-checks.md §1): at each
-//! gradient maximum whose 13×13 neighbourhood spans a real edge, and which is a step rather than a
-//! thin stroke, the ratio of the gradient to the local luma range is, for an edge blurred by a
-//! Gaussian of σ pixels, 1/(σ·√(2π)). The ratio does not depend on the edge's contrast or the
-//! exposure. The sharpest edges (95th percentile of the ratio) give the blur estimate, from which
-//! the estimator's own floor (the 640-px sampling) is removed in quadrature. On synthetic cards the
-//! reading is about 0.73× the applied Gaussian σ (0.35 mm reads 0.255 mm) at any card size; the
-//! threshold is calibrated on the reading.
+//! size in the frame. The metric is EdgeSigma, an edge slope normalised by local contrast (after
+//! Kumar, Chen & Doermann, ICPR 2012; docs/ARCHITECTURE.md, Research): at each gradient maximum
+//! whose 13×13 neighbourhood spans a real edge, and which is a step rather than a thin stroke, the
+//! ratio of the gradient to the local luma range is, for an edge blurred by a Gaussian of σ pixels,
+//! 1/(σ·√(2π)). The ratio does not depend on the edge's contrast or the exposure. The sharpest
+//! edges (95th percentile of the ratio) give the blur estimate, from which the estimator's own
+//! floor (the 640-px sampling) is removed in quadrature. On synthetic cards the reading is about
+//! 0.73× the applied Gaussian σ (0.35 mm reads 0.255 mm) at any card size; the threshold is
+//! calibrated on the reading.
 //!
 //! The estimate is taken separately for four gradient orientations (0°, 45°, 90°, 135°) and the
 //! blurriest orientation decides: motion blur leaves edges parallel to the motion sharp, so a
@@ -175,17 +176,14 @@ fn measure_body(doc: &Rectified, scratch: &mut FocusScratch) -> Option<EdgeBlur>
     let (win_max, win_min) = (&scratch.win_max, &scratch.win_min);
     let corner = RANGE_RADIUS * w + RANGE_RADIUS;
     let min_mag2 = (MIN_GRADIENT * SOBEL_SCALE).powi(2) as i32;
-    let mut hist = [[0u32; RATIO_BINS]; ORIENTATION_BINS];
-    let mut counts = [0u32; ORIENTATION_BINS];
     // Edge points are taken on every `SAMPLE_ROW_STEP`-th row. On each, one flat pass (which
     // LLVM vectorises: every test is a compare and a select, every neighbour a shifted slice)
     // marks the pixels that are edge points: a strong gradient, a wide local range with its
     // window in frame, a maximum of the gradient along its direction, a step rather than a
     // stroke. Only the marked ones (about one in forty) are then binned one by one, which is
     // cheaper than running the costlier tests pixel by pixel on the ~19 % that pass the first
-    // two. (Running
-    // the costlier tests only on 32-px blocks where a pixel passed the cheap ones saves nothing:
-    // a card's print puts candidates in nearly every block.)
+    // two. (Running the costlier tests only on 32-px blocks where a pixel passed the cheap ones
+    // saves nothing: a card's print puts candidates in nearly every block.)
     let mask = &mut scratch.mask;
     mask.clear();
     mask.resize(w, 0);
@@ -268,15 +266,38 @@ fn measure_body(doc: &Rectified, scratch: &mut FocusScratch) -> Option<EdgeBlur>
         }
         push_marked(span, start, candidates);
     }
-    for &c in candidates.iter() {
+    let hist = ratio_histograms(candidates, (gx, gy, mag2), (win_max, win_min), corner);
+    blur_from_histograms(&hist)
+}
+
+/// Per gradient orientation, the histogram of the edge points' gradient-to-range ratios.
+type RatioHistograms = [[u32; RATIO_BINS]; ORIENTATION_BINS];
+
+/// Bins each marked edge point (indices into the rectified document) by its gradient orientation
+/// and its gradient-to-local-range ratio.
+fn ratio_histograms(
+    candidates: &[u32],
+    (gx, gy, mag2): (&[i16], &[i16], &[i32]),
+    (win_max, win_min): (&[u8], &[u8]),
+    corner: usize,
+) -> RatioHistograms {
+    let mut hist = [[0u32; RATIO_BINS]; ORIENTATION_BINS];
+    for &c in candidates {
         let i = c as usize;
         let bin = orientation_bin(gx[i], gy[i]);
         let range = win_max[i - corner] - win_min[i - corner];
         let ratio = (mag2[i] as f32).sqrt() / SOBEL_SCALE / f32::from(range);
         let slot = ((ratio / RATIO_MAX) * RATIO_BINS as f32) as usize;
         hist[bin][slot.min(RATIO_BINS - 1)] += 1;
-        counts[bin] += 1;
     }
+    hist
+}
+
+/// The blur estimate from the ratio histograms: the blurriest orientation with enough points
+/// (its `SHARP_EDGE_PERCENTILE` ratio turned into a Gaussian σ), less the estimator's own floor;
+/// `None` with too few edge points.
+fn blur_from_histograms(hist: &RatioHistograms) -> Option<EdgeBlur> {
+    let counts: [u32; ORIENTATION_BINS] = std::array::from_fn(|bin| hist[bin].iter().sum());
     let total: u32 = counts.iter().sum();
     if total < MIN_EDGE_POINTS {
         return None;
