@@ -268,7 +268,7 @@ fn review_one(
     }
     let _ = stage(Stage::Preparing);
     let metadata = metadata::read(photo.exif.as_deref(), photo.format);
-    let flags = flags::soft_flags(&photo.image, &report, &metadata);
+    let flags = flags::soft_flags(&photo.image, &report, crate::metadata::flags(&metadata));
     Ok(Some(Reviewed {
         image: Arc::new(photo.image),
         format: photo.format,

@@ -64,7 +64,11 @@ fn run_with(
                     analyze_ms,
                 };
                 let meta = metadata::read(photo.exif.as_deref(), photo.format);
-                let flags = quality::flags::soft_flags(&photo.image, &report, &meta);
+                let flags = quality::flags::soft_flags(
+                    &photo.image,
+                    &report,
+                    crate::metadata::flags(&meta),
+                );
                 Ok(if args.json {
                     let mut line = output::json_line(&name, &report, timings);
                     output::add_warnings(&mut line, &flags);

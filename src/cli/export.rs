@@ -86,7 +86,9 @@ pub fn run(args: &ExportArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) ->
         let _ = writeln!(stderr, "note: {note}");
     }
     let meta = metadata::read(photo.exif.as_deref(), photo.format);
-    for flag in crate::quality::flags::soft_flags(&photo.image, &report, &meta) {
+    for flag in
+        crate::quality::flags::soft_flags(&photo.image, &report, crate::metadata::flags(&meta))
+    {
         let _ = writeln!(stderr, "warning: {}", flag.message);
     }
     let failing = report.failing_checks();

@@ -11,7 +11,6 @@
 use serde::Serialize;
 
 use super::{Frame, Quad, Report};
-use crate::metadata::PhotoMetadata;
 
 /// Stable soft-flag ids (JSON `warnings[].id`): add more, never rename.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -406,10 +405,11 @@ fn fft(re: &mut [f32], im: &mut [f32], twiddles: &Twiddles) {
     }
 }
 
-/// Every soft flag for a photo: the metadata flags first (`crate::metadata::flags`), then the pixel
-/// flags, measured inside the document `report` found (or over the whole photo without one).
-pub fn soft_flags(frame: &Frame, report: &Report, meta: &PhotoMetadata) -> Vec<SoftFlag> {
-    let mut out = crate::metadata::flags(meta);
+/// Every soft flag for a photo: `metadata_flags` first (from the file, made by
+/// `crate::metadata::flags`, which reads it), then the pixel flags, measured inside the document
+/// `report` found (or over the whole photo without one).
+pub fn soft_flags(frame: &Frame, report: &Report, metadata_flags: Vec<SoftFlag>) -> Vec<SoftFlag> {
+    let mut out = metadata_flags;
     out.extend(pixel_flags(
         frame,
         report.document.as_ref().map(|d| &d.quad),
