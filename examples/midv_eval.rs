@@ -9,7 +9,7 @@ mod midv;
 use std::time::Instant;
 
 use idcap::decode;
-use idcap::quality::checks::corners as framing;
+use idcap::quality::checks::corners;
 use idcap::quality::{Analyzer, CheckId, Profile};
 
 fn main() {
@@ -72,7 +72,7 @@ fn main() {
             .corners()
             .iter()
             .all(|p| p.x >= 0.0 && p.y >= 0.0 && p.x <= w as f64 && p.y <= h as f64);
-        let truth_corners = framing::corners(&truth, w, h, &profile).pass;
+        let truth_corners = corners::corners(&truth, w, h, &profile).pass;
         if verbose {
             let kind = report
                 .document

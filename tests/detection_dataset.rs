@@ -6,7 +6,7 @@ mod common;
 
 use common::midv;
 use idcap::decode;
-use idcap::quality::checks::corners as framing;
+use idcap::quality::checks::corners;
 use idcap::quality::{Analyzer, CheckId, Profile};
 
 /// The dataset must be there in CI; elsewhere its absence is reported, not failed.
@@ -48,7 +48,7 @@ fn quads_and_corners_on_midv500_dev() {
             found_inside += usize::from(report.document.is_some());
             inside_ious.push(report.document.as_ref().map_or(0.0, |d| d.quad.iou(&truth)));
         }
-        let truth_pass = framing::corners(&truth, w, h, &profile).pass;
+        let truth_pass = corners::corners(&truth, w, h, &profile).pass;
         if truth_pass || !all_inside {
             clear_total += 1;
             clear_right += usize::from(report.passes(CheckId::Corners) == truth_pass);
@@ -97,7 +97,7 @@ fn a_corner_pushed_out_of_the_frame_fails_corners() {
         let photo = decode::read_file(&s.image).unwrap_or_else(|e| panic!("{}: {e}", s.id));
         let (w, h) = photo.image.dimensions();
         let truth = s.truth_quad();
-        if !framing::corners(&truth, w, h, &profile).pass {
+        if !corners::corners(&truth, w, h, &profile).pass {
             continue;
         }
         clean_total += 1;

@@ -1,8 +1,9 @@
 //! Every threshold the checks use, in one place, with its unit.
 //!
 //! A `Profile` decides what "good enough" means: which document is expected and how strict each check
-//! is. The defaults follow ../shared/research (BlinkID, Regula, idnorm, published focus numbers); the
-//! presets change only what a portal is known to change.
+//! is. The defaults follow the SDK settings and papers listed under "Research" in
+//! docs/ARCHITECTURE.md (BlinkID, Regula, idnorm, published focus numbers); the presets change only
+//! what a portal is known to change.
 
 use serde::{Deserialize, Serialize};
 

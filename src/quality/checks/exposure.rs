@@ -1,12 +1,13 @@
 //! `exposure`: is the document lit well enough to read: not too dark, not too bright, enough
 //! contrast, and evenly (no half of it in shadow)?
 //!
-//! Everything is measured on the rectified document's luma, valid pixels only
-//! (../shared/research/quality-checks.md §2): too dark when even its bright paper (95th percentile)
-//! is dim; too bright when its median is near white or most of it is clipped; low contrast when the
-//! 5th–95th percentile spread is small; uneven when the local paper white (the 90th percentile of
-//! each cell of a 3 × 4 grid) differs too much between the brightest and the darkest cell. Problems
-//! are reported in that order of priority; the value shown is the one of the reported condition.
+//! Everything is measured on the rectified document's luma, valid pixels only (thresholds after
+//! Regula's and BlinkID's published settings; docs/ARCHITECTURE.md, Research): too dark when even
+//! its bright paper (95th percentile) is dim; too bright when its median is near white or most of
+//! it is clipped; low contrast when the 5th–95th percentile spread is small; uneven when the local
+//! paper white (the 90th percentile of each cell of a 3 × 4 grid) differs too much between the
+//! brightest and the darkest cell. Problems are reported in that order of priority; the value shown
+//! is the one of the reported condition.
 
 use crate::quality::histogram::{LumaHistograms, percentile};
 use crate::quality::profile::Profile;

@@ -1,12 +1,13 @@
 //! `glare`: specular highlights on the document, how much of it they cover, and where they are.
 //!
 //! A highlight is a connected blob of pixels whose luma reaches the clip level
-//! (`profile.glare_clip_level`) on a document whose paper white is itself below that level: clipping
-//! relative to an unclipped paper white (../shared/research/quality-checks.md §2). That separates a
-//! reflection from white print (as white as the paper, so unclipped when the paper is) and from
-//! tinted security print that clips a single colour channel. Blobs smaller than
-//! `profile.glare_min_blob_frac` of the document (a glint on a hologram, a bright pixel of noise) do
-//! not count. The blobs' bounding boxes are returned in image pixels for an overlay.
+//! (`profile.glare_clip_level`) on a document whose paper white is itself below that level:
+//! clipping relative to an unclipped paper white (after Morgand & Tamaazousti, VISAPP 2014;
+//! docs/ARCHITECTURE.md, Research). That separates a reflection from white print (as white as the
+//! paper, so unclipped when the paper is) and from tinted security print that clips a single colour
+//! channel. Blobs smaller than `profile.glare_min_blob_frac` of the document (a glint on a
+//! hologram, a bright pixel of noise) do not count. The blobs' bounding boxes are returned in image
+//! pixels for an overlay.
 //!
 //! When the paper white itself is clipped (a white card photographed bright, or over-exposure), a
 //! reflection cannot be told from the paper in one frame: the check then passes and says so, and
