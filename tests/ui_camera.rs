@@ -130,6 +130,9 @@ fn a_stalled_camera_is_reported_within_the_watchdog_time_and_the_ui_keeps_runnin
     }
     let said_at = said_at.expect("the stall is never reported");
     let after = said_at - last_new_frame;
+    println!(
+        "stall reported {after:?} after the last frame; slowest UI frame {slowest_step:?}; {steps} UI frames"
+    );
     assert!(
         after < STALL_LIMIT + Duration::from_millis(1500),
         "said {after:?} after the last frame"
