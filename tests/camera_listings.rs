@@ -5,72 +5,19 @@
 #[path = "common/camera_listings.rs"]
 mod camera_listings;
 
-use camera_listings::{ListedNode, Listing, load, node};
-use idcap::camera::controls::{ControlDescription, DescriptionKind, offered};
-use idcap::camera::device::{CameraDevice, NodeProbe, classify};
-use idcap::camera::fake::{FakeBackend, FakeCamera};
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+use camera_listings::{ListedNode, Listing, description_of, fake_of, load, node, probe_of};
+use idcap::camera::controls::{ControlDescription, offered};
+use idcap::camera::device::{CameraDevice, classify};
+use idcap::camera::fake::{FakeBackend, FakeCamera, Step};
 use idcap::camera::format::{choose_format, merge_formats};
 use idcap::camera::webcam::{Wanted, WebcamSource};
 use idcap::camera::{ControlKind, DEFAULT_MAX_SIZE, FrameSource};
+use idcap::cli::cameras::{CamerasArgs, run_with};
 use nokhwa::utils::FrameFormat;
-
-/// The node as a backend would report it.
-fn probe_of(listing: &Listing, n: &ListedNode) -> NodeProbe {
-    let index = n.path.trim_start_matches("/dev/video").parse().unwrap_or(0);
-    let mut other: Vec<String> = n
-        .modes
-        .iter()
-        .filter(|m| camera_listings::nokhwa_format(&m.fourcc).is_none())
-        .map(|m| m.fourcc.clone())
-        .collect();
-    other.dedup();
-    NodeProbe {
-        index,
-        name: n.card.clone().unwrap_or_else(|| listing.camera.clone()),
-        path: n.path.clone(),
-        bus: n.bus.clone().unwrap_or_default(),
-        captures_video: n.captures_video(),
-        formats: n.camera_formats(),
-        other_formats: other,
-    }
-}
-
-fn description_of(c: &camera_listings::ListedControl) -> ControlDescription {
-    let kind = match c.kind.as_str() {
-        "int" | "int64" => DescriptionKind::Integer {
-            min: c.min.unwrap_or(0),
-            max: c.max.unwrap_or(0),
-            step: c.step.unwrap_or(1),
-        },
-        "bool" => DescriptionKind::Boolean,
-        "menu" => DescriptionKind::Menu {
-            items: c.items.clone(),
-        },
-        _ => DescriptionKind::Other,
-    };
-    ControlDescription {
-        id: u64::from(c.id.unwrap_or(0)),
-        name: c.name.clone(),
-        kind,
-        // Old listings print only the default.
-        value: c.value.or(c.default).unwrap_or(0),
-        inactive: c.inactive,
-    }
-}
-
-fn fake_of(listing: &Listing) -> FakeBackend {
-    FakeBackend::new(
-        listing
-            .nodes
-            .iter()
-            .map(|n| FakeCamera {
-                probe: probe_of(listing, n),
-                controls: n.controls.iter().map(description_of).collect(),
-                script: Vec::new(),
-            })
-            .collect(),
-    )
-}
+use serde_json::Value;
 
 fn devices(listing: &Listing) -> Vec<CameraDevice> {
     let probes = listing.nodes.iter().map(|n| probe_of(listing, n)).collect();
@@ -479,47 +426,172 @@ fn macos_listings() {
     );
 }
 
+/// `idcap cameras` with `args` on the fake camera of `backend`: (exit status, stdout, stderr).
+fn run_cameras(args: &CamerasArgs, backend: &FakeBackend) -> (u8, String, String) {
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let status = run_with(args, &mut || Box::new(backend.clone()), &mut out, &mut err);
+    (
+        status,
+        String::from_utf8(out).unwrap(),
+        String::from_utf8(err).unwrap(),
+    )
+}
+
+const LIST: CamerasArgs = CamerasArgs {
+    json: false,
+    test: None,
+};
+const LIST_JSON: CamerasArgs = CamerasArgs {
+    json: true,
+    test: None,
+};
+
+/// Every (format, width, height, whole fps) a node's listing offers in a format idcap decodes,
+/// read from the listing itself (not through idcap's merging).
+fn listed_modes(n: &ListedNode) -> BTreeSet<(String, u32, u32, u32)> {
+    n.modes
+        .iter()
+        .filter_map(|m| Some((camera_listings::nokhwa_format(&m.fourcc)?, m)))
+        .flat_map(|(f, m)| {
+            m.fps
+                .iter()
+                .map(move |fps| (f.to_string(), m.width, m.height, fps.round() as u32))
+        })
+        .collect()
+}
+
+/// The same from `idcap cameras --json`'s `formats`, checking on the way that they are merged
+/// and sorted: usable formats first in preference order, each size once and largest first, each
+/// rate once and fastest first.
+fn json_modes(file: &str, formats: &[Value]) -> BTreeSet<(String, u32, u32, u32)> {
+    let preference = ["MJPEG", "YUYV", "NV12"];
+    let rank = |f: &str| preference.iter().position(|p| *p == f).unwrap_or(3);
+    let names: Vec<&str> = formats
+        .iter()
+        .map(|f| f["format"].as_str().unwrap())
+        .collect();
+    assert!(
+        names
+            .windows(2)
+            .all(|w| rank(w[0]) <= rank(w[1]) && w[0] != w[1]),
+        "{file}: {names:?}"
+    );
+    let mut out = BTreeSet::new();
+    for f in formats {
+        let name = f["format"].as_str().unwrap();
+        let sizes = f["sizes"].as_array().unwrap();
+        let areas: Vec<u64> = sizes
+            .iter()
+            .map(|s| s["width"].as_u64().unwrap() * s["height"].as_u64().unwrap())
+            .collect();
+        assert!(
+            areas.windows(2).all(|w| w[0] >= w[1]),
+            "{file} {name}: {areas:?}"
+        );
+        let mut seen = BTreeSet::new();
+        for s in sizes {
+            let (w, h) = (s["width"].as_u64().unwrap(), s["height"].as_u64().unwrap());
+            assert!(seen.insert((w, h)), "{file} {name}: {w}×{h} twice");
+            let fps: Vec<f64> = s["fps"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_f64().unwrap())
+                .collect();
+            assert!(
+                fps.windows(2).all(|p| p[0] > p[1]),
+                "{file} {name}: {fps:?}"
+            );
+            for r in fps {
+                out.insert((name.to_string(), w as u32, h as u32, r.round() as u32));
+            }
+        }
+    }
+    out
+}
+
 #[test]
-fn idcap_cameras_lists_every_listing_through_the_fake_backend() {
-    use idcap::camera::inspect::{list_cameras, render_list};
+fn idcap_cameras_prints_every_listing_merged_with_the_choice_and_skips() {
     for file in camera_listings::all_names() {
         let listing = load(&file);
-        let mut backend = fake_of(&listing);
-        let listed = list_cameras(&mut backend, DEFAULT_MAX_SIZE);
+        let backend = fake_of(&listing);
+        let (status, text, err) = run_cameras(&LIST, &backend);
+        if std::env::var_os("IDCAP_PRINT_CAMERAS").is_some() {
+            println!("== idcap cameras ({file}): exit {status}\n{text}{err}");
+        }
         if listing.nodes.is_empty() {
-            assert_eq!(listed.unwrap_err(), "No camera found.", "{file}");
+            // The pixel-format-only macOS list has no device: the app's "no camera" message.
+            assert_eq!(
+                (status, text.as_str(), err.as_str()),
+                (1, "", "idcap cameras: No camera found.\n"),
+                "{file}"
+            );
             continue;
         }
-        let entries = listed.unwrap();
+        assert_eq!(status, 0, "{file}: {err}");
+        assert!(err.is_empty(), "{file}: {err}");
+        let (json_status, json, _) = run_cameras(&LIST_JSON, &backend);
+        assert_eq!(json_status, 0, "{file}");
+        let entries: Vec<Value> = serde_json::from_str(&json).unwrap();
+        // Every node is listed once, with the choice or the reason it is skipped.
         let expected = outcome(&file);
         let got: Vec<(String, String)> = entries
             .iter()
             .map(|e| {
-                let what = match (&e.choice, &e.skipped) {
-                    (Some(c), _) => c.reason.clone(),
-                    (None, Some(s)) => format!("skipped: {s}"),
-                    (None, None) => String::new(),
+                let what = match (e["choice"]["reason"].as_str(), e["skipped"].as_str()) {
+                    (Some(reason), None) => reason.to_string(),
+                    (None, Some(why)) => format!("skipped: {why}"),
+                    other => panic!("{file}: {other:?}"),
                 };
-                (e.path.clone(), what)
+                (e["path"].as_str().unwrap().to_string(), what)
             })
             .collect();
         assert_eq!(got, expected, "{file}");
-        let text = render_list(&entries);
-        if std::env::var_os("IDCAP_PRINT_CAMERAS").is_some() {
-            println!("== {file}\n{text}");
+        for e in &entries {
+            let path = e["path"].as_str().unwrap();
+            let id = e["id"].as_str().unwrap();
+            assert!(text.contains(&format!("  id: {id}\n")), "{file}: {text}");
+            // All the node's decodable modes are there, merged, and nothing else.
+            let formats = e["formats"].as_array().unwrap();
+            assert_eq!(
+                json_modes(&file, formats),
+                listed_modes(node(&listing, path)),
+                "{file} {path}"
+            );
+            // The node's block of text shows the same: one line per format with every size.
+            let block = text
+                .split("\n\n")
+                .find(|b| {
+                    b.lines()
+                        .next()
+                        .is_some_and(|l| l.ends_with(&format!("({path})")))
+                })
+                .unwrap_or_else(|| panic!("{file}: no block for {path} in\n{text}"));
+            for f in formats {
+                let name = f["format"].as_str().unwrap();
+                let prefix = format!("  {name:<6} ");
+                let line = block
+                    .lines()
+                    .find(|l| l.starts_with(&prefix))
+                    .unwrap_or_else(|| panic!("{file}: no {name} line in\n{text}"));
+                for s in f["sizes"].as_array().unwrap() {
+                    let size = format!("{}×{} @ ", s["width"], s["height"]);
+                    assert!(line.contains(&size), "{file}: {size} not in {line}");
+                }
+            }
         }
         for (path, what) in &expected {
             assert!(text.contains(&format!("({path})")), "{file}: {text}");
             let line = what.strip_prefix("skipped: ").map_or_else(
-                || format!("idcap uses: {what}"),
-                |s| format!("skipped: {s}"),
+                || format!("  idcap uses: {what}\n"),
+                |s| format!("  skipped: {s}\n"),
             );
             assert!(text.contains(&line), "{file}: {text}");
         }
     }
     // The HP camera's controls as printed: menus with their entries, inactive marked.
-    let mut backend = fake_of(&load("linux-hp-wide-vision-fhd-ir-metadata.txt"));
-    let text = render_list(&list_cameras(&mut backend, DEFAULT_MAX_SIZE).unwrap());
+    let backend = fake_of(&load("linux-hp-wide-vision-fhd-ir-metadata.txt"));
+    let (_, text, _) = run_cameras(&LIST, &backend);
     assert!(
         text.contains("control Power line frequency: 2 [0: Disabled, 1: 50 Hz, 2: 60 Hz, 3: Auto]"),
         "{text}"
@@ -536,4 +608,124 @@ fn idcap_cameras_lists_every_listing_through_the_fake_backend() {
         text.contains("  MJPEG  1920×1080 @ 30, 1280×720 @ 30, 640×480 @ 30, 640×360 @ 30"),
         "{text}"
     );
+}
+
+#[test]
+fn idcap_cameras_without_a_camera_exits_1_with_the_apps_message() {
+    let nothing = FakeBackend::new(Vec::new());
+    for json in [false, true] {
+        let (status, out, err) = run_cameras(&CamerasArgs { json, test: None }, &nothing);
+        assert_eq!((status, out.as_str()), (1, ""));
+        assert_eq!(err, "idcap cameras: No camera found.\n");
+    }
+    // `--test` with no camera: exit 1, the same message first, then what to try.
+    let args = CamerasArgs {
+        json: true,
+        test: Some(None),
+    };
+    let (status, out, _) = run_cameras(&args, &nothing);
+    assert_eq!(status, 1);
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["works"], false);
+    assert_eq!(report["frames"], 0);
+    let verdict = report["verdict"].as_str().unwrap();
+    assert!(verdict.starts_with("No camera found."), "{verdict}");
+    assert!(verdict.contains("camera permission"), "{verdict}");
+    // Only a metadata node and an infrared sensor: the skipped nodes are named.
+    let mut dell = load("linux-dell-latitude-7420-integrated-webcam-fhd-ir.txt");
+    dell.nodes.retain(|n| n.path != "/dev/video0");
+    let (status, out, _) = run_cameras(
+        &CamerasArgs {
+            json: false,
+            test: Some(None),
+        },
+        &fake_of(&dell),
+    );
+    assert_eq!(status, 1);
+    assert!(
+        out.contains("verdict: No usable camera found. Skipped: /dev/video1 (metadata node"),
+        "{out}"
+    );
+    assert!(
+        out.contains("/dev/video2 (greyscale only (an infrared sensor)"),
+        "{out}"
+    );
+}
+
+#[test]
+fn idcap_cameras_test_reports_a_hanging_camera_within_5_seconds() {
+    // A C270 whose driver never returns from its first read.
+    let listing = load("linux-logitech-c270-partial.txt");
+    let hanging = || {
+        FakeBackend::new(
+            listing
+                .nodes
+                .iter()
+                .map(|n| FakeCamera {
+                    probe: probe_of(&listing, n),
+                    controls: n.controls.iter().map(description_of).collect(),
+                    script: vec![Step::Hang],
+                })
+                .collect(),
+        )
+    };
+    for json in [true, false] {
+        // A fresh camera each time: the hung stream of the first run never releases its device.
+        let t0 = Instant::now();
+        let (status, out, _) = run_cameras(
+            &CamerasArgs {
+                json,
+                test: Some(None),
+            },
+            &hanging(),
+        );
+        let took = t0.elapsed();
+        assert!(took < Duration::from_millis(5500), "{took:?}");
+        assert_eq!(status, 1, "{out}");
+        let verdict = if json {
+            let report: Value = serde_json::from_str(&out).unwrap();
+            assert_eq!(report["frames"], 0);
+            report["verdict"].as_str().unwrap().to_string()
+        } else {
+            assert!(out.contains("frames: 0 in 0 s"), "{out}");
+            out.lines()
+                .find_map(|l| l.strip_prefix("verdict: "))
+                .unwrap()
+                .to_string()
+        };
+        assert!(
+            verdict.starts_with("no frame within 4 s: the camera hangs; try another USB port"),
+            "{verdict}"
+        );
+    }
+}
+
+#[test]
+fn idcap_cameras_test_streams_a_working_camera() {
+    // The YUYV-only camera: cheap fake frames, and the full 3 s test.
+    let backend = fake_of(&load("linux-generic-usb2-camera-yuyv-only.txt"));
+    let (status, out, _) = run_cameras(
+        &CamerasArgs {
+            json: false,
+            test: Some(None),
+        },
+        &backend,
+    );
+    if std::env::var_os("IDCAP_PRINT_CAMERAS").is_some() {
+        println!("== idcap cameras --test (linux-generic-usb2-camera-yuyv-only.txt)\n{out}");
+    }
+    assert_eq!(status, 0, "{out}");
+    assert!(
+        out.contains("format: YUYV 640×480 @ 30 fps: largest ≤ 1920×1080 with ≥ 15 fps\n"),
+        "{out}"
+    );
+    assert!(out.contains("verdict: works"), "{out}");
+    assert!(out.contains("analysis: "), "{out}");
+    let frames: u64 = out
+        .lines()
+        .find_map(|l| l.strip_prefix("frames: "))
+        .and_then(|l| l.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert!(frames >= 3, "{out}");
 }

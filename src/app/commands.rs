@@ -62,10 +62,7 @@ impl App {
     pub fn handle(&mut self, cmd: Command) {
         match cmd {
             Command::UseSource(spec) => {
-                if let SourceSpec::Webcam { index, max_size } = &spec {
-                    self.settings.camera = *index;
-                    self.settings.max_size = *max_size;
-                }
+                self.settings.remember(&spec);
                 let source = spec.factory(!self.lockstep);
                 self.deferred_source = None;
                 self.start_source(source, None, Some(spec));
@@ -85,9 +82,11 @@ impl App {
             Command::SetMirror(m) => self.settings.mirror = m,
             Command::SetResolution(size) => {
                 self.settings.max_size = size;
-                if let Some(SourceSpec::Webcam { index, .. }) = self.current_source.clone() {
+                // Stops the stream and opens the same camera again with a format within `size`.
+                if let Some(SourceSpec::Webcam { index, id, .. }) = self.current_source.clone() {
                     self.handle(Command::UseSource(SourceSpec::Webcam {
                         index,
+                        id,
                         max_size: size,
                     }));
                 }

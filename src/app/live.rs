@@ -103,6 +103,8 @@ pub struct LiveView {
     pub source_name: String,
     pub state: SourceState,
     pub controls: Vec<ControlInfo>,
+    /// What the source said about the camera it opened (another than the remembered one).
+    pub camera_notice: Option<String>,
     /// Show the analysed frame (deterministic, for tests) instead of the newest camera frame.
     pub preview_analysed: bool,
     pub auto_enabled: bool,
@@ -122,6 +124,7 @@ impl LiveView {
             source_name: String::new(),
             state: SourceState::Starting,
             controls: Vec::new(),
+            camera_notice: None,
             preview_analysed: false,
             auto_enabled: true,
             texture: None,
@@ -140,6 +143,7 @@ impl LiveView {
         self.source_name = name;
         self.state = SourceState::Starting;
         self.controls.clear();
+        self.camera_notice = None;
         self.latest = None;
         self.shown_seq = None;
         self.reset_capture();
@@ -215,6 +219,7 @@ impl LiveView {
                 }
                 SourceStatus::Failed(msg) => self.state = SourceState::Failed(msg),
                 SourceStatus::Controls(c) => self.controls = c,
+                SourceStatus::Notice(msg) => self.camera_notice = Some(msg),
             }
         }
         let mut captured = None;

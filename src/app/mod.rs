@@ -152,10 +152,10 @@ impl App {
         let (source, spec) = match options.injected_source.take() {
             Some(source) => (source, None),
             None => {
-                let spec = options.source.take().unwrap_or(SourceSpec::Webcam {
-                    index: app.settings.camera,
-                    max_size: app.settings.max_size,
-                });
+                let spec = options
+                    .source
+                    .take()
+                    .unwrap_or_else(|| app.settings.webcam());
                 (spec.factory(!app.lockstep), Some(spec))
             }
         };
@@ -367,6 +367,7 @@ impl eframe::App for App {
                     current: self.current_source.as_ref(),
                     source_name: &self.live.source_name,
                     controls: &self.live.controls,
+                    notice: self.live.camera_notice.as_deref(),
                     report: report.as_ref(),
                     show_checks: !self.showing_still,
                 };

@@ -1,9 +1,12 @@
 //! Settings that persist between runs (through eframe's storage): camera, resolution, document
 //! type, mirror.
+//!
+//! Decides how the camera is remembered: by its stable id, not by the index the system gives it
+//! today; settings saved before ids load and keep their index until a camera is chosen.
 
 use serde::{Deserialize, Serialize};
 
-use crate::camera::DEFAULT_MAX_SIZE;
+use crate::camera::{DEFAULT_MAX_SIZE, SourceSpec};
 use crate::quality::DocumentKind;
 
 /// The storage key of the settings.
@@ -12,7 +15,11 @@ pub const STORAGE_KEY: &str = "idcap-settings";
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
-    /// The webcam to open (`None`: the first that opens).
+    /// The webcam chosen last, by its stable id (`Device::id`: name plus bus or device path,
+    /// which survive replug and reboot). `None`: the first usable one.
+    pub camera_id: Option<String>,
+    /// The webcam's index, as settings saved before ids remember it; used only without
+    /// `camera_id`, and cleared when a camera is chosen.
     pub camera: Option<u32>,
     /// Largest resolution asked of the webcam, pixels.
     pub max_size: [u32; 2],
@@ -25,6 +32,7 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Settings {
+            camera_id: None,
             camera: None,
             max_size: DEFAULT_MAX_SIZE,
             doc: DocumentKind::IdCard,
@@ -42,6 +50,37 @@ impl Settings {
 
     pub fn save(&self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, STORAGE_KEY, self);
+    }
+
+    /// The remembered webcam at the remembered size (a size of 0×0 means the default).
+    pub fn webcam(&self) -> SourceSpec {
+        SourceSpec::Webcam {
+            index: if self.camera_id.is_some() {
+                None
+            } else {
+                self.camera
+            },
+            id: self.camera_id.clone(),
+            max_size: if self.max_size == [0, 0] {
+                DEFAULT_MAX_SIZE
+            } else {
+                self.max_size
+            },
+        }
+    }
+
+    /// Remembers the webcam of `spec` (nothing for other sources).
+    pub fn remember(&mut self, spec: &SourceSpec) {
+        if let SourceSpec::Webcam {
+            index,
+            id,
+            max_size,
+        } = spec
+        {
+            self.camera_id = id.clone();
+            self.camera = if id.is_some() { None } else { *index };
+            self.max_size = *max_size;
+        }
     }
 }
 
@@ -74,13 +113,40 @@ mod tests {
     fn settings_survive_a_restart() {
         let mut storage = MemoryStorage::default();
         let chosen = Settings {
-            camera: Some(2),
+            camera_id: Some("HD Webcam C270@usb-0000:00:14.0-2".into()),
+            camera: None,
             max_size: [1280, 720],
             doc: DocumentKind::Passport,
             mirror: true,
         };
         chosen.save(&mut storage);
         assert_eq!(Settings::load(Some(&storage)), chosen);
+    }
+
+    #[test]
+    fn settings_saved_before_camera_ids_still_load() {
+        let mut storage = MemoryStorage::default();
+        let old = "(camera:Some(2),max_size:(1280,720),doc:passport,mirror:true)";
+        eframe::Storage::set_string(&mut storage, STORAGE_KEY, old.into());
+        let loaded = Settings::load(Some(&storage));
+        assert_eq!(
+            loaded,
+            Settings {
+                camera_id: None,
+                camera: Some(2),
+                max_size: [1280, 720],
+                doc: DocumentKind::Passport,
+                mirror: true,
+            }
+        );
+        assert_eq!(
+            loaded.webcam(),
+            crate::camera::SourceSpec::Webcam {
+                index: Some(2),
+                id: None,
+                max_size: [1280, 720]
+            }
+        );
     }
 
     #[test]

@@ -1,12 +1,16 @@
 //! The live view's side panel: camera picker, resolution, camera controls, document type, mirror,
 //! and the live checklist. Reads state, returns `Command`s; changes nothing itself.
+//!
+//! Decides how a camera control is shown: a range as a slider, a toggle as a checkbox, a menu as a
+//! combo box of its named entries, an inactive control disabled with the reason as its tooltip,
+//! always with the value the camera reports.
 
 use egui::{RichText, Ui};
 
 use super::settings::{RESOLUTIONS, Settings};
 use super::{Command, checklist, style};
 use crate::camera::webcam::Device;
-use crate::camera::{ControlInfo, ControlKind, DEFAULT_MAX_SIZE, SourceSpec};
+use crate::camera::{ControlInfo, ControlKind, DEFAULT_MAX_SIZE, SourceSpec, controls};
 use crate::quality::{DocumentKind, Report};
 
 pub struct SidePanel<'a> {
@@ -15,6 +19,9 @@ pub struct SidePanel<'a> {
     pub current: Option<&'a SourceSpec>,
     pub source_name: &'a str,
     pub controls: &'a [ControlInfo],
+    /// What the source said about the camera it opened ("the camera you chose before is not
+    /// connected…").
+    pub notice: Option<&'a str>,
     pub report: Option<&'a Report>,
     /// Show the live checklist (hidden while a still, which has its own, is shown).
     pub show_checks: bool,
@@ -47,42 +54,32 @@ impl SidePanel<'_> {
         } else {
             self.source_name
         });
-        let current_label = match self.current {
-            Some(SourceSpec::Demo) => "Demo camera".to_string(),
-            Some(SourceSpec::Folder { dir, .. }) => format!(
-                "Folder {}",
-                dir.file_name()
-                    .map(|n| n.to_string_lossy().to_string())
-                    .unwrap_or_else(|| dir.display().to_string())
-            ),
-            Some(SourceSpec::Webcam { index: Some(i), .. }) => self
-                .devices
-                .iter()
-                .find(|d| d.index == *i)
-                .map(|d| d.name.clone())
-                .unwrap_or_else(|| format!("Camera {i}")),
-            Some(SourceSpec::Webcam { index: None, .. }) => "First webcam".to_string(),
-            None => "Test source".to_string(),
+        if let Some(notice) = self.notice {
+            ui.label(RichText::new(notice).color(style::WARN));
+        }
+        let size = if self.settings.max_size == [0, 0] {
+            DEFAULT_MAX_SIZE
+        } else {
+            self.settings.max_size
+        };
+        let webcam = |index: Option<u32>, id: Option<String>| SourceSpec::Webcam {
+            index,
+            id,
+            max_size: size,
         };
         egui::ComboBox::from_label("Source")
-            .selected_text(current_label)
+            .selected_text(self.current_label())
             .show_ui(ui, |ui| {
-                let size = self.settings.max_size;
                 if ui.selectable_label(false, "First webcam").clicked() {
-                    commands.push(Command::UseSource(SourceSpec::Webcam {
-                        index: None,
-                        max_size: size,
-                    }));
+                    commands.push(Command::UseSource(webcam(None, None)));
                 }
                 for d in self.devices {
                     if ui
-                        .selectable_label(false, format!("{} (#{})", d.name, d.index))
+                        .selectable_label(false, &d.name)
+                        .on_hover_text(&d.id)
                         .clicked()
                     {
-                        commands.push(Command::UseSource(SourceSpec::Webcam {
-                            index: Some(d.index),
-                            max_size: size,
-                        }));
+                        commands.push(Command::UseSource(webcam(None, Some(d.id.clone()))));
                     }
                 }
                 if ui.selectable_label(false, "Demo camera").clicked() {
@@ -90,7 +87,6 @@ impl SidePanel<'_> {
                 }
             });
         if matches!(self.current, Some(SourceSpec::Webcam { .. })) {
-            let size = self.settings.max_size;
             egui::ComboBox::from_label("Resolution (up to)")
                 .selected_text(format!("{}×{}", size[0], size[1]))
                 .show_ui(ui, |ui| {
@@ -106,14 +102,7 @@ impl SidePanel<'_> {
         } else if self.devices.is_empty() {
             ui.label(RichText::new("No webcam found; still looking.").weak());
         } else if ui.button("Switch to the webcam").clicked() {
-            commands.push(Command::UseSource(SourceSpec::Webcam {
-                index: self.settings.camera,
-                max_size: if self.settings.max_size == [0, 0] {
-                    DEFAULT_MAX_SIZE
-                } else {
-                    self.settings.max_size
-                },
-            }));
+            commands.push(Command::UseSource(self.settings.webcam()));
         }
         for c in self.controls {
             control_ui(ui, c, commands);
@@ -125,6 +114,33 @@ impl SidePanel<'_> {
             .changed()
         {
             commands.push(Command::SetMirror(mirror));
+        }
+    }
+
+    /// The source picker's text for the running source.
+    fn current_label(&self) -> String {
+        match self.current {
+            Some(SourceSpec::Demo) => "Demo camera".to_string(),
+            Some(SourceSpec::Folder { dir, .. }) => format!(
+                "Folder {}",
+                dir.file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_else(|| dir.display().to_string())
+            ),
+            Some(SourceSpec::Webcam { id: Some(id), .. }) => self
+                .devices
+                .iter()
+                .find(|d| d.id == *id)
+                .map(|d| d.name.clone())
+                .unwrap_or_else(|| id.clone()),
+            Some(SourceSpec::Webcam { index: Some(i), .. }) => self
+                .devices
+                .iter()
+                .find(|d| d.index == *i)
+                .map(|d| d.name.clone())
+                .unwrap_or_else(|| format!("Camera {i}")),
+            Some(SourceSpec::Webcam { .. }) => "First webcam".to_string(),
+            None => "Test source".to_string(),
         }
     }
 
@@ -142,8 +158,20 @@ impl SidePanel<'_> {
     }
 }
 
-/// One camera control (focus, exposure, anti-flicker) as a slider, checkbox or choice.
+/// One camera control (focus, exposure, anti-flicker) as a slider, checkbox or menu, showing the
+/// value the camera reports (read back after every set). An inactive control is disabled, and
+/// its tooltip says why.
 fn control_ui(ui: &mut Ui, c: &ControlInfo, commands: &mut Vec<Command>) {
+    let shown = ui.add_enabled_ui(c.active, |ui| control_widget(ui, c, commands));
+    if !c.active {
+        shown
+            .inner
+            .on_disabled_hover_text(controls::inactive_reason(&c.name));
+    }
+}
+
+fn control_widget(ui: &mut Ui, c: &ControlInfo, commands: &mut Vec<Command>) -> egui::Response {
+    let mut set = |value: i64| commands.push(Command::SetControl { id: c.id, value });
     match &c.kind {
         ControlKind::Range {
             min,
@@ -155,42 +183,63 @@ fn control_ui(ui: &mut Ui, c: &ControlInfo, commands: &mut Vec<Command>) {
             let slider = egui::Slider::new(&mut v, *min..=*max)
                 .step_by(*step as f64)
                 .text(&c.name);
-            if ui.add(slider).drag_stopped() {
-                commands.push(Command::SetControl { id: c.id, value: v });
+            let r = ui.add(slider);
+            // A drag is sent once, when it ends; keys and clicks on the rail at once.
+            if v != *value && (r.drag_stopped() || (r.changed() && !r.dragged())) {
+                set(v);
             }
+            r
         }
         ControlKind::Toggle { value } => {
             let mut v = *value;
-            if ui.checkbox(&mut v, &c.name).changed() {
-                commands.push(Command::SetControl {
-                    id: c.id,
-                    value: i64::from(v),
-                });
+            let r = ui.checkbox(&mut v, &c.name);
+            if r.changed() {
+                set(i64::from(v));
             }
+            r
         }
         ControlKind::Choice { options, value } => {
-            egui::ComboBox::from_label(&c.name)
-                .selected_text(choice_label(&c.name, *value))
-                .show_ui(ui, |ui| {
-                    for o in options {
-                        if ui
-                            .selectable_label(o == value, choice_label(&c.name, *o))
-                            .clicked()
-                        {
-                            commands.push(Command::SetControl {
-                                id: c.id,
-                                value: *o,
-                            });
-                        }
-                    }
-                });
+            let labelled: Vec<(i64, String)> = options
+                .iter()
+                .map(|o| (*o, choice_label(&c.name, *o)))
+                .collect();
+            menu_ui(ui, &c.name, &labelled, *value, &mut set)
         }
-        // Named menus get their own widget with the side-panel rework (issue 13, after the restructure).
-        ControlKind::Menu { .. } => {}
+        ControlKind::Menu { options, value } => {
+            let labelled: Vec<(i64, String)> =
+                options.iter().map(|o| (o.value, o.label.clone())).collect();
+            menu_ui(ui, &c.name, &labelled, *value, &mut set)
+        }
     }
 }
 
-/// V4L2's power-line menu is 0 off, 1 50 Hz, 2 60 Hz, 3 auto; other menus show their number.
+/// A combo box of named values; the camera's value shows as its name, or as a number when the
+/// camera reports a value its menu does not list.
+fn menu_ui(
+    ui: &mut Ui,
+    name: &str,
+    options: &[(i64, String)],
+    value: i64,
+    set: &mut dyn FnMut(i64),
+) -> egui::Response {
+    let selected = options
+        .iter()
+        .find(|(v, _)| *v == value)
+        .map_or_else(|| value.to_string(), |(_, label)| label.clone());
+    egui::ComboBox::from_label(name)
+        .selected_text(selected)
+        .show_ui(ui, |ui| {
+            for (v, label) in options {
+                if ui.selectable_label(*v == value, label).clicked() && *v != value {
+                    set(*v);
+                }
+            }
+        })
+        .response
+}
+
+/// V4L2's power-line menu is 0 off, 1 50 Hz, 2 60 Hz, 3 auto; other unnamed values show their
+/// number.
 fn choice_label(name: &str, v: i64) -> String {
     if name.to_ascii_lowercase().contains("power line") {
         match v {

@@ -96,6 +96,20 @@ pub fn to_info(d: &ControlDescription) -> Option<ControlInfo> {
     })
 }
 
+/// Why the camera ignores an inactive control, for its tooltip: UVC cameras mark exposure time
+/// inactive while auto exposure is on, and focus while autofocus is on.
+pub fn inactive_reason(name: &str) -> String {
+    let n = name.to_ascii_lowercase().replace('_', " ");
+    if n.contains("exposure") {
+        "The camera ignores this while auto exposure is on: set Auto exposure to manual first."
+            .to_string()
+    } else if n.contains("focus") {
+        "The camera ignores this while autofocus is on: switch autofocus off first.".to_string()
+    } else {
+        "The camera ignores this in its present mode.".to_string()
+    }
+}
+
 /// The offered controls of a camera, in the camera's order.
 pub fn offered(descriptions: &[ControlDescription]) -> Vec<ControlInfo> {
     descriptions
@@ -236,5 +250,11 @@ mod tests {
         assert!(infos[1].active);
         assert!(check_value(&infos[0], 2048).is_err());
         assert!(check_value(&infos[1], 2).is_err());
+        assert!(inactive_reason(&infos[0].name).contains("while auto exposure is on"));
+        assert!(inactive_reason("focus_absolute").contains("while autofocus is on"));
+        assert_eq!(
+            inactive_reason("White Balance Temperature"),
+            "The camera ignores this in its present mode."
+        );
     }
 }

@@ -5,7 +5,10 @@
 //! frame is analysed. In `lockstep` mode (tests, scripted runs) the thread waits until the slot is
 //! read, so nothing is dropped. A source that is unavailable is retried every `RETRY_INTERVAL`; a
 //! driver that panics counts as unavailable. The newest frame is also kept for the preview, and
-//! status changes are queued for the UI. Whatever reads the slot is `crate::analysis`.
+//! status changes are queued for the UI: after a control is set, the controls are read back for
+//! the next `READBACK_FRAMES` frames and sent again whenever they differ from what the UI has, so
+//! it shows what the camera really took (a refused or clamped value). Whatever reads the slot is
+//! `crate::analysis`.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -17,6 +20,11 @@ use super::{CameraFrame, FrameSource, SourceCommand, SourceError, SourceFactory,
 
 /// How long the camera thread waits before trying an unavailable source again.
 pub const RETRY_INTERVAL: Duration = Duration::from_millis(1000);
+
+/// Frames after a command during which the controls are read back (frames, 1–10). A watched
+/// source applies a command before the frame after the one already requested, so its read-back
+/// arrives by the second frame; three leaves one spare.
+pub const READBACK_FRAMES: u32 = 3;
 
 /// Something to call when there is news for the UI (`egui::Context::request_repaint`).
 pub type Waker = Arc<dyn Fn() + Send + Sync>;
@@ -131,9 +139,13 @@ struct CameraThread {
 impl CameraThread {
     fn run(self, mut source: Box<dyn FrameSource>) {
         let mut live = false;
+        // The controls the UI was last sent, and frames left to read them back after a command.
+        let mut sent_controls = Vec::new();
+        let mut readback = 0;
         while !self.stop.load(Ordering::Relaxed) {
             while let Ok(cmd) = self.commands.try_recv() {
                 source.command(&cmd);
+                readback = READBACK_FRAMES;
             }
             // A camera driver that panics must not take the app's camera thread with it: treat
             // it as the camera going away, and retry.
@@ -155,11 +167,26 @@ impl CameraThread {
                             width: w,
                             height: h,
                         });
-                        let controls = source.controls();
-                        if !controls.is_empty() {
-                            let _ = self.status.send(SourceStatus::Controls(controls));
+                        if let Some(notice) = source.notice() {
+                            let _ = self.status.send(SourceStatus::Notice(notice));
+                        }
+                        sent_controls = source.controls();
+                        if !sent_controls.is_empty() {
+                            let _ = self
+                                .status
+                                .send(SourceStatus::Controls(sent_controls.clone()));
                         }
                         (self.waker)();
+                    } else if readback > 0 {
+                        readback -= 1;
+                        let now = source.controls();
+                        if now != sent_controls {
+                            sent_controls = now;
+                            let _ = self
+                                .status
+                                .send(SourceStatus::Controls(sent_controls.clone()));
+                            (self.waker)();
+                        }
                     }
                     if let Ok(mut n) = self.newest.lock() {
                         *n = Some(frame.clone());
@@ -242,6 +269,80 @@ mod tests {
         assert!(frames.recv_timeout(Duration::from_secs(10)).is_ok());
         let status = feed.poll_status();
         assert!(matches!(status.first(), Some(SourceStatus::Waiting(m)) if m.contains("retrying")));
+    }
+
+    /// A camera with one 0–10 control that clamps what it is given, as cameras do.
+    struct Clamping {
+        value: i64,
+        seq: u64,
+    }
+
+    impl FrameSource for Clamping {
+        fn name(&self) -> String {
+            "clamping".into()
+        }
+        fn next_frame(&mut self) -> Result<CameraFrame, SourceError> {
+            std::thread::sleep(Duration::from_millis(5));
+            self.seq += 1;
+            Ok(CameraFrame {
+                image: Arc::new(Frame::new(8, 8)),
+                seq: self.seq,
+                time_s: 0.0,
+            })
+        }
+        fn controls(&mut self) -> Vec<crate::camera::ControlInfo> {
+            vec![crate::camera::ControlInfo {
+                id: 1,
+                name: "Exposure".into(),
+                kind: crate::camera::ControlKind::Range {
+                    min: 0,
+                    max: 10,
+                    step: 1,
+                    value: self.value,
+                },
+                active: true,
+            }]
+        }
+        fn command(&mut self, cmd: &SourceCommand) {
+            let SourceCommand::SetControl { value, .. } = cmd;
+            self.value = (*value).clamp(0, 10);
+        }
+    }
+
+    fn control_values(status: &[SourceStatus]) -> Vec<i64> {
+        status
+            .iter()
+            .filter_map(|s| match s {
+                SourceStatus::Controls(c) => c.first().map(|c| c.kind.value()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn controls_are_read_back_after_a_set_and_show_the_cameras_value() {
+        let (feed, frames) = CameraFeed::start(
+            crate::camera::ready(Clamping { value: 3, seq: 0 }),
+            false,
+            noop(),
+        );
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let mut values = Vec::new();
+        let mut asked = false;
+        while Instant::now() < deadline && values.len() < 2 {
+            let _ = frames.try_recv();
+            values.extend(control_values(&feed.poll_status()));
+            if values == [3] && !asked {
+                feed.command(SourceCommand::SetControl { id: 1, value: 99 });
+                asked = true;
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        // Sent once when frames start, once after the set: the clamped 10, not the 99 asked.
+        assert_eq!(values, [3, 10]);
+        // Nothing changes without a set: no more sends.
+        std::thread::sleep(Duration::from_millis(100));
+        assert!(control_values(&feed.poll_status()).is_empty());
     }
 
     #[test]

@@ -128,8 +128,12 @@ pub enum SourceStatus {
     Waiting(String),
     /// The source stopped for good.
     Failed(String),
-    /// The controls the device offers.
+    /// The controls the device offers, sent when frames start and again after a set changed
+    /// them (the values the camera reports, not the ones asked for).
     Controls(Vec<ControlInfo>),
+    /// Something to tell the person about the source that is live (the remembered camera is not
+    /// connected, so another one opened).
+    Notice(String),
 }
 
 /// A producer of frames. `next_frame` may block (a camera waits for its next frame, the demo and
@@ -149,6 +153,11 @@ pub trait FrameSource {
     fn command(&mut self, cmd: &SourceCommand) {
         let _ = cmd;
     }
+    /// A message for the person about the device just opened, taken once (read when frames
+    /// start); `None` for most sources.
+    fn notice(&mut self) -> Option<String> {
+        None
+    }
 }
 
 /// Builds a source on the camera thread.
@@ -162,9 +171,14 @@ pub fn ready<S: FrameSource + Send + 'static>(source: S) -> SourceFactory {
 /// Which source to start, as chosen on the command line or in the app.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum SourceSpec {
-    /// A webcam: `None` is the first one that opens. `max_size` caps the requested resolution.
+    /// A webcam: the one with the stable `id` (`Device::id`; the first usable one while it is
+    /// not connected), else the one at `index` (settings saved before ids), else the first usable
+    /// one. `max_size` caps the requested resolution.
     Webcam {
         index: Option<u32>,
+        /// Missing in settings saved before ids: `None`.
+        #[serde(default)]
+        id: Option<String>,
         max_size: [u32; 2],
     },
     /// The built-in demo camera.
@@ -184,6 +198,7 @@ impl SourceSpec {
         } else if arg == "webcam" || arg == "camera" {
             SourceSpec::Webcam {
                 index: None,
+                id: None,
                 max_size: DEFAULT_MAX_SIZE,
             }
         } else {
@@ -213,13 +228,23 @@ impl SourceSpec {
     /// (tests); a webcam is always paced by the device.
     pub fn open(&self, paced: bool) -> Box<dyn FrameSource> {
         match self {
-            SourceSpec::Webcam { index, max_size } => {
+            SourceSpec::Webcam {
+                index,
+                id,
+                max_size,
+            } => {
                 // The webcam runs behind the watchdog: a driver stuck in its read cannot freeze
                 // the camera thread, and a fresh source replaces it.
-                let (index, max_size) = (*index, *max_size);
+                let wanted = match (id, index) {
+                    (Some(id), _) => webcam::Wanted::Preferred(id.clone()),
+                    (None, Some(i)) => webcam::Wanted::Index(*i),
+                    (None, None) => webcam::Wanted::First,
+                };
+                let max_size = *max_size;
                 Box::new(watchdog::WatchedSource::new(
                     std::sync::Arc::new(move || {
-                        Box::new(webcam::WebcamSource::new(index, max_size)) as Box<dyn FrameSource>
+                        Box::new(webcam::WebcamSource::new(wanted.clone(), max_size))
+                            as Box<dyn FrameSource>
                     }),
                     watchdog::STALL_LIMIT,
                 ))
@@ -229,5 +254,31 @@ impl SourceSpec {
                 Box::new(replay::FolderReplay::new(dir.clone(), *fps, paced))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_webcam_spec_saved_before_ids_still_loads() {
+        let old = r#"{"Webcam": {"index": 2, "max_size": [1280, 720]}}"#;
+        let spec: SourceSpec = serde_json::from_str(old).unwrap();
+        assert_eq!(
+            spec,
+            SourceSpec::Webcam {
+                index: Some(2),
+                id: None,
+                max_size: [1280, 720]
+            }
+        );
+        let new = SourceSpec::Webcam {
+            index: None,
+            id: Some("HD Webcam C270@usb-0000:00:14.0-2".into()),
+            max_size: DEFAULT_MAX_SIZE,
+        };
+        let text = serde_json::to_string(&new).unwrap();
+        assert_eq!(serde_json::from_str::<SourceSpec>(&text).unwrap(), new);
     }
 }

@@ -44,6 +44,8 @@ pub struct WatchedSource {
     limit: Duration,
     name: Arc<Mutex<String>>,
     controls: Arc<Mutex<Vec<ControlInfo>>>,
+    /// The source's notice (`FrameSource::notice`), until taken.
+    notice: Arc<Mutex<Option<String>>>,
     /// Source threads abandoned so far (stalls).
     abandoned: u32,
 }
@@ -56,6 +58,7 @@ impl WatchedSource {
             limit,
             name: Arc::new(Mutex::new("Webcam".to_string())),
             controls: Arc::default(),
+            notice: Arc::default(),
             abandoned: 0,
         }
     }
@@ -71,8 +74,12 @@ impl WatchedSource {
         let (cmd_tx, cmd_rx) = unbounded::<SourceCommand>();
         let stop = Arc::new(AtomicBool::new(false));
         let rebuild = self.rebuild.clone();
-        let (name, controls, thread_stop) =
-            (self.name.clone(), self.controls.clone(), stop.clone());
+        let (name, controls, notice, thread_stop) = (
+            self.name.clone(),
+            self.controls.clone(),
+            self.notice.clone(),
+            stop.clone(),
+        );
         std::thread::Builder::new()
             .name("camera-source".into())
             .spawn(move || {
@@ -94,6 +101,11 @@ impl WatchedSource {
                         if result.is_ok() {
                             if let Ok(mut n) = name.lock() {
                                 *n = source.name();
+                            }
+                            if let Some(news) = source.notice()
+                                && let Ok(mut n) = notice.lock()
+                            {
+                                *n = Some(news);
                             }
                             let fresh = controls.lock().map(|c| c.is_empty()).unwrap_or(false);
                             if changed || fresh {
@@ -184,6 +196,10 @@ impl FrameSource for WatchedSource {
         if let Some(w) = &self.worker {
             let _ = w.commands.send(cmd.clone());
         }
+    }
+
+    fn notice(&mut self) -> Option<String> {
+        self.notice.lock().ok().and_then(|mut n| n.take())
     }
 }
 

@@ -105,8 +105,12 @@ const PERMISSION_WAIT: Duration = Duration::from_secs(1);
 pub enum Wanted {
     /// The first usable camera.
     First,
-    /// The camera with this stable id (see `Device::id`).
+    /// The camera with this stable id (see `Device::id`), and nothing else (`idcap cameras --test
+    /// ID`).
     Id(String),
+    /// The camera with this stable id, or the first usable one while it is not connected, with a
+    /// notice saying so (the app's remembered camera).
+    Preferred(String),
     /// The node the backend lists at this index now (old settings; prefer `Id`).
     Index(u32),
 }
@@ -128,14 +132,15 @@ pub struct WebcamSource {
     decode_failures: u64,
     /// How long opening waits for an earlier stream to release the device.
     release_wait: Duration,
+    /// What to tell the person about the device opened (another camera than the remembered one).
+    notice: Option<String>,
 }
 
 impl WebcamSource {
-    /// The real webcam (nokhwa) at `index`, or the first usable one.
-    pub fn new(index: Option<u32>, max_size: [u32; 2]) -> Self {
+    /// The real webcam (nokhwa) that `wanted` names.
+    pub fn new(wanted: Wanted, max_size: [u32; 2]) -> Self {
         // Built by the factory on the camera thread: the thread that will make every nokhwa call.
         super::platform::prepare_thread();
-        let wanted = index.map_or(Wanted::First, Wanted::Index);
         WebcamSource::with_backend(Box::new(NokhwaBackend::new()), wanted, max_size)
     }
 
@@ -157,6 +162,7 @@ impl WebcamSource {
             failures: 0,
             decode_failures: 0,
             release_wait: RELEASE_WAIT,
+            notice: None,
         }
     }
 
@@ -182,9 +188,18 @@ impl WebcamSource {
             return Err(SourceError::Unavailable(why));
         }
         let all = devices(self.backend.as_mut(), self.max_size);
+        let mut notice = None;
         let device = match &self.wanted {
             Wanted::First => find(&all, None),
             Wanted::Id(id) => find(&all, Some(id)),
+            Wanted::Preferred(id) => find(&all, Some(id)).or_else(|| {
+                let first = find(&all, None)?;
+                notice = Some(format!(
+                    "The camera you chose before ({id}) is not connected; showing {} instead.",
+                    first.probe.name
+                ));
+                Some(first)
+            }),
             Wanted::Index(i) => all.iter().find(|d| d.probe.index == *i && d.is_usable()),
         };
         let Some(device) = device.cloned() else {
@@ -214,6 +229,7 @@ impl WebcamSource {
                 });
                 self.open = Some(device);
                 self.failures = 0;
+                self.notice = notice;
                 Ok(())
             }
             Err(e) => Err(SourceError::Unavailable(format!(
@@ -242,7 +258,7 @@ impl WebcamSource {
 fn no_camera_message(all: &[CameraDevice], wanted: &Wanted) -> String {
     if all.iter().any(CameraDevice::is_usable) {
         return match wanted {
-            Wanted::Id(id) => format!("The camera {id} is not connected."),
+            Wanted::Id(id) | Wanted::Preferred(id) => format!("The camera {id} is not connected."),
             Wanted::Index(i) => format!("There is no usable camera number {i}."),
             Wanted::First => "No usable camera found.".to_string(),
         };
@@ -319,6 +335,10 @@ impl FrameSource for WebcamSource {
         let SourceCommand::SetControl { id, value } = cmd;
         // A refused value leaves the camera as it was; `controls()` reads back what it reports.
         let _ = self.set_control(*id, *value);
+    }
+
+    fn notice(&mut self) -> Option<String> {
+        self.notice.take()
     }
 }
 
@@ -555,6 +575,44 @@ mod tests {
         let mut failing = source(&FakeBackend::failing("permission denied"));
         assert_eq!(
             failing.next_frame().unwrap_err(),
+            SourceError::Unavailable("No camera found.".into())
+        );
+    }
+
+    #[test]
+    fn a_remembered_camera_that_is_gone_falls_back_to_the_first_with_a_notice() {
+        let backend = FakeBackend::new(camera(vec![]));
+        let mut src = WebcamSource::with_backend(
+            Box::new(backend.clone()),
+            Wanted::Preferred("Old Cam@usb-9".into()),
+            [1920, 1080],
+        );
+        assert!(src.next_frame().is_ok());
+        assert_eq!(
+            src.notice().as_deref(),
+            Some(
+                "The camera you chose before (Old Cam@usb-9) is not connected; showing Test Cam \
+                 instead."
+            )
+        );
+        assert_eq!(src.notice(), None, "said once");
+        drop(src);
+        // The remembered camera is there: it opens, nothing to say.
+        let mut src = WebcamSource::with_backend(
+            Box::new(backend),
+            Wanted::Preferred("Test Cam@usb-0000:00:14.0-1".into()),
+            [1920, 1080],
+        );
+        assert!(src.next_frame().is_ok());
+        assert_eq!(src.notice(), None);
+        // No camera at all: the usual message.
+        let mut none = WebcamSource::with_backend(
+            Box::new(FakeBackend::new(vec![])),
+            Wanted::Preferred("Old Cam@usb-9".into()),
+            [1920, 1080],
+        );
+        assert_eq!(
+            none.next_frame().unwrap_err(),
             SourceError::Unavailable("No camera found.".into())
         );
     }

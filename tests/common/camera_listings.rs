@@ -10,6 +10,9 @@
 
 use std::path::PathBuf;
 
+use idcap::camera::controls::{ControlDescription, DescriptionKind};
+use idcap::camera::device::NodeProbe;
+use idcap::camera::fake::{FakeBackend, FakeCamera};
 use nokhwa::utils::{CameraFormat, FrameFormat, Resolution};
 
 /// Where the listings live (the shared data folder next to the repository).
@@ -531,4 +534,62 @@ pub fn node<'a>(listing: &'a Listing, path: &str) -> &'a ListedNode {
             let paths: Vec<&str> = listing.nodes.iter().map(|n| n.path.as_str()).collect();
             panic!("no node {path}; nodes: {paths:?}")
         })
+}
+
+/// The node as a backend would report it.
+pub fn probe_of(listing: &Listing, n: &ListedNode) -> NodeProbe {
+    let index = n.path.trim_start_matches("/dev/video").parse().unwrap_or(0);
+    let mut other: Vec<String> = n
+        .modes
+        .iter()
+        .filter(|m| nokhwa_format(&m.fourcc).is_none())
+        .map(|m| m.fourcc.clone())
+        .collect();
+    other.dedup();
+    NodeProbe {
+        index,
+        name: n.card.clone().unwrap_or_else(|| listing.camera.clone()),
+        path: n.path.clone(),
+        bus: n.bus.clone().unwrap_or_default(),
+        captures_video: n.captures_video(),
+        formats: n.camera_formats(),
+        other_formats: other,
+    }
+}
+
+pub fn description_of(c: &ListedControl) -> ControlDescription {
+    let kind = match c.kind.as_str() {
+        "int" | "int64" => DescriptionKind::Integer {
+            min: c.min.unwrap_or(0),
+            max: c.max.unwrap_or(0),
+            step: c.step.unwrap_or(1),
+        },
+        "bool" => DescriptionKind::Boolean,
+        "menu" => DescriptionKind::Menu {
+            items: c.items.clone(),
+        },
+        _ => DescriptionKind::Other,
+    };
+    ControlDescription {
+        id: u64::from(c.id.unwrap_or(0)),
+        name: c.name.clone(),
+        kind,
+        // Old listings print only the default.
+        value: c.value.or(c.default).unwrap_or(0),
+        inactive: c.inactive,
+    }
+}
+
+pub fn fake_of(listing: &Listing) -> FakeBackend {
+    FakeBackend::new(
+        listing
+            .nodes
+            .iter()
+            .map(|n| FakeCamera {
+                probe: probe_of(listing, n),
+                controls: n.controls.iter().map(description_of).collect(),
+                script: Vec::new(),
+            })
+            .collect(),
+    )
 }
