@@ -10,7 +10,7 @@
 //! metadata flags.
 
 pub mod jpeg_damage;
-pub mod png_chunks;
+pub(crate) mod png_chunks;
 
 use std::io::Read;
 use std::path::Path;
@@ -19,23 +19,23 @@ use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits, RgbIma
 use thiserror::Error;
 
 /// Largest file read, bytes (200 MB: far above any phone photo).
-pub const MAX_FILE_BYTES: u64 = 200 * 1024 * 1024;
+pub(crate) const MAX_FILE_BYTES: u64 = 200 * 1024 * 1024;
 /// Largest accepted width or height, pixels (a 50 MP phone photo is about 8 200 × 6 100).
-pub const MAX_SIDE_PX: u32 = 16_384;
+pub(crate) const MAX_SIDE_PX: u32 = 16_384;
 /// Most pixels an image may have, before or after EXIF orientation (which keeps the count):
 /// 64 million (a 50 MP phone photo, 8 160 × 6 120, fits). Decoded to RGB and turned upright that
 /// is at most 384 MB; export of a 100 MP file needed over 1 GB. README states this number.
-pub const MAX_PIXELS: u64 = 64_000_000;
+pub(crate) const MAX_PIXELS: u64 = 64_000_000;
 /// Most memory the decoder may allocate, bytes: `MAX_PIXELS` of 8-bit RGBA fits; 16-bit RGBA of
 /// that size does not and is refused as too large.
-pub const MAX_DECODE_ALLOC: u64 = 420 * 1024 * 1024;
+pub(crate) const MAX_DECODE_ALLOC: u64 = 420 * 1024 * 1024;
 /// Pixel count, above which the file's byte size must be plausible for it (16 MP).
-pub const PLAUSIBILITY_FLOOR_PIXELS: u64 = 16_000_000;
+pub(crate) const PLAUSIBILITY_FLOOR_PIXELS: u64 = 16_000_000;
 /// Most pixels per file byte above `PLAUSIBILITY_FLOOR_PIXELS`: a photo of 16 MP or more
 /// compresses to well under 1 000 pixels per byte (a phone JPEG is about 5–20; even an RGB PNG of
 /// one flat colour stays under 350, deflate's ceiling), so a 10 KB file claiming 16 000 × 16 000
 /// (25 600 pixels per byte) is refused before any pixel is allocated.
-pub const MAX_PIXELS_PER_BYTE: u64 = 1_000;
+pub(crate) const MAX_PIXELS_PER_BYTE: u64 = 1_000;
 
 /// Why a file could not be read; the text is shown to people as is.
 #[derive(Debug, Error)]
@@ -97,7 +97,7 @@ pub fn read_file(path: &Path) -> Result<Photo, DecodeError> {
 /// Reads the bytes of a photo file: only a regular file (following symbolic links), of at most
 /// `MAX_FILE_BYTES`. Both are checked before reading, so a pipe never blocks and `/dev/zero` is
 /// never read; the read itself stops one byte past the cap in case the file grows meanwhile.
-pub fn read_bytes(path: &Path) -> Result<Vec<u8>, DecodeError> {
+pub(crate) fn read_bytes(path: &Path) -> Result<Vec<u8>, DecodeError> {
     let before = std::fs::metadata(path)?;
     check_regular(&before)?;
     let file = std::fs::File::open(path)?;

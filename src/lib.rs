@@ -11,16 +11,16 @@
 //! and `app` use the rest; `quality` reaches outside itself only for `metadata`'s flags (in
 //! `quality::flags::soft_flags`). See docs/ARCHITECTURE.md for the layout.
 
-pub mod analysis;
+pub(crate) mod analysis;
 pub mod app;
 pub mod camera;
 pub mod capture;
 pub mod cli;
 pub mod decode;
-pub mod downscale;
+pub(crate) mod downscale;
 pub mod export;
 pub mod guard;
 pub mod metadata;
-pub mod output;
+pub(crate) mod output;
 pub mod quality;
 pub mod review;

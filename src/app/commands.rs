@@ -59,7 +59,7 @@ impl App {
     }
 
     /// The one place commands are handled.
-    pub fn handle(&mut self, cmd: Command) {
+    pub(crate) fn handle(&mut self, cmd: Command) {
         match cmd {
             Command::UseSource(spec) => {
                 if let SourceSpec::Webcam { index, max_size } = &spec {

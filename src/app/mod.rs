@@ -9,19 +9,19 @@
 //! it and closes the window.
 
 pub mod checklist;
-pub mod commands;
+pub(crate) mod commands;
 pub mod dialogs;
-pub mod drops;
+pub(crate) mod drops;
 pub mod export_ui;
 pub mod live;
 pub mod open_photos;
-pub mod overlay;
-pub mod review;
-pub mod save;
-pub mod settings;
-pub mod side_panel;
-pub mod stills;
-pub mod style;
+pub(crate) mod overlay;
+pub(crate) mod review;
+pub(crate) mod save;
+pub(crate) mod settings;
+pub(crate) mod side_panel;
+pub(crate) mod stills;
+pub(crate) mod style;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -81,7 +81,7 @@ pub enum Mode {
 }
 
 pub struct App {
-    pub settings: Settings,
+    pub(crate) settings: Settings,
     pub mode: Mode,
     pub live: LiveView,
     pub review: ReviewView,
@@ -94,7 +94,7 @@ pub struct App {
     /// A still is being looked at (live view paused for it).
     pub showing_still: bool,
     /// The last problem to tell the person (a failed save, a source that cannot start).
-    pub notice: Option<String>,
+    pub(crate) notice: Option<String>,
     lockstep: bool,
     capture_request: Option<CaptureRequest>,
     devices: DeviceWatcher,
@@ -109,7 +109,7 @@ pub struct App {
 type DeferredSource = (SourceFactory, Option<Box<dyn Assess>>, Option<SourceSpec>);
 
 /// The thresholds for a document kind.
-pub fn profile_for(doc: DocumentKind) -> Profile {
+pub(crate) fn profile_for(doc: DocumentKind) -> Profile {
     let choice = match doc {
         DocumentKind::IdCard => DocChoice::IdCard,
         DocumentKind::Passport => DocChoice::Passport,
@@ -406,7 +406,7 @@ impl eframe::App for App {
 }
 
 /// Opens the app window and runs until it is closed.
-pub fn run(options: AppOptions) -> eframe::Result<()> {
+pub(crate) fn run(options: AppOptions) -> eframe::Result<()> {
     let native = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("idcap — ID photo capture")

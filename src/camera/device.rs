@@ -39,17 +39,17 @@ pub struct CameraDevice {
     pub id: String,
     pub probe: NodeProbe,
     /// The format idcap would request, or why the node is skipped.
-    pub status: DeviceStatus,
+    pub(crate) status: DeviceStatus,
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub enum DeviceStatus {
+pub(crate) enum DeviceStatus {
     Usable(FormatChoice),
     Skipped(String),
 }
 
 impl CameraDevice {
-    pub fn is_usable(&self) -> bool {
+    pub(crate) fn is_usable(&self) -> bool {
         matches!(self.status, DeviceStatus::Usable(_))
     }
 
@@ -175,7 +175,7 @@ fn node_status(p: &NodeProbe, limit: [u32; 2]) -> DeviceStatus {
 
 /// The device to open for a remembered id: the exact id, else (the id of a node that is gone or
 /// renamed) nothing. `None` asks for the first usable device.
-pub fn find<'a>(devices: &'a [CameraDevice], id: Option<&str>) -> Option<&'a CameraDevice> {
+pub(crate) fn find<'a>(devices: &'a [CameraDevice], id: Option<&str>) -> Option<&'a CameraDevice> {
     match id {
         Some(id) => devices.iter().find(|d| d.id == id && d.is_usable()),
         None => devices.iter().find(|d| d.is_usable()),

@@ -73,7 +73,8 @@ impl FakeBackend {
     }
 
     /// A backend whose listing fails with `error` (permission denied, no backend).
-    pub fn failing(error: &str) -> FakeBackend {
+    #[cfg(test)]
+    pub(crate) fn failing(error: &str) -> FakeBackend {
         let backend = FakeBackend::default();
         if let Ok(mut s) = backend.state.lock() {
             s.probe_error = Some(error.to_string());
@@ -205,7 +206,7 @@ impl FakeStream {
 }
 
 /// A good frame of `format`: a horizontal grey gradient, `extra` padding bytes after each row.
-pub fn good_frame(format: CameraFormat, extra: usize) -> Vec<u8> {
+pub(crate) fn good_frame(format: CameraFormat, extra: usize) -> Vec<u8> {
     let (w, h) = (format.width() as usize, format.height() as usize);
     let luma = |x: usize| (16 + x * 219 / w.max(1)) as u8;
     let row = |bytes: Vec<u8>| bytes.into_iter().chain(std::iter::repeat_n(0, extra));

@@ -7,21 +7,21 @@
 //! source's start) and how a source reports trouble: `Unavailable` means "try again later" (no
 //! camera yet, unplugged, busy), `Fatal` means the source can never deliver.
 
-pub mod backend;
+pub(crate) mod backend;
 pub mod controls;
 pub mod demo;
 pub mod device;
 pub mod fake;
-pub mod feed;
+pub(crate) mod feed;
 pub mod format;
-pub mod frames;
+pub(crate) mod frames;
 pub mod inspect;
 #[cfg(target_os = "linux")]
 mod linux_probe;
-pub mod nokhwa_backend;
-pub mod platform;
+pub(crate) mod nokhwa_backend;
+pub(crate) mod platform;
 pub mod replay;
-pub mod watchdog;
+pub(crate) mod watchdog;
 pub mod webcam;
 
 use std::path::PathBuf;
@@ -58,7 +58,7 @@ pub enum SourceError {
 pub struct ControlInfo {
     /// Opaque id the source understands in `SourceCommand::SetControl` (the V4L2 control id on
     /// Linux).
-    pub id: u64,
+    pub(crate) id: u64,
     pub name: String,
     pub kind: ControlKind,
     /// False when the camera ignores the control in its present mode (V4L2 `flags=inactive`:
@@ -117,7 +117,7 @@ pub enum SourceCommand {
 
 /// What a source tells the app besides frames.
 #[derive(Clone, Debug, PartialEq)]
-pub enum SourceStatus {
+pub(crate) enum SourceStatus {
     /// Frames are flowing from the named device at this resolution.
     Live {
         name: String,
@@ -178,7 +178,7 @@ pub const DEFAULT_MAX_SIZE: [u32; 2] = [1920, 1080];
 
 impl SourceSpec {
     /// `demo` or a folder path, as given to `--source`.
-    pub fn parse(arg: &str, fps: f64) -> SourceSpec {
+    pub(crate) fn parse(arg: &str, fps: f64) -> SourceSpec {
         if arg == "demo" {
             SourceSpec::Demo
         } else if arg == "webcam" || arg == "camera" {
@@ -195,7 +195,7 @@ impl SourceSpec {
     }
 
     /// A name for people before the source has said its own.
-    pub fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         match self {
             SourceSpec::Webcam { .. } => "Webcam".to_string(),
             SourceSpec::Demo => "Demo camera".to_string(),
@@ -204,14 +204,14 @@ impl SourceSpec {
     }
 
     /// A factory that builds this source on the camera thread.
-    pub fn factory(&self, paced: bool) -> SourceFactory {
+    pub(crate) fn factory(&self, paced: bool) -> SourceFactory {
         let spec = self.clone();
         Box::new(move || spec.open(paced))
     }
 
     /// Builds the source. `paced` false makes the demo and replay run as fast as they are read
     /// (tests); a webcam is always paced by the device.
-    pub fn open(&self, paced: bool) -> Box<dyn FrameSource> {
+    pub(crate) fn open(&self, paced: bool) -> Box<dyn FrameSource> {
         match self {
             SourceSpec::Webcam { index, max_size } => {
                 // The webcam runs behind the watchdog: a driver stuck in its read cannot freeze

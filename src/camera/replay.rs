@@ -23,7 +23,7 @@ pub struct FolderReplay {
 }
 
 /// The image files directly inside `dir`, in name order.
-pub fn list_images(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+pub(crate) fn list_images(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {

@@ -17,10 +17,10 @@ use super::{CameraFrame, ControlInfo, FrameSource, SourceCommand, SourceError};
 
 /// How long without a frame before the camera counts as stalled: a webcam in dim light slows to
 /// a few frames per second, never to one in three seconds.
-pub const STALL_LIMIT: Duration = Duration::from_secs(3);
+pub(crate) const STALL_LIMIT: Duration = Duration::from_secs(3);
 
 /// Builds the watched source, on the thread that will use it; called again after a stall.
-pub type Rebuild = Arc<dyn Fn() -> Box<dyn FrameSource> + Send + Sync>;
+pub(crate) type Rebuild = Arc<dyn Fn() -> Box<dyn FrameSource> + Send + Sync>;
 
 struct Worker {
     requests: Sender<()>,
@@ -38,7 +38,7 @@ impl Drop for Worker {
 }
 
 /// The source seen by the camera thread.
-pub struct WatchedSource {
+pub(crate) struct WatchedSource {
     rebuild: Rebuild,
     worker: Option<Worker>,
     limit: Duration,
@@ -49,7 +49,7 @@ pub struct WatchedSource {
 }
 
 impl WatchedSource {
-    pub fn new(rebuild: Rebuild, limit: Duration) -> WatchedSource {
+    pub(crate) fn new(rebuild: Rebuild, limit: Duration) -> WatchedSource {
         WatchedSource {
             rebuild,
             worker: None,
@@ -61,7 +61,8 @@ impl WatchedSource {
     }
 
     /// Source threads given up on after a stall.
-    pub fn abandoned(&self) -> u32 {
+    #[cfg(test)]
+    pub(crate) fn abandoned(&self) -> u32 {
         self.abandoned
     }
 

@@ -21,15 +21,15 @@ const TEST_DURATION: Duration = Duration::from_secs(3);
 const HANG_LIMIT: Duration = Duration::from_secs(4);
 
 /// The arguments of `idcap cameras`.
-pub struct CamerasArgs {
+pub(crate) struct CamerasArgs {
     /// One JSON document instead of text.
-    pub json: bool,
+    pub(crate) json: bool,
     /// `Some(None)`: test the first usable camera; `Some(Some(id))`: test that camera.
-    pub test: Option<Option<String>>,
+    pub(crate) test: Option<Option<String>>,
 }
 
 /// Runs `idcap cameras` on the real cameras.
-pub fn run(args: &CamerasArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
+pub(crate) fn run(args: &CamerasArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
     crate::camera::platform::prepare_thread();
     run_with(
         args,
@@ -40,7 +40,7 @@ pub fn run(args: &CamerasArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -
 }
 
 /// `run` with the camera backend supplied (tests use the scripted fake).
-pub fn run_with(
+pub(crate) fn run_with(
     args: &CamerasArgs,
     backend: &mut dyn FnMut() -> Box<dyn CameraBackend>,
     stdout: &mut dyn Write,

@@ -11,17 +11,17 @@
 //!
 //! Pure apart from `export_to_path`'s write; safe to run on any thread.
 
-pub mod atomic;
-pub mod colour;
-pub mod deskew;
-pub mod jpeg;
-pub mod preset;
+pub(crate) mod atomic;
+pub(crate) mod colour;
+pub(crate) mod deskew;
+pub(crate) mod jpeg;
+pub(crate) mod preset;
 
 use std::path::{Path, PathBuf};
 
 use image::RgbImage;
 
-pub use atomic::WriteError;
+pub(crate) use atomic::WriteError;
 pub use preset::{ExportPreset, human_bytes};
 
 use crate::quality::Report;
@@ -37,7 +37,7 @@ pub enum Layout {
 }
 
 impl Layout {
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Layout::FullFrame => "Full photo (document with a margin)",
             Layout::DeskewedCrop => "Document only, straightened (deskewed crop)",
@@ -182,16 +182,16 @@ fn rewrite_dpi(mut bytes: Vec<u8>, dpi: u16) -> Result<Vec<u8>, ()> {
 pub struct Exported {
     pub path: PathBuf,
     pub size_bytes: u64,
-    pub width: u32,
-    pub height: u32,
-    pub quality: u8,
-    pub dpi: Option<u16>,
+    pub(crate) width: u32,
+    pub(crate) height: u32,
+    pub(crate) quality: u8,
+    pub(crate) dpi: Option<u16>,
     pub notes: Vec<String>,
 }
 
 impl Exported {
     /// One line for people: "wrote a.jpg: 1080×1920, 1.4 MB, JPEG quality 100".
-    pub fn summary(&self) -> String {
+    pub(crate) fn summary(&self) -> String {
         let dpi = self.dpi.map(|d| format!(", {d} dpi")).unwrap_or_default();
         format!(
             "wrote {}: {}×{}, {}, JPEG quality {}{dpi}",
@@ -275,7 +275,7 @@ pub fn export_with_profile(
 
 /// The warning shown before exporting a photo that fails checks, or `None` when it passes:
 /// "This photo fails 2 checks a portal may reject it for: Photo too blurry (…); Reflection detected (…)".
-pub fn failure_warning(report: &Report) -> Option<String> {
+pub(crate) fn failure_warning(report: &Report) -> Option<String> {
     let failing = report.failing_checks();
     if failing.is_empty() {
         return None;

@@ -9,12 +9,12 @@ pub mod checks;
 pub(crate) mod detect;
 pub mod flags;
 pub mod geometry;
-pub mod histogram;
+pub(crate) mod histogram;
 pub mod mrz;
 pub mod prepare;
-pub mod profile;
+pub(crate) mod profile;
 pub mod rectify;
-pub mod sharpness;
+pub(crate) mod sharpness;
 mod simd;
 #[cfg(test)]
 mod test_card;
@@ -61,7 +61,7 @@ impl CheckId {
     }
 
     /// A short name for a checklist.
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             CheckId::Document => "Document found",
             CheckId::Corners => "All corners visible",
@@ -76,7 +76,7 @@ impl CheckId {
     }
 
     /// The unit of `value` and `limit`, for display.
-    pub fn unit(self) -> &'static str {
+    pub(crate) fn unit(self) -> &'static str {
         match self {
             CheckId::Document => "",
             CheckId::Corners => "% of short side",
@@ -104,7 +104,7 @@ pub struct Check {
     /// frame width, 40% needed").
     pub message: String,
     /// A few words to show large over a live view ("Move closer").
-    pub hint: String,
+    pub(crate) hint: String,
     /// The wording a KYC portal uses when it rejects for this reason ("Photo too blurry").
     pub portal: &'static str,
 }
@@ -127,19 +127,19 @@ impl Check {
         self
     }
 
-    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+    pub(crate) fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = hint.into();
         self
     }
 
-    pub fn portal(mut self, portal: &'static str) -> Self {
+    pub(crate) fn portal(mut self, portal: &'static str) -> Self {
         self.portal = portal;
         self
     }
 }
 
 /// The seed table of portal rejection wording, per check.
-pub fn default_portal_wording(id: CheckId) -> &'static str {
+pub(crate) fn default_portal_wording(id: CheckId) -> &'static str {
     match id {
         CheckId::Document => "No document detected",
         CheckId::Corners => "Document not fully visible",
@@ -199,16 +199,16 @@ pub struct Report {
     pub document: Option<Document>,
     pub checks: Vec<Check>,
     /// Specular highlights on the document, in image pixels, for an overlay.
-    pub glare_regions: Vec<Region>,
+    pub(crate) glare_regions: Vec<Region>,
     /// Motion blur or defocus, when focus fails and the kind can be told.
-    pub blur_kind: Option<BlurKind>,
+    pub(crate) blur_kind: Option<BlurKind>,
     /// Higher is sharper: the reciprocal of the measured blur in mm (0 without a document). Used to
     /// keep the sharpest of several frames of the same document.
-    pub sharpness: f64,
+    pub(crate) sharpness: f64,
 }
 
 /// The checks `Analyzer::assess` reports, in report order (`stability` is added by `capture`).
-pub const ASSESSED_CHECKS: [CheckId; 8] = [
+pub(crate) const ASSESSED_CHECKS: [CheckId; 8] = [
     CheckId::Document,
     CheckId::Corners,
     CheckId::Fill,
@@ -221,7 +221,7 @@ pub const ASSESSED_CHECKS: [CheckId; 8] = [
 
 /// The order in which problems are worth fixing: the first failing check in this list is the one
 /// the live view tells the person about.
-pub const GUIDANCE_ORDER: [CheckId; 9] = [
+pub(crate) const GUIDANCE_ORDER: [CheckId; 9] = [
     CheckId::Document,
     CheckId::Exposure,
     CheckId::Corners,
@@ -253,7 +253,7 @@ impl Report {
 
     /// The most important failing check, by `GUIDANCE_ORDER` (a check not in it is never the
     /// primary problem).
-    pub fn primary_problem(&self) -> Option<&Check> {
+    pub(crate) fn primary_problem(&self) -> Option<&Check> {
         self.checks
             .iter()
             .filter(|c| !c.pass && GUIDANCE_ORDER.contains(&c.id))
@@ -262,7 +262,7 @@ impl Report {
 
     /// Every failing check, in the order worth fixing: `GUIDANCE_ORDER`, then any other check in
     /// report order.
-    pub fn failing_checks(&self) -> Vec<&Check> {
+    pub(crate) fn failing_checks(&self) -> Vec<&Check> {
         let mut failing: Vec<&Check> = self.checks.iter().filter(|c| !c.pass).collect();
         failing.sort_by_key(|c| guidance_rank(c.id));
         failing

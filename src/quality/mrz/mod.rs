@@ -11,11 +11,11 @@
 //! class per position, check-digit-proven corrections) → `fields` (the `mrz` crate parses).
 
 pub mod classify;
-pub mod correct;
+pub(crate) mod correct;
 pub mod fields;
 pub mod layout;
-pub mod locate;
-pub mod segment;
+pub(crate) mod locate;
+pub(crate) mod segment;
 
 use serde::Serialize;
 
@@ -26,13 +26,13 @@ use super::profile::DocumentKind;
 use super::rectify::Rectified;
 use crate::quality::Point;
 
-pub use self::correct::Ranked;
+pub(crate) use self::correct::Ranked;
 pub use self::fields::{CalendarDate, MrzFields};
 pub use self::layout::MrzFormat;
 
 /// Planes wider than this (pixels) are box-averaged down before reading; an MRZ spanning 90 % of
 /// 1024 px still has a pitch of 21 px (TD3).
-pub const MAX_READ_WIDTH: usize = 1024;
+pub(crate) const MAX_READ_WIDTH: usize = 1024;
 
 /// Pixels at or above this grey level (0–255) in the MRZ band are taken as a reflection.
 const GLARE_LEVEL: u8 = 245;
@@ -87,12 +87,12 @@ impl<'a> DocView<'a> {
 
 /// One character as read: the best class its position allows and the runner-up.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-pub struct CharRead {
-    pub best: char,
+pub(crate) struct CharRead {
+    pub(crate) best: char,
     /// Probability 0–1 among the classes the position allows.
-    pub best_prob: f32,
-    pub second: char,
-    pub second_prob: f32,
+    pub(crate) best_prob: f32,
+    pub(crate) second: char,
+    pub(crate) second_prob: f32,
 }
 
 /// What the reader saw. Geometry is in the document image's pixels (map it through
@@ -113,9 +113,9 @@ pub struct MrzReading {
     /// Character pitch, document pixels.
     pub pitch: f64,
     /// Per line, per character: best and runner-up.
-    pub chars: Vec<Vec<CharRead>>,
+    pub(crate) chars: Vec<Vec<CharRead>>,
     /// Characters changed to their runner-up because every check digit confirmed it.
-    pub corrections: usize,
+    pub(crate) corrections: usize,
     /// The least probability among the characters read, 0–1.
     pub min_confidence: f32,
 }
