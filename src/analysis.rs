@@ -80,7 +80,7 @@ impl Pipeline {
                     worker_stop,
                     lockstep,
                     waker,
-                )
+                );
             });
         if let Err(e) = spawned {
             camera.report(SourceStatus::Failed(format!(

@@ -395,10 +395,10 @@ impl ExportDialog {
             match rx.try_recv() {
                 Ok(result) => self.step = Step::Done(result),
                 Err(TryRecvError::Empty) => {
-                    ctx.request_repaint_after(std::time::Duration::from_millis(50))
+                    ctx.request_repaint_after(std::time::Duration::from_millis(50));
                 }
                 Err(TryRecvError::Disconnected) => {
-                    self.step = Step::Done(Err("the export stopped unexpectedly".into()))
+                    self.step = Step::Done(Err("the export stopped unexpectedly".into()));
                 }
             }
         }

@@ -165,7 +165,7 @@ impl LiveView {
     /// The one line of guidance for the most important problem.
     pub fn guidance(&self) -> String {
         match (&self.state, &self.latest) {
-            (SourceState::Waiting(msg), _) | (SourceState::Failed(msg), _) => return msg.clone(),
+            (SourceState::Waiting(msg) | SourceState::Failed(msg), _) => return msg.clone(),
             (_, None) => return "Starting the camera…".to_string(),
             _ => {}
         }
@@ -239,7 +239,7 @@ impl LiveView {
             match &mut self.texture {
                 Some(t) => t.set(image, TextureOptions::LINEAR),
                 None => {
-                    self.texture = Some(ctx.load_texture("live", image, TextureOptions::LINEAR))
+                    self.texture = Some(ctx.load_texture("live", image, TextureOptions::LINEAR));
                 }
             }
             self.shown_seq = Some(frame.seq);

@@ -349,7 +349,7 @@ impl ReviewView {
         match &entry.state {
             EntryState::Done(r) => {
                 let Some(tex) = self.textures.get(&entry.id) else {
-                    ui.centered_and_justified(|ui| ui.spinner());
+                    ui.centered_and_justified(egui::Ui::spinner);
                     return;
                 };
                 let size = [r.report.width, r.report.height];

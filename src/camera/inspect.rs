@@ -105,7 +105,7 @@ fn control_entry(c: &ControlInfo) -> ControlEntry {
             "choice",
             None,
             None,
-            options.iter().map(|o| o.to_string()).collect(),
+            options.iter().map(ToString::to_string).collect(),
         ),
         ControlKind::Menu { options, .. } => (
             "menu",
@@ -198,7 +198,7 @@ pub fn render_list(cameras: &[CameraEntry]) -> String {
                 .sizes
                 .iter()
                 .map(|s| {
-                    let rates: Vec<String> = s.fps.iter().map(|r| r.to_string()).collect();
+                    let rates: Vec<String> = s.fps.iter().map(ToString::to_string).collect();
                     format!("{}×{} @ {}", s.width, s.height, rates.join("/"))
                 })
                 .collect();

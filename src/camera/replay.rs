@@ -30,7 +30,7 @@ pub(crate) fn list_images(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
             p.is_file()
                 && p.extension()
                     .and_then(|e| e.to_str())
-                    .map(|e| e.to_ascii_lowercase())
+                    .map(str::to_ascii_lowercase)
                     .is_some_and(|e| {
                         matches!(
                             e.as_str(),

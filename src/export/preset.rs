@@ -104,7 +104,7 @@ pub fn human_bytes(n: u64) -> String {
     if n >= 1_000_000 {
         format!("{:.1} MB", n as f64 / 1e6)
             .replace(".0 MB", " MB")
-            .to_string()
+            .clone()
     } else if n >= 1024 {
         format!("{} KB", n / 1024)
     } else {

@@ -139,7 +139,7 @@ mod tests {
     use super::*;
 
     fn lines(l: &[&str]) -> Vec<String> {
-        l.iter().map(|s| s.to_string()).collect()
+        l.iter().map(ToString::to_string).collect()
     }
 
     #[test]

@@ -339,7 +339,7 @@ fn sample_patch(plane: Plane<'_>, cells: &LineCells, cx: f64, ink_level: f32) ->
     let mut sorted = patch;
     let (_, &mut paper, _) = sorted.select_nth_unstable_by(PATCH_LEN * 85 / 100, f32::total_cmp);
     let range = (paper - ink_level).max(MIN_CONTRAST);
-    for v in patch.iter_mut() {
+    for v in &mut patch {
         *v = ((paper - *v) / range).clamp(0.0, 1.0);
     }
     patch
