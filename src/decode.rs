@@ -40,36 +40,60 @@ pub(crate) const MAX_PIXELS_PER_BYTE: u64 = 1_000;
 /// Why a file could not be read; the text is shown to people as is.
 #[derive(Debug, Error)]
 pub enum DecodeError {
+    /// The file could not be opened or read.
     #[error("cannot open the file: {0}")]
     Io(#[from] std::io::Error),
+    /// The file has no bytes.
     #[error("the file is empty")]
     Empty,
+    /// The file is bigger than 200 MB (its size in bytes).
     #[error("the file is {0} bytes; files over 200 MB are not read")]
     FileTooLarge(u64),
+    /// The path is not a regular file (a folder, a device); names what it is.
     #[error("this is {0}, not a photo file; choose a JPEG or PNG file")]
     NotAFile(&'static str),
+    /// A known image format idcap does not read (HEIC, RAW, …); names it.
     #[error("{0} files are not supported: export or save the photo as JPEG or PNG")]
     UnsupportedFormat(&'static str),
+    /// The bytes are not an image in any format idcap knows.
     #[error("not an image file (JPEG, PNG, WebP, TIFF or BMP expected)")]
     NotAnImage,
+    /// The image is over `MAX_SIDE_PX` pixels on a side.
     #[error(
         "the image is {width} × {height} pixels; images over {MAX_SIDE_PX} pixels on a side are not read"
     )]
-    TooLarge { width: u32, height: u32 },
+    TooLarge {
+        /// Width, pixels.
+        width: u32,
+        /// Height, pixels.
+        height: u32,
+    },
+    /// The image has over `MAX_PIXELS` pixels.
     #[error(
         "the image is {width} × {height} pixels; images over {} million pixels are not read",
         MAX_PIXELS / 1_000_000
     )]
-    TooManyPixels { width: u32, height: u32 },
+    TooManyPixels {
+        /// Width, pixels.
+        width: u32,
+        /// Height, pixels.
+        height: u32,
+    },
+    /// The header claims more pixels than the file's size can hold (a damaged file or a
+    /// decompression bomb).
     #[error(
         "the file claims {width} × {height} pixels but holds only {bytes} bytes; it is damaged or \
          made to exhaust memory"
     )]
     ImplausibleSize {
+        /// Claimed width, pixels.
         width: u32,
+        /// Claimed height, pixels.
         height: u32,
+        /// The file's size, bytes.
         bytes: usize,
     },
+    /// The decoder gave up part way; the decoder's message.
     #[error("the image is damaged or truncated: {0}")]
     Corrupt(String),
     /// The decoder accepted the file, but part of the picture is missing (`jpeg_damage`).
@@ -80,7 +104,9 @@ pub enum DecodeError {
 /// A decoded, upright photo and what its file said about itself.
 #[derive(Clone)]
 pub struct Photo {
+    /// The pixels, upright (EXIF orientation applied), 8-bit RGB.
     pub image: RgbImage,
+    /// The file's format (JPEG, PNG, …).
     pub format: ImageFormat,
     /// The raw EXIF block (TIFF header onwards), when the file has one.
     pub exif: Option<Vec<u8>>,

@@ -19,6 +19,7 @@ pub(crate) const INTERNAL_ERROR_MESSAGE: &str =
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{INTERNAL_ERROR_MESSAGE}")]
 pub struct InternalError {
+    /// The panic's message and location (never pixel data).
     pub detail: String,
 }
 

@@ -34,10 +34,13 @@ pub(crate) const THUMB_MAX_SIDE_PX: u32 = 160;
 /// Where a photo comes from.
 #[derive(Clone, Debug)]
 pub enum Source {
+    /// A file on disk.
     Path(PathBuf),
     /// Dropped bytes (a browser drag, or a platform that gives no path), with a display name.
     Bytes {
+        /// The name the list shows.
         name: String,
+        /// The file's bytes.
         bytes: Arc<[u8]>,
     },
 }
@@ -61,6 +64,7 @@ pub struct Reviewed {
     pub image: Arc<RgbImage>,
     /// The file's embedded ICC profile (export converts the pixels to sRGB with it).
     pub(crate) icc_profile: Option<Arc<[u8]>>,
+    /// The quality report of the photo.
     pub report: Report,
     pub(crate) metadata: PhotoMetadata,
     /// Warnings that do not fail the photo (screenshot, edited, no colour, …).
@@ -69,6 +73,7 @@ pub struct Reviewed {
     pub(crate) display: RgbImage,
     /// The photo reduced to at most `THUMB_MAX_SIDE_PX`.
     pub(crate) thumbnail: RgbImage,
+    /// How long each stage took, milliseconds.
     pub timings: Timings,
     /// Wall time from starting to read the file to the end of this entry's work, milliseconds.
     pub total_ms: f64,
@@ -77,9 +82,13 @@ pub struct Reviewed {
 /// What the worker is doing with a file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stage {
+    /// Reading the file from disk.
     Reading,
+    /// Decoding the image.
     Decoding,
+    /// Running the quality checks.
     Analysing,
+    /// Making the preview and the thumbnail.
     Preparing,
 }
 
@@ -286,15 +295,20 @@ fn review_one(
 
 /// Where one file of a review session stands.
 pub enum EntryState {
+    /// Queued or in progress, at this stage.
     Working(Stage),
+    /// Read and checked.
     Done(Box<Reviewed>),
+    /// Could not be read; the message shown to the person.
     Failed(String),
 }
 
 /// One file in a review session.
 pub struct Entry {
     pub(crate) id: u64,
+    /// The file name the list shows.
     pub name: String,
+    /// Where the photo is in its processing.
     pub state: EntryState,
 }
 
@@ -309,6 +323,7 @@ impl Entry {
 
 /// The review screen's model: the files, which one is selected, and the worker doing the reading.
 pub struct ReviewSession {
+    /// The photos, in the order they were added.
     pub entries: Vec<Entry>,
     pub(crate) selected: usize,
     worker: ReviewWorker,
@@ -316,6 +331,7 @@ pub struct ReviewSession {
 }
 
 impl ReviewSession {
+    /// An empty session checking photos against `profile`; starts its worker thread.
     pub fn new(profile: Profile) -> Self {
         ReviewSession {
             entries: Vec::new(),
@@ -408,6 +424,7 @@ impl ReviewSession {
             .count()
     }
 
+    /// The selected photo, if the list is not empty.
     pub fn selected_entry(&self) -> Option<&Entry> {
         self.entries.get(self.selected)
     }

@@ -25,6 +25,7 @@ pub struct Reply<T> {
 }
 
 impl<T> Reply<T> {
+    /// Answers the dialog; `None` means it was cancelled.
     pub fn send(self, answer: Option<T>) {
         // The slot may be gone (the view was dropped): nobody is waiting then.
         let _ = self.tx.send(answer);

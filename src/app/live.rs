@@ -21,8 +21,11 @@ use crate::quality::{DocumentKind, Report};
 pub enum SourceState {
     /// Started, no frame yet.
     Starting,
+    /// Frames are arriving.
     Live {
+        /// Frame width, pixels.
         width: u32,
+        /// Frame height, pixels.
         height: u32,
     },
     /// No frames for now (no camera, unplugged, busy); the source keeps trying.
@@ -100,7 +103,9 @@ impl Stats {
 /// The live view's state.
 pub struct LiveView {
     pub(crate) pipeline: Option<Pipeline>,
+    /// The source's name, as the side panel shows it.
     pub source_name: String,
+    /// Whether frames are arriving, and if not, why.
     pub state: SourceState,
     pub(crate) controls: Vec<ControlInfo>,
     /// Show the analysed frame (deterministic, for tests) instead of the newest camera frame.

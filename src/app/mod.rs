@@ -45,7 +45,9 @@ pub use stills::{Side, Still};
 /// accepted.
 #[derive(Clone, Debug)]
 pub struct CaptureRequest {
+    /// Where the accepted still is written (a JPG file path).
     pub output: PathBuf,
+    /// True: the first auto-capture counts as accepted; false: wait for the person to accept.
     pub accept_auto: bool,
     /// Filled when a still was written: the JSON line (`check --json` format) to print.
     pub result: Arc<Mutex<Option<Result<String, String>>>>,
@@ -66,6 +68,7 @@ pub struct AppOptions {
     pub doc: Option<DocumentKind>,
     /// Auto-capture tuning; `None`: the defaults.
     pub capture: Option<CaptureConfig>,
+    /// `idcap capture`'s output request; `None` for an ordinary app session.
     pub capture_request: Option<CaptureRequest>,
     /// Start without reading saved settings (tests).
     pub ignore_saved_settings: bool,
@@ -74,22 +77,31 @@ pub struct AppOptions {
     pub open: Vec<PathBuf>,
 }
 
+/// Which of the app's two views is shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
+    /// The camera view: live preview, checks and (auto-)capture.
     Live,
+    /// The review view: dropped or opened photos checked one by one.
     Review,
 }
 
+/// The idcap window: the live and review views, the export dialog and the settings.
 pub struct App {
     pub(crate) settings: Settings,
+    /// The view shown.
     pub mode: Mode,
+    /// The live (camera) view.
     pub live: LiveView,
+    /// The review (dropped photos) view.
     pub review: ReviewView,
     /// The compliant export dialog, for a still or a reviewed photo.
     export: ExportDialog,
     /// "Open photos…", from either view.
     open_photos: OpenPhotosDialog,
+    /// The side of the document being captured now.
     pub side: Side,
+    /// The stills taken so far, front then back (indexed by `Side`).
     pub stills: [Option<Still>; 2],
     /// A still is being looked at (live view paused for it).
     pub showing_still: bool,
@@ -118,6 +130,7 @@ pub(crate) fn profile_for(doc: DocumentKind) -> Profile {
 }
 
 impl App {
+    /// Creates the app; `options` says where frames come from and what to open.
     pub fn new(cc: &eframe::CreationContext<'_>, mut options: AppOptions) -> App {
         let mut settings = if options.ignore_saved_settings {
             Settings::default()

@@ -12,29 +12,40 @@ use super::{ControlInfo, ControlKind, MenuOption};
 /// A control as a backend describes it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ControlDescription {
+    /// The control's id, as the backend numbers it (V4L2 control id on Linux).
     pub id: u64,
     /// The driver's name ("Power Line Frequency") or v4l2-ctl's ("power_line_frequency").
     pub name: String,
+    /// The control's type, range or menu.
     pub kind: DescriptionKind,
+    /// The current value.
     pub value: i64,
     /// V4L2 `inactive` (or nokhwa's `active() == false`).
     pub inactive: bool,
 }
 
+/// What kind of value a control takes, as the backend describes it.
 #[derive(Clone, Debug, PartialEq)]
 pub enum DescriptionKind {
+    /// A number from `min` to `max` in steps of `step` (driver units).
     Integer {
+        /// Smallest value (driver units).
         min: i64,
+        /// Largest value (driver units).
         max: i64,
+        /// Step between valid values (1 or more).
         step: i64,
     },
+    /// On or off (0 or 1).
     Boolean,
     /// Menu entries (value, label) as the camera lists them.
     Menu {
+        /// The menu entries (value, label).
         items: Vec<(i64, String)>,
     },
     /// Values without labels.
     Values {
+        /// The valid values.
         values: Vec<i64>,
     },
     /// Anything else (buttons, strings, bitmasks, compound types).

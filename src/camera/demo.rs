@@ -146,6 +146,8 @@ pub struct DemoCamera {
 }
 
 impl DemoCamera {
+    /// A demo camera at `fps` frames per second; `paced` sleeps between frames like a camera,
+    /// otherwise frames come as fast as they are read.
     pub fn new(fps: f64, paced: bool) -> Self {
         DemoCamera {
             scene: Arc::new(Scene::new()),

@@ -37,6 +37,7 @@ pub struct CameraDevice {
     /// Stable across replug and reboot: "name@bus", or "name@path" without a bus; a suffix
     /// "#2", "#3" tells apart nodes that would share one.
     pub id: String,
+    /// What the listing said about the node (name, path, bus, formats, controls).
     pub probe: NodeProbe,
     /// The format idcap would request, or why the node is skipped.
     pub(crate) status: DeviceStatus,
@@ -53,6 +54,7 @@ impl CameraDevice {
         matches!(self.status, DeviceStatus::Usable(_))
     }
 
+    /// The format idcap would request, or `None` when the node is skipped.
     pub fn choice(&self) -> Option<&FormatChoice> {
         match &self.status {
             DeviceStatus::Usable(c) => Some(c),
@@ -60,6 +62,8 @@ impl CameraDevice {
         }
     }
 
+    /// Why the node is skipped (metadata node, infrared, no decodable format), or `None` when
+    /// usable.
     pub fn skip_reason(&self) -> Option<&str> {
         match &self.status {
             DeviceStatus::Usable(_) => None,

@@ -44,6 +44,7 @@ pub struct FormatChoice {
     "The camera offers no format idcap can use (MJPEG, YUYV or NV12 at 15 fps or more). It offers: {offered}"
 )]
 pub struct NoUsableFormat {
+    /// The formats the camera offered, as one human-readable line.
     pub offered: String,
 }
 
@@ -152,6 +153,7 @@ pub(crate) fn fps_text(raw: u32) -> String {
 /// One pixel format's sizes, largest first, each with its frame rates, fastest first.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FormatGroup {
+    /// The pixel format (MJPEG, YUYV, NV12, …).
     pub format: FrameFormat,
     /// (width, height, frame rates as nokhwa reports them), no duplicates.
     pub sizes: Vec<(u32, u32, Vec<u32>)>,

@@ -36,6 +36,7 @@ pub(crate) struct FormatEntry {
     pub(crate) sizes: Vec<SizeEntry>,
 }
 
+/// The format, size and frame rate idcap would request (in `cameras --json`).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ChoiceEntry {
     pub(crate) format: String,
@@ -70,11 +71,13 @@ pub struct CameraEntry {
     /// Stable id (name@bus); what `--test ID` and the app's settings take.
     pub(crate) id: String,
     pub(crate) name: String,
+    /// The node's device path (`/dev/video0` on Linux).
     pub path: String,
     pub(crate) usable: bool,
     /// Why a node is not offered (metadata, infrared, no decodable format).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skipped: Option<String>,
+    /// What idcap would request, or `None` when the node is skipped.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub choice: Option<ChoiceEntry>,
     pub(crate) formats: Vec<FormatEntry>,

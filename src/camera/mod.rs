@@ -34,6 +34,7 @@ use crate::quality::Frame;
 /// One frame from a source.
 #[derive(Clone, Debug)]
 pub struct CameraFrame {
+    /// The pixels (RGB, `width × height`).
     pub image: Arc<Frame>,
     /// Counts up from 0 per source.
     pub seq: u64,
@@ -59,7 +60,9 @@ pub struct ControlInfo {
     /// Opaque id the source understands in `SourceCommand::SetControl` (the V4L2 control id on
     /// Linux).
     pub(crate) id: u64,
+    /// The control's name as the driver gives it ("Power Line Frequency").
     pub name: String,
+    /// Its type, range or menu, and current value.
     pub kind: ControlKind,
     /// False when the camera ignores the control in its present mode (V4L2 `flags=inactive`:
     /// exposure time while auto exposure is on, focus while autofocus is on). Show it disabled.
@@ -69,30 +72,44 @@ pub struct ControlInfo {
 /// One named entry of a menu control ("50 Hz", "Aperture Priority Mode").
 #[derive(Clone, Debug, PartialEq)]
 pub struct MenuOption {
+    /// The value to set.
     pub value: i64,
+    /// The name shown ("50 Hz").
     pub label: String,
 }
 
+/// A camera control as the app shows it: its type, range or menu, and current value.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ControlKind {
+    /// A number from `min` to `max` in steps of `step` (driver units).
     Range {
+        /// Smallest value (driver units).
         min: i64,
+        /// Largest value (driver units).
         max: i64,
+        /// Step between valid values (1 or more).
         step: i64,
+        /// Current value (driver units).
         value: i64,
     },
+    /// An on/off switch.
     Toggle {
+        /// Current state.
         value: bool,
     },
     /// A list of values without names (a backend that gives no labels).
     Choice {
+        /// The valid values.
         options: Vec<i64>,
+        /// Current value (one of `options`).
         value: i64,
     },
     /// A menu with named entries: only these values are valid (power-line frequency: Disabled /
     /// 50 Hz / 60 Hz / Auto; auto exposure: Manual Mode / Aperture Priority Mode).
     Menu {
+        /// The named entries.
         options: Vec<MenuOption>,
+        /// Current value (one of the entries' `value`).
         value: i64,
     },
 }
@@ -112,7 +129,13 @@ impl ControlKind {
 /// What the app can ask a running source to do.
 #[derive(Clone, Debug, PartialEq)]
 pub enum SourceCommand {
-    SetControl { id: u64, value: i64 },
+    /// Set a camera control to a value.
+    SetControl {
+        /// The control's id, as the source listed it.
+        id: u64,
+        /// The new value (driver units), within the control's range or menu.
+        value: i64,
+    },
 }
 
 /// What a source tells the app besides frames.
@@ -164,13 +187,20 @@ pub fn ready<S: FrameSource + Send + 'static>(source: S) -> SourceFactory {
 pub enum SourceSpec {
     /// A webcam: `None` is the first one that opens. `max_size` caps the requested resolution.
     Webcam {
+        /// Which webcam, counted from 0; `None`: the first one that opens.
         index: Option<u32>,
+        /// Largest resolution to request, `[width, height]` in pixels.
         max_size: [u32; 2],
     },
     /// The built-in demo camera.
     Demo,
     /// The images of a folder, in name order, looping, at `fps`.
-    Folder { dir: PathBuf, fps: f64 },
+    Folder {
+        /// The folder the images are read from.
+        dir: PathBuf,
+        /// Frames per second (above 0).
+        fps: f64,
+    },
 }
 
 /// Largest webcam resolution requested by default.

@@ -44,6 +44,8 @@ pub(crate) fn list_images(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 }
 
 impl FolderReplay {
+    /// Replays the images of `dir` in name order, looping, at `fps` frames per second; `paced`
+    /// sleeps between frames like a camera, otherwise frames come as fast as they are read.
     pub fn new(dir: PathBuf, fps: f64, paced: bool) -> Self {
         FolderReplay {
             dir,

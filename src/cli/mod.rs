@@ -36,6 +36,7 @@ pub(crate) const EXIT_ERROR: u8 = 2;
 
 // The whole command line. (Plain comments on the clap types: a doc comment on them would become
 // help text.)
+/// The command line: files to review, or a subcommand, and the options every subcommand takes.
 #[derive(Parser)]
 #[command(
     name = "idcap",
@@ -61,6 +62,10 @@ pub struct Cli {
 }
 
 // `--doc`.
+#[expect(
+    missing_docs,
+    reason = "clap shows doc comments as help text; the plain comment says what it is"
+)]
 #[derive(Clone, Copy, ValueEnum)]
 pub enum DocArg {
     IdCard,
@@ -79,6 +84,10 @@ impl From<DocArg> for DocChoice {
 }
 
 // `check --preset`.
+#[expect(
+    missing_docs,
+    reason = "clap shows doc comments as help text; the plain comment says what it is"
+)]
 #[derive(Clone, Copy, ValueEnum)]
 pub enum PresetArg {
     Standard,
@@ -95,6 +104,10 @@ impl From<PresetArg> for Preset {
 }
 
 // The subcommands.
+#[expect(
+    missing_docs,
+    reason = "clap shows doc comments as help text; the plain comment says what it is"
+)]
 #[derive(Subcommand)]
 pub enum Command {
     /// List the cameras: formats, controls and the format idcap would choose. `--test` streams

@@ -48,10 +48,12 @@ impl Layout {
 /// Why an export did not produce a file. The text is shown to people as is.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
+    /// The document crop was asked for but no document was found.
     #[error(
         "no document was found in the photo, so there is nothing to crop; export the full photo instead"
     )]
     NoDocument,
+    /// The photo cannot reach the preset's smallest file size even at the highest JPEG quality.
     #[error(
         "the photo is too small for \"{preset}\": even at JPEG quality {quality} it is only {}, and \
          the portal needs at least {}. Retake it at a higher resolution (idcap does not pad files)",
@@ -59,15 +61,25 @@ pub enum ExportError {
         human_bytes(*min_bytes)
     )]
     TooSmall {
+        /// The preset's name (`kyc-portal`).
         preset: &'static str,
+        /// The file size at `quality`, bytes.
         bytes: u64,
+        /// The preset's smallest accepted file, bytes.
         min_bytes: u64,
+        /// The JPEG quality (1–100) that gave `bytes`.
         quality: u8,
     },
+    /// No JPEG quality (1–100) gives a file inside the preset's size band.
     #[error("no JPEG quality gives a file between {band}")]
-    NoQualityFits { band: String },
+    NoQualityFits {
+        /// The accepted size band, as people read it.
+        band: String,
+    },
+    /// The JPEG encoder failed; its message.
     #[error("cannot encode the JPEG: {0}")]
     Encode(String),
+    /// Writing the file failed.
     #[error(transparent)]
     Write(#[from] WriteError),
 }
@@ -75,8 +87,11 @@ pub enum ExportError {
 /// An encoded file, ready to write.
 #[derive(Debug, Clone)]
 pub struct Rendered {
+    /// The JPEG file's bytes.
     pub bytes: Vec<u8>,
+    /// Width of the encoded picture, pixels.
     pub width: u32,
+    /// Height of the encoded picture, pixels.
     pub height: u32,
     /// JPEG quality, 1–100.
     pub quality: u8,
@@ -180,12 +195,15 @@ fn rewrite_dpi(mut bytes: Vec<u8>, dpi: u16) -> Result<Vec<u8>, ()> {
 /// A file written by `export_to_path`.
 #[derive(Debug, Clone)]
 pub struct Exported {
+    /// Where the file was written.
     pub path: PathBuf,
+    /// The file's size, bytes.
     pub size_bytes: u64,
     pub(crate) width: u32,
     pub(crate) height: u32,
     pub(crate) quality: u8,
     pub(crate) dpi: Option<u16>,
+    /// What the export did that the person should know (converted to sRGB, scaled down, …).
     pub notes: Vec<String>,
 }
 

@@ -11,11 +11,14 @@ use super::profile::DocumentKind;
 /// A point in image pixels (x right, y down).
 #[derive(Clone, Copy, Debug, PartialEq, Default)]
 pub struct Point {
+    /// Horizontal coordinate, pixels, growing rightwards.
     pub x: f64,
+    /// Vertical coordinate, pixels, growing downwards.
     pub y: f64,
 }
 
 impl Point {
+    /// The point (`x`, `y`).
     pub const fn new(x: f64, y: f64) -> Self {
         Point { x, y }
     }
@@ -25,21 +28,26 @@ impl Point {
     pub fn dist(self, o: Point) -> f64 {
         self.minus(o).norm()
     }
+    /// This point minus `o` (a vector from `o` to this point).
     pub fn minus(self, o: Point) -> Point {
         Point::new(self.x - o.x, self.y - o.y)
     }
+    /// This point plus `o`.
     pub fn plus(self, o: Point) -> Point {
         Point::new(self.x + o.x, self.y + o.y)
     }
+    /// This point scaled by `s` about the origin.
     pub fn scale(self, s: f64) -> Point {
         Point::new(self.x * s, self.y * s)
     }
+    /// The 2-D cross product `x·o.y − y·o.x` (the z component of the 3-D one).
     pub fn cross(self, o: Point) -> f64 {
         self.x * o.y - self.y * o.x
     }
     pub(crate) fn dot(self, o: Point) -> f64 {
         self.x * o.x + self.y * o.y
     }
+    /// Length of the vector from the origin, same units as `x` and `y`.
     pub fn norm(self) -> f64 {
         (self.x * self.x + self.y * self.y).sqrt()
     }
@@ -83,6 +91,7 @@ impl Quad {
         Quad(pts)
     }
 
+    /// The four corners, clockwise from the one nearest the image's top-left.
     pub fn corners(&self) -> &[Point; 4] {
         &self.0
     }
@@ -97,6 +106,7 @@ impl Quad {
         polygon_signed_area(&self.0)
     }
 
+    /// Area enclosed, square pixels.
     pub fn area(&self) -> f64 {
         self.signed_area().abs()
     }
@@ -264,6 +274,7 @@ impl Homography {
         Some(Homography(h))
     }
 
+    /// Maps `p` through the homography (projective transform).
     pub fn apply(&self, p: Point) -> Point {
         let h = &self.0;
         let w = h[6] * p.x + h[7] * p.y + h[8];

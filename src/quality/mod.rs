@@ -33,19 +33,28 @@ pub type Frame = image::RgbImage;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
 #[serde(rename_all = "kebab-case")]
 pub enum CheckId {
+    /// `document`: a document was found.
     Document,
+    /// `corners`: all four corners are inside the frame.
     Corners,
+    /// `fill`: the document fills enough of the frame without touching its edges.
     Fill,
+    /// `tilt`: the document is viewed squarely enough.
     Tilt,
+    /// `resolution`: the document is large enough in pixels for its print to be legible.
     Resolution,
+    /// `focus`: the document is sharp.
     Focus,
+    /// `glare`: no reflection hides part of the document.
     Glare,
+    /// `exposure`: the document is neither too dark nor washed out.
     Exposure,
     /// Live only: the document held still over several frames (set by `capture`, not by `assess`).
     Stability,
 }
 
 impl CheckId {
+    /// The check's id as it appears in `check --json` ("document", "focus", …).
     pub fn as_str(self) -> &'static str {
         match self {
             CheckId::Document => "document",
@@ -94,7 +103,9 @@ impl CheckId {
 /// One check's result.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Check {
+    /// Which check this is.
     pub id: CheckId,
+    /// Whether the frame passes it.
     pub pass: bool,
     /// The measured value, in the unit the check documents (`CheckId::unit`).
     pub value: Option<f64>,
@@ -110,6 +121,8 @@ pub struct Check {
 }
 
 impl Check {
+    /// A check result with its measured `value` and the `limit` it was compared with (units per
+    /// check, as in the profile); no message.
     pub fn new(id: CheckId, pass: bool, value: Option<f64>, limit: Option<f64>) -> Self {
         Check {
             id,
@@ -122,6 +135,7 @@ impl Check {
         }
     }
 
+    /// Adds the sentence shown to the person.
     pub fn message(mut self, message: impl Into<String>) -> Self {
         self.message = message.into();
         self
@@ -157,7 +171,9 @@ pub(crate) fn default_portal_wording(id: CheckId) -> &'static str {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
+    /// Every check passed.
     Pass,
+    /// At least one check failed.
     Fail,
 }
 
@@ -165,13 +181,16 @@ pub enum Verdict {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum BlurKind {
+    /// The blur runs in one direction (the camera or the document moved).
     Motion,
+    /// The blur is even in all directions (the camera is not focused on the document).
     OutOfFocus,
 }
 
 /// The document that was found.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Document {
+    /// Card or passport, as detected or chosen.
     #[serde(rename = "type")]
     pub kind: DocumentKind,
     /// Corners in image pixels, clockwise from the one nearest the image's top-left. Corners of a
@@ -185,18 +204,26 @@ pub struct Document {
 /// An axis-aligned rectangle in image pixels.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Region {
+    /// Left edge, image pixels.
     pub x: f64,
+    /// Top edge, image pixels.
     pub y: f64,
+    /// Width, pixels.
     pub w: f64,
+    /// Height, pixels.
     pub h: f64,
 }
 
 /// Everything `assess` found out about one frame.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Report {
+    /// Frame width, pixels.
     pub width: u32,
+    /// Frame height, pixels.
     pub height: u32,
+    /// The document found, or `None`.
     pub document: Option<Document>,
+    /// The checks that ran.
     pub checks: Vec<Check>,
     /// Specular highlights on the document, in image pixels, for an overlay.
     pub(crate) glare_regions: Vec<Region>,
@@ -234,6 +261,7 @@ pub(crate) const GUIDANCE_ORDER: [CheckId; 9] = [
 ];
 
 impl Report {
+    /// `Pass` when every check passed, otherwise `Fail`.
     pub fn verdict(&self) -> Verdict {
         if self.checks.iter().all(|c| c.pass) {
             Verdict::Pass
@@ -242,6 +270,7 @@ impl Report {
         }
     }
 
+    /// The result of check `id`, when it ran.
     pub fn check(&self, id: CheckId) -> Option<&Check> {
         self.checks.iter().find(|c| c.id == id)
     }

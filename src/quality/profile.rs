@@ -53,8 +53,11 @@ impl DocumentKind {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
 pub enum DocChoice {
+    /// An ID card (ID-1, 85.6 × 54 mm).
     IdCard,
+    /// A passport data page (ID-3, 125 × 88 mm).
     Passport,
+    /// Decide per frame from the document's aspect ratio.
     #[default]
     Auto,
 }
@@ -210,6 +213,7 @@ pub enum Preset {
 }
 
 impl Preset {
+    /// The thresholds of this preset for document choice `doc`.
     pub fn profile(self, doc: DocChoice) -> Profile {
         let base = Profile {
             doc,

@@ -18,7 +18,9 @@ pub(crate) const CANONICAL_LONG_SIDE_PX: u32 = 640;
 /// A rectified document. Buffers are reused across frames.
 #[derive(Default, Clone)]
 pub struct Rectified {
+    /// Width of the canonical image, pixels.
     pub width: u32,
+    /// Height of the canonical image, pixels.
     pub height: u32,
     /// Canonical pixels per millimetre of document.
     pub px_per_mm: f64,

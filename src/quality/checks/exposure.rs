@@ -33,7 +33,9 @@ const CONTRAST_HIGH_PERCENTILE: f64 = 0.95;
 pub struct Lighting {
     /// Luma percentiles 5, 50, 95 (0–255).
     pub p5: f64,
+    /// Median luma (0–255).
     pub p50: f64,
+    /// 95th-percentile luma (0–255).
     pub p95: f64,
     /// Fraction of valid pixels whose luma is clipped, 0–1.
     pub clipped: f64,

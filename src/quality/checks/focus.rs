@@ -15,6 +15,7 @@ use crate::quality::{BlurKind, Check, CheckId};
 
 /// The result of the focus check, with what live capture needs.
 pub struct FocusResult {
+    /// The `focus` check's result.
     pub check: Check,
     /// Motion blur or defocus, set only when the check fails and the kind is clear.
     pub blur_kind: Option<BlurKind>,

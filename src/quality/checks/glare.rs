@@ -34,6 +34,7 @@ const SCAN_CHUNK_PX: usize = 64;
 
 /// The result of the glare check, with the highlights for an overlay.
 pub struct GlareResult {
+    /// The `glare` check's result.
     pub check: Check,
     /// Highlight blobs in image pixels.
     pub regions: Vec<Region>,

@@ -25,9 +25,11 @@ pub struct Mlp {
     pub(crate) hidden: usize,
     /// Hidden weights, `hidden × inputs`, row-major.
     pub w1: Vec<f32>,
+    /// Hidden-layer biases, one per hidden unit.
     pub b1: Vec<f32>,
     /// Output weights, `CLASSES × hidden`, row-major.
     pub w2: Vec<f32>,
+    /// Output biases, one per class (`CLASSES`).
     pub b2: Vec<f32>,
 }
 

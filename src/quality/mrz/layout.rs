@@ -28,6 +28,7 @@ pub enum MrzFormat {
 }
 
 impl MrzFormat {
+    /// The name used in `check --json` ("td1", "td2", "td3").
     pub fn as_str(self) -> &'static str {
         match self {
             MrzFormat::Td1 => "TD1",

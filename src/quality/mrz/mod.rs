@@ -68,13 +68,19 @@ impl Unreadable {
 /// size, 0 where the document lay outside the camera frame).
 #[derive(Clone, Copy)]
 pub struct DocView<'a> {
+    /// Luma, row-major, `width × height` bytes.
     pub luma: &'a [u8],
+    /// Width, pixels.
     pub width: u32,
+    /// Height, pixels.
     pub height: u32,
+    /// Mask (same size; 0 where the document lay outside the camera frame), or `None` when all
+    /// pixels are valid.
     pub valid: Option<&'a [u8]>,
 }
 
 impl<'a> DocView<'a> {
+    /// A view of a rectified document's luma and validity mask.
     pub fn from_rectified(doc: &'a Rectified) -> Self {
         DocView {
             luma: &doc.luma,
@@ -99,6 +105,7 @@ pub(crate) struct CharRead {
 /// `Rectified::to_image` for an overlay in the camera frame).
 #[derive(Clone, Debug, PartialEq)]
 pub struct MrzReading {
+    /// The zone's layout (TD1, TD2 or TD3).
     pub format: MrzFormat,
     /// The lines as read (after proven corrections), even when not valid.
     pub lines: Vec<String>,
@@ -123,8 +130,11 @@ pub struct MrzReading {
 /// The `mrz` object of `check --json` (issue 11).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct MrzReport {
+    /// The zone's layout (TD1, TD2 or TD3).
     pub format: MrzFormat,
+    /// The text lines read, top to bottom, `<` as fillers.
     pub lines: Vec<String>,
+    /// True when every check digit matches.
     pub valid: bool,
     /// The parsed fields; `null` when the lines do not parse.
     pub fields: Option<MrzFields>,

@@ -75,10 +75,12 @@ pub struct Prepared {
     pub(crate) frame_height: u32,
     /// Working image size and the integer factor it was reduced by.
     pub width: u32,
+    /// Working image height, pixels.
     pub height: u32,
     pub(crate) factor: u32,
     /// Working image planes, row-major.
     pub(crate) red: Vec<u8>,
+    /// Working image green plane, row-major, one byte per pixel.
     pub green: Vec<u8>,
     pub(crate) blue: Vec<u8>,
     /// Gradient direction modulo 180° per working pixel (whole degrees), or `NO_EDGE`.
