@@ -40,7 +40,7 @@ fn bench(c: &mut Criterion) {
                     let r = analyzer.assess(&scaled[i % scaled.len()], &profile);
                     i += 1;
                     r
-                })
+                });
             },
         );
         let mut analyzer = Analyzer::for_stream();
@@ -55,7 +55,7 @@ fn bench(c: &mut Criterion) {
                     let r = analyzer.assess(&scaled[(i / HELD_FRAMES) % scaled.len()], &profile);
                     i += 1;
                     r
-                })
+                });
             },
         );
     }

@@ -34,13 +34,13 @@ fn bench(c: &mut Criterion) {
     let valid = reader.read_rectified(&doc, kind).is_some_and(|r| r.valid);
     eprintln!("the benchmarked frame reads valid: {valid}");
     c.bench_function("mrz read (rectified 1080p passport frame)", |b| {
-        b.iter(|| reader.read_rectified(&doc, kind))
+        b.iter(|| reader.read_rectified(&doc, kind));
     });
     c.bench_function("mrz rectify + read (1080p passport frame)", |b| {
         b.iter(|| {
             doc.build(&frame, &quad, kind, frame.width(), frame.height());
             reader.read_rectified(&doc, kind)
-        })
+        });
     });
 }
 

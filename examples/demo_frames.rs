@@ -15,7 +15,7 @@ fn main() -> anyhow::Result<()> {
     std::fs::create_dir_all(&out)?;
     let cam = DemoCamera::new(30.0, false);
     for t in times {
-        let path = out.join(format!("demo-{:05.2}.jpg", t));
+        let path = out.join(format!("demo-{t:05.2}.jpg"));
         cam.frame_at(t).save(&path)?;
         println!("{}", path.display());
     }

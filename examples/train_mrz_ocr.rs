@@ -149,10 +149,7 @@ fn main() {
     }
     let out = concat!(env!("CARGO_MANIFEST_DIR"), "/src/quality/mrz/weights.bin");
     std::fs::write(out, net.to_bytes()).expect("write weights.bin");
-    eprintln!(
-        "{n} cells from {} documents ({skipped} not located); wrote {out}",
-        DOCUMENTS
-    );
+    eprintln!("{n} cells from {DOCUMENTS} documents ({skipped} not located); wrote {out}");
 }
 
 fn zero(net: &mut Mlp) {

@@ -40,7 +40,7 @@ pub struct Analysed {
     pub frame: CameraFrame,
     pub report: Report,
     /// Wall time the analysis took, milliseconds.
-    pub analysis_ms: f64,
+    pub(crate) analysis_ms: f64,
 }
 
 /// Analysed frames queued for the UI before the oldest are dropped (live mode).
@@ -48,7 +48,7 @@ const UI_QUEUE: usize = 8;
 
 /// A running source and analysis. Dropping it stops both threads (the camera thread after the
 /// frame it is waiting for).
-pub struct Pipeline {
+pub(crate) struct Pipeline {
     camera: CameraFeed,
     analysed: Receiver<Analysed>,
     profile: Arc<Mutex<Profile>>,
@@ -56,7 +56,7 @@ pub struct Pipeline {
 
 impl Pipeline {
     /// Starts the camera thread and the analysis worker.
-    pub fn start(
+    pub(crate) fn start(
         source: SourceFactory,
         assess: Box<dyn Assess>,
         profile: Profile,
@@ -80,7 +80,7 @@ impl Pipeline {
                     worker_stop,
                     lockstep,
                     waker,
-                )
+                );
             });
         if let Err(e) = spawned {
             camera.report(SourceStatus::Failed(format!(
@@ -96,34 +96,34 @@ impl Pipeline {
 
     /// The newest frame the source delivered (for the preview, which runs at the camera's rate
     /// while the overlay follows the analysis). Never blocks for long.
-    pub fn newest_frame(&self) -> Option<CameraFrame> {
+    pub(crate) fn newest_frame(&self) -> Option<CameraFrame> {
         self.camera.newest_frame()
     }
 
     /// Analysed frames that arrived since the last call, oldest first. Never blocks.
-    pub fn poll(&self) -> Vec<Analysed> {
+    pub(crate) fn poll(&self) -> Vec<Analysed> {
         self.analysed.try_iter().collect()
     }
 
     /// Status changes since the last call. Never blocks.
-    pub fn poll_status(&self) -> Vec<SourceStatus> {
+    pub(crate) fn poll_status(&self) -> Vec<SourceStatus> {
         self.camera.poll_status()
     }
 
     /// Frames the source delivered so far (analysed or dropped).
-    pub fn frames_produced(&self) -> u64 {
+    pub(crate) fn frames_produced(&self) -> u64 {
         self.camera.frames_produced()
     }
 
     /// Changes the thresholds (document type) for the next frames.
-    pub fn set_profile(&self, profile: Profile) {
+    pub(crate) fn set_profile(&self, profile: Profile) {
         if let Ok(mut p) = self.profile.lock() {
             *p = profile;
         }
     }
 
     /// Forwards a command (a camera control) to the source.
-    pub fn command(&self, cmd: SourceCommand) {
+    pub(crate) fn command(&self, cmd: SourceCommand) {
         self.camera.command(cmd);
     }
 }
@@ -178,7 +178,8 @@ fn analysis_loop(
 }
 
 /// Waits (off the UI thread: scripts and tests) for the next analysed frame, up to `timeout`.
-pub fn wait_analysed(p: &Pipeline, timeout: Duration) -> Option<Analysed> {
+#[cfg(test)]
+pub(crate) fn wait_analysed(p: &Pipeline, timeout: Duration) -> Option<Analysed> {
     p.analysed.recv_timeout(timeout).ok()
 }
 

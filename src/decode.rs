@@ -10,7 +10,7 @@
 //! metadata flags.
 
 pub mod jpeg_damage;
-pub mod png_chunks;
+pub(crate) mod png_chunks;
 
 use std::io::Read;
 use std::path::Path;
@@ -19,57 +19,81 @@ use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits, RgbIma
 use thiserror::Error;
 
 /// Largest file read, bytes (200 MB: far above any phone photo).
-pub const MAX_FILE_BYTES: u64 = 200 * 1024 * 1024;
+pub(crate) const MAX_FILE_BYTES: u64 = 200 * 1024 * 1024;
 /// Largest accepted width or height, pixels (a 50 MP phone photo is about 8 200 × 6 100).
-pub const MAX_SIDE_PX: u32 = 16_384;
+pub(crate) const MAX_SIDE_PX: u32 = 16_384;
 /// Most pixels an image may have, before or after EXIF orientation (which keeps the count):
 /// 64 million (a 50 MP phone photo, 8 160 × 6 120, fits). Decoded to RGB and turned upright that
 /// is at most 384 MB; export of a 100 MP file needed over 1 GB. README states this number.
-pub const MAX_PIXELS: u64 = 64_000_000;
+pub(crate) const MAX_PIXELS: u64 = 64_000_000;
 /// Most memory the decoder may allocate, bytes: `MAX_PIXELS` of 8-bit RGBA fits; 16-bit RGBA of
 /// that size does not and is refused as too large.
-pub const MAX_DECODE_ALLOC: u64 = 420 * 1024 * 1024;
+pub(crate) const MAX_DECODE_ALLOC: u64 = 420 * 1024 * 1024;
 /// Pixel count, above which the file's byte size must be plausible for it (16 MP).
-pub const PLAUSIBILITY_FLOOR_PIXELS: u64 = 16_000_000;
+pub(crate) const PLAUSIBILITY_FLOOR_PIXELS: u64 = 16_000_000;
 /// Most pixels per file byte above `PLAUSIBILITY_FLOOR_PIXELS`: a photo of 16 MP or more
 /// compresses to well under 1 000 pixels per byte (a phone JPEG is about 5–20; even an RGB PNG of
 /// one flat colour stays under 350, deflate's ceiling), so a 10 KB file claiming 16 000 × 16 000
 /// (25 600 pixels per byte) is refused before any pixel is allocated.
-pub const MAX_PIXELS_PER_BYTE: u64 = 1_000;
+pub(crate) const MAX_PIXELS_PER_BYTE: u64 = 1_000;
 
 /// Why a file could not be read; the text is shown to people as is.
 #[derive(Debug, Error)]
 pub enum DecodeError {
+    /// The file could not be opened or read.
     #[error("cannot open the file: {0}")]
     Io(#[from] std::io::Error),
+    /// The file has no bytes.
     #[error("the file is empty")]
     Empty,
+    /// The file is bigger than 200 MB (its size in bytes).
     #[error("the file is {0} bytes; files over 200 MB are not read")]
     FileTooLarge(u64),
+    /// The path is not a regular file (a folder, a device); names what it is.
     #[error("this is {0}, not a photo file; choose a JPEG or PNG file")]
     NotAFile(&'static str),
+    /// A known image format idcap does not read (HEIC, RAW, …); names it.
     #[error("{0} files are not supported: export or save the photo as JPEG or PNG")]
     UnsupportedFormat(&'static str),
+    /// The bytes are not an image in any format idcap knows.
     #[error("not an image file (JPEG, PNG, WebP, TIFF or BMP expected)")]
     NotAnImage,
+    /// The image is over `MAX_SIDE_PX` pixels on a side.
     #[error(
         "the image is {width} × {height} pixels; images over {MAX_SIDE_PX} pixels on a side are not read"
     )]
-    TooLarge { width: u32, height: u32 },
+    TooLarge {
+        /// Width, pixels.
+        width: u32,
+        /// Height, pixels.
+        height: u32,
+    },
+    /// The image has over `MAX_PIXELS` pixels.
     #[error(
         "the image is {width} × {height} pixels; images over {} million pixels are not read",
         MAX_PIXELS / 1_000_000
     )]
-    TooManyPixels { width: u32, height: u32 },
+    TooManyPixels {
+        /// Width, pixels.
+        width: u32,
+        /// Height, pixels.
+        height: u32,
+    },
+    /// The header claims more pixels than the file's size can hold (a damaged file or a
+    /// decompression bomb).
     #[error(
         "the file claims {width} × {height} pixels but holds only {bytes} bytes; it is damaged or \
          made to exhaust memory"
     )]
     ImplausibleSize {
+        /// Claimed width, pixels.
         width: u32,
+        /// Claimed height, pixels.
         height: u32,
+        /// The file's size, bytes.
         bytes: usize,
     },
+    /// The decoder gave up part way; the decoder's message.
     #[error("the image is damaged or truncated: {0}")]
     Corrupt(String),
     /// The decoder accepted the file, but part of the picture is missing (`jpeg_damage`).
@@ -80,7 +104,9 @@ pub enum DecodeError {
 /// A decoded, upright photo and what its file said about itself.
 #[derive(Clone)]
 pub struct Photo {
+    /// The pixels, upright (EXIF orientation applied), 8-bit RGB.
     pub image: RgbImage,
+    /// The file's format (JPEG, PNG, …).
     pub format: ImageFormat,
     /// The raw EXIF block (TIFF header onwards), when the file has one.
     pub exif: Option<Vec<u8>>,
@@ -97,7 +123,7 @@ pub fn read_file(path: &Path) -> Result<Photo, DecodeError> {
 /// Reads the bytes of a photo file: only a regular file (following symbolic links), of at most
 /// `MAX_FILE_BYTES`. Both are checked before reading, so a pipe never blocks and `/dev/zero` is
 /// never read; the read itself stops one byte past the cap in case the file grows meanwhile.
-pub fn read_bytes(path: &Path) -> Result<Vec<u8>, DecodeError> {
+pub(crate) fn read_bytes(path: &Path) -> Result<Vec<u8>, DecodeError> {
     let before = std::fs::metadata(path)?;
     check_regular(&before)?;
     let file = std::fs::File::open(path)?;

@@ -8,7 +8,7 @@ use image::RgbImage;
 /// Shrinks `image` so its longer side is at most `max_side`: averages boxes of whole pixels (one fast
 /// pass, even on 50 MP), then finishes with a bilinear resize only if the box result is still too
 /// large. Smaller images are copied unchanged.
-pub fn reduce(image: &RgbImage, max_side: u32) -> RgbImage {
+pub(crate) fn reduce(image: &RgbImage, max_side: u32) -> RgbImage {
     let (w, h) = image.dimensions();
     let long = w.max(h);
     if long <= max_side || max_side == 0 {

@@ -15,26 +15,26 @@ use crate::quality::flags::{FlagId, SoftFlag};
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PhotoMetadata {
     /// The file had an EXIF block that parsed.
-    pub has_exif: bool,
+    pub(crate) has_exif: bool,
     /// Camera maker ("samsung", "Apple").
-    pub camera_make: Option<String>,
+    pub(crate) camera_make: Option<String>,
     /// Camera model ("SM-G991B", "iPhone 15").
-    pub camera_model: Option<String>,
+    pub(crate) camera_model: Option<String>,
     /// The Software tag ("Adobe Photoshop 25.0", "G991BXXU5CVLL", "17.1").
-    pub software: Option<String>,
+    pub(crate) software: Option<String>,
     /// ImageDescription and UserComment, joined (iOS writes "Screenshot" in UserComment).
-    pub comment: Option<String>,
+    pub(crate) comment: Option<String>,
     /// The file carries GPS coordinates (they are never exported).
     pub has_gps: bool,
     /// When the photo was taken, as the camera wrote it ("2026:11:20 14:03:11").
-    pub taken_at: Option<String>,
+    pub(crate) taken_at: Option<String>,
     /// The file format.
-    pub format: Option<ImageFormat>,
+    pub(crate) format: Option<ImageFormat>,
 }
 
 impl PhotoMetadata {
     /// "samsung SM-G991B", when known.
-    pub fn camera(&self) -> Option<String> {
+    pub(crate) fn camera(&self) -> Option<String> {
         match (&self.camera_make, &self.camera_model) {
             (Some(make), Some(model)) if model.starts_with(make.as_str()) => Some(model.clone()),
             (Some(make), Some(model)) => Some(format!("{make} {model}")),
@@ -115,7 +115,7 @@ const EDITORS: [&str; 16] = [
 ];
 
 /// The soft flags the metadata supports.
-pub fn flags(meta: &PhotoMetadata) -> Vec<SoftFlag> {
+pub(crate) fn flags(meta: &PhotoMetadata) -> Vec<SoftFlag> {
     let mut out = Vec::new();
     let software = meta.software.as_deref().unwrap_or("").to_lowercase();
     let comment = meta.comment.as_deref().unwrap_or("").to_lowercase();
@@ -162,7 +162,11 @@ pub(crate) mod tests {
     use exif::{Field, In, Tag, Value};
 
     /// A raw EXIF block with the given ASCII TIFF tags, an orientation, and optionally GPS.
-    pub fn exif_block(ascii: &[(Tag, &str)], orientation: Option<u16>, gps: bool) -> Vec<u8> {
+    pub(crate) fn exif_block(
+        ascii: &[(Tag, &str)],
+        orientation: Option<u16>,
+        gps: bool,
+    ) -> Vec<u8> {
         let mut fields: Vec<Field> = ascii
             .iter()
             .map(|(tag, s)| Field {

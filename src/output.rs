@@ -23,7 +23,7 @@ fn round1(v: f64) -> f64 {
 }
 
 /// The JSON object for one analysed file.
-pub fn json_line(file: &str, report: &Report, timings: Timings) -> Value {
+pub(crate) fn json_line(file: &str, report: &Report, timings: Timings) -> Value {
     let verdict = match report.verdict() {
         Verdict::Pass => "pass",
         Verdict::Fail => "fail",
@@ -67,7 +67,7 @@ pub fn json_line(file: &str, report: &Report, timings: Timings) -> Value {
 
 /// Adds the soft-flag warnings (screenshot, edited, no colour, …) to a `json_line` object as
 /// `"warnings": [{"id": "no-colour", "message": "…"}]`. Warnings never change the verdict.
-pub fn add_warnings(line: &mut Value, flags: &[SoftFlag]) {
+pub(crate) fn add_warnings(line: &mut Value, flags: &[SoftFlag]) {
     if let Some(obj) = line.as_object_mut() {
         let list: Vec<Value> = flags
             .iter()
@@ -78,7 +78,7 @@ pub fn add_warnings(line: &mut Value, flags: &[SoftFlag]) {
 }
 
 /// The warning lines appended to the human table.
-pub fn human_warnings(flags: &[SoftFlag]) -> String {
+pub(crate) fn human_warnings(flags: &[SoftFlag]) -> String {
     flags
         .iter()
         .map(|f| format!("  warn {:<11} {}\n", f.id.as_str(), f.message))
@@ -86,12 +86,12 @@ pub fn human_warnings(flags: &[SoftFlag]) -> String {
 }
 
 /// The JSON object for a file that could not be read.
-pub fn json_error(file: &str, error: &str) -> Value {
+pub(crate) fn json_error(file: &str, error: &str) -> Value {
     json!({"file": file, "error": error})
 }
 
 /// A short table for people.
-pub fn human(file: &str, report: &Report, timings: Timings) -> String {
+pub(crate) fn human(file: &str, report: &Report, timings: Timings) -> String {
     let mut out = String::new();
     let verdict = match report.verdict() {
         Verdict::Pass => "PASS",

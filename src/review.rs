@@ -16,7 +16,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender, unbounded};
-use image::{ImageFormat, RgbImage};
+use image::RgbImage;
 
 use crate::decode;
 use crate::downscale::reduce;
@@ -27,24 +27,27 @@ use crate::quality::{Analyzer, Profile, Report};
 
 /// Largest side of the image uploaded for display, pixels (a GPU texture of at most 2048² is safe
 /// everywhere and sharp on a 4K screen's review panel).
-pub const DISPLAY_MAX_SIDE_PX: u32 = 2048;
+pub(crate) const DISPLAY_MAX_SIDE_PX: u32 = 2048;
 /// Largest side of a thumbnail in the strip, pixels.
-pub const THUMB_MAX_SIDE_PX: u32 = 160;
+pub(crate) const THUMB_MAX_SIDE_PX: u32 = 160;
 
 /// Where a photo comes from.
 #[derive(Clone, Debug)]
 pub enum Source {
+    /// A file on disk.
     Path(PathBuf),
     /// Dropped bytes (a browser drag, or a platform that gives no path), with a display name.
     Bytes {
+        /// The name the list shows.
         name: String,
+        /// The file's bytes.
         bytes: Arc<[u8]>,
     },
 }
 
 impl Source {
     /// The file name shown in the list.
-    pub fn name(&self) -> String {
+    pub(crate) fn name(&self) -> String {
         match self {
             Source::Path(p) => p
                 .file_name()
@@ -59,17 +62,18 @@ impl Source {
 pub struct Reviewed {
     /// The upright, full-resolution pixels (for export; never copied).
     pub image: Arc<RgbImage>,
-    pub format: ImageFormat,
     /// The file's embedded ICC profile (export converts the pixels to sRGB with it).
-    pub icc_profile: Option<Arc<[u8]>>,
+    pub(crate) icc_profile: Option<Arc<[u8]>>,
+    /// The quality report of the photo.
     pub report: Report,
-    pub metadata: PhotoMetadata,
+    pub(crate) metadata: PhotoMetadata,
     /// Warnings that do not fail the photo (screenshot, edited, no colour, …).
-    pub flags: Vec<SoftFlag>,
+    pub(crate) flags: Vec<SoftFlag>,
     /// The photo reduced to at most `DISPLAY_MAX_SIDE_PX`.
-    pub display: RgbImage,
+    pub(crate) display: RgbImage,
     /// The photo reduced to at most `THUMB_MAX_SIDE_PX`.
-    pub thumbnail: RgbImage,
+    pub(crate) thumbnail: RgbImage,
+    /// How long each stage took, milliseconds.
     pub timings: Timings,
     /// Wall time from starting to read the file to the end of this entry's work, milliseconds.
     pub total_ms: f64,
@@ -78,14 +82,18 @@ pub struct Reviewed {
 /// What the worker is doing with a file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stage {
+    /// Reading the file from disk.
     Reading,
+    /// Decoding the image.
     Decoding,
+    /// Running the quality checks.
     Analysing,
+    /// Making the preview and the thumbnail.
     Preparing,
 }
 
 impl Stage {
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Stage::Reading => "Reading…",
             Stage::Decoding => "Decoding…",
@@ -95,7 +103,7 @@ impl Stage {
     }
 
     /// A rough fraction of the work done when this stage starts (decode and analysis dominate).
-    pub fn fraction(self) -> f32 {
+    pub(crate) fn fraction(self) -> f32 {
         match self {
             Stage::Reading => 0.0,
             Stage::Decoding => 0.1,
@@ -106,7 +114,7 @@ impl Stage {
 }
 
 /// A message from the worker.
-pub enum Event {
+pub(crate) enum Event {
     Stage { id: u64, stage: Stage },
     Done { id: u64, reviewed: Box<Reviewed> },
     Failed { id: u64, error: String },
@@ -118,7 +126,7 @@ struct Job {
 }
 
 /// The background decoder and analyser. Dropping it stops the thread after the current file.
-pub struct ReviewWorker {
+pub(crate) struct ReviewWorker {
     jobs: Option<Sender<Job>>,
     events: Receiver<Event>,
     cancelled: Arc<Mutex<HashSet<u64>>>,
@@ -127,7 +135,7 @@ pub struct ReviewWorker {
 
 impl ReviewWorker {
     /// Starts the worker thread; every photo is scored against `profile`.
-    pub fn spawn(profile: Profile) -> Self {
+    pub(crate) fn spawn(profile: Profile) -> Self {
         let (job_tx, job_rx) = unbounded::<Job>();
         let (event_tx, event_rx) = unbounded::<Event>();
         let cancelled = Arc::new(Mutex::new(HashSet::new()));
@@ -176,7 +184,7 @@ impl ReviewWorker {
     }
 
     /// Queues a file. Returns false when the worker could not be started.
-    pub fn submit(&self, id: u64, source: Source) -> bool {
+    pub(crate) fn submit(&self, id: u64, source: Source) -> bool {
         self.thread.is_some()
             && self
                 .jobs
@@ -185,19 +193,19 @@ impl ReviewWorker {
     }
 
     /// Stops work on `id` (skipped if queued, abandoned between stages if running).
-    pub fn cancel(&self, id: u64) {
+    pub(crate) fn cancel(&self, id: u64) {
         if let Ok(mut set) = self.cancelled.lock() {
             set.insert(id);
         }
     }
 
     /// Every event that has arrived, without waiting.
-    pub fn try_events(&self) -> Vec<Event> {
+    pub(crate) fn try_events(&self) -> Vec<Event> {
         self.events.try_iter().collect()
     }
 
     /// Waits up to `timeout` for the next event (tests and the CLI; never on the UI thread).
-    pub fn wait_event(&self, timeout: Duration) -> Option<Event> {
+    pub(crate) fn wait_event(&self, timeout: Duration) -> Option<Event> {
         self.events.recv_timeout(timeout).ok()
     }
 }
@@ -271,7 +279,6 @@ fn review_one(
     let flags = flags::soft_flags(&photo.image, &report, crate::metadata::flags(&metadata));
     Ok(Some(Reviewed {
         image: Arc::new(photo.image),
-        format: photo.format,
         icc_profile: photo.icc_profile.map(Arc::from),
         report,
         metadata,
@@ -288,21 +295,25 @@ fn review_one(
 
 /// Where one file of a review session stands.
 pub enum EntryState {
+    /// Queued or in progress, at this stage.
     Working(Stage),
+    /// Read and checked.
     Done(Box<Reviewed>),
+    /// Could not be read; the message shown to the person.
     Failed(String),
 }
 
 /// One file in a review session.
 pub struct Entry {
-    pub id: u64,
+    pub(crate) id: u64,
+    /// The file name the list shows.
     pub name: String,
-    pub source: Source,
+    /// Where the photo is in its processing.
     pub state: EntryState,
 }
 
 impl Entry {
-    pub fn reviewed(&self) -> Option<&Reviewed> {
+    pub(crate) fn reviewed(&self) -> Option<&Reviewed> {
         match &self.state {
             EntryState::Done(r) => Some(r),
             _ => None,
@@ -312,13 +323,15 @@ impl Entry {
 
 /// The review screen's model: the files, which one is selected, and the worker doing the reading.
 pub struct ReviewSession {
+    /// The photos, in the order they were added.
     pub entries: Vec<Entry>,
-    pub selected: usize,
+    pub(crate) selected: usize,
     worker: ReviewWorker,
     next_id: u64,
 }
 
 impl ReviewSession {
+    /// An empty session checking photos against `profile`; starts its worker thread.
     pub fn new(profile: Profile) -> Self {
         ReviewSession {
             entries: Vec::new(),
@@ -333,23 +346,18 @@ impl ReviewSession {
         let id = self.next_id;
         self.next_id += 1;
         let name = source.name();
-        let state = if self.worker.submit(id, source.clone()) {
+        let state = if self.worker.submit(id, source) {
             EntryState::Working(Stage::Reading)
         } else {
             EntryState::Failed("the background reader could not be started".into())
         };
-        self.entries.push(Entry {
-            id,
-            name,
-            source,
-            state,
-        });
+        self.entries.push(Entry { id, name, state });
         self.selected = self.entries.len() - 1;
         id
     }
 
     /// Applies whatever the worker has finished. Returns true when something changed.
-    pub fn poll(&mut self) -> bool {
+    pub(crate) fn poll(&mut self) -> bool {
         let events = self.worker.try_events();
         let changed = !events.is_empty();
         for e in events {
@@ -385,7 +393,7 @@ impl ReviewSession {
     }
 
     /// Removes a file (cancelling its work).
-    pub fn remove(&mut self, index: usize) {
+    pub(crate) fn remove(&mut self, index: usize) {
         if index < self.entries.len() {
             let entry = self.entries.remove(index);
             self.worker.cancel(entry.id);
@@ -396,7 +404,7 @@ impl ReviewSession {
     }
 
     /// Cancels every file still in progress and removes all entries.
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         for e in &self.entries {
             self.worker.cancel(e.id);
         }
@@ -404,29 +412,30 @@ impl ReviewSession {
         self.selected = 0;
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
 
     /// Files still being read or analysed.
-    pub fn in_progress(&self) -> usize {
+    pub(crate) fn in_progress(&self) -> usize {
         self.entries
             .iter()
             .filter(|e| matches!(e.state, EntryState::Working(_)))
             .count()
     }
 
+    /// The selected photo, if the list is not empty.
     pub fn selected_entry(&self) -> Option<&Entry> {
         self.entries.get(self.selected)
     }
 
-    pub fn select_next(&mut self) {
+    pub(crate) fn select_next(&mut self) {
         if self.selected + 1 < self.entries.len() {
             self.selected += 1;
         }
     }
 
-    pub fn select_previous(&mut self) {
+    pub(crate) fn select_previous(&mut self) {
         self.selected = self.selected.saturating_sub(1);
     }
 }

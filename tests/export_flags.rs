@@ -66,7 +66,7 @@ fn printed_documents_show_no_screen_grid_and_a_screen_grid_is_seen() {
             let a = (2.0 * std::f32::consts::PI * (xf * ct + yf * st) / 4.3).cos();
             let b = (2.0 * std::f32::consts::PI * (-xf * st + yf * ct) / 4.3).cos();
             let m = (0.9 + 0.1 * a) * (0.9 + 0.1 * b);
-            for c in px.0.iter_mut() {
+            for c in &mut px.0 {
                 *c = (f32::from(*c) * m).clamp(0.0, 255.0) as u8;
             }
         }

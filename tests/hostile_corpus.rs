@@ -43,10 +43,10 @@ fn every_corpus_file_gets_its_expected_outcome_without_a_panic() {
         match (&outcome, s.expect) {
             (Err(panic), _) => wrong.push(format!("{}: PANIC {panic}", s.name)),
             (Ok(Ok(())), Expect::Refused) => {
-                wrong.push(format!("{}: decoded, must be refused", s.name))
+                wrong.push(format!("{}: decoded, must be refused", s.name));
             }
             (Ok(Err(e)), Expect::Decodes) => {
-                wrong.push(format!("{}: refused ({e}), must decode", s.name))
+                wrong.push(format!("{}: refused ({e}), must decode", s.name));
             }
             _ => {}
         }

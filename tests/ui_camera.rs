@@ -151,13 +151,13 @@ fn a_stalled_camera_is_reported_within_the_watchdog_time_and_the_ui_keeps_runnin
     h.get_by_label("Mirror the preview").click();
     h.step();
     h.step();
-    assert!(h.state().settings.mirror);
+    assert!(h.state().mirror_preview());
 }
 
 /// The controls the app shows now.
 fn control_value(app: &App, name: &str) -> Option<i64> {
     app.live
-        .controls
+        .controls()
         .iter()
         .find(|c| c.name == name)
         .map(|c| c.kind.value())
@@ -168,14 +168,14 @@ fn menus_are_combo_boxes_inactive_controls_are_disabled_and_sets_are_read_back()
     let mut h = harness(watched_webcam(c920(Vec::new())));
     assert!(step_until(&mut h, 20.0, |app| !app
         .live
-        .controls
+        .controls()
         .is_empty()));
     h.step();
     let plf = "Power line frequency";
     assert!(matches!(
         h.state()
             .live
-            .controls
+            .controls()
             .iter()
             .find(|c| c.name == plf)
             .map(|c| &c.kind),
@@ -206,7 +206,7 @@ fn menus_are_combo_boxes_inactive_controls_are_disabled_and_sets_are_read_back()
         let info = h
             .state()
             .live
-            .controls
+            .controls()
             .iter()
             .find(|c| c.name == name)
             .cloned()

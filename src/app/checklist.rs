@@ -10,7 +10,7 @@ use super::style;
 use crate::quality::{Check, CheckId, Report, Verdict};
 
 /// "0.12 / 0.16 mm blur" style text for a check's value against its limit.
-pub fn value_text(check: &Check) -> String {
+pub(crate) fn value_text(check: &Check) -> String {
     let unit = check.id.unit();
     let sep = if unit.starts_with('%') || unit == "°" || unit.is_empty() {
         ""
@@ -36,7 +36,7 @@ pub fn value_text(check: &Check) -> String {
 
 /// A check's status, as the checklist marks it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mark {
+pub(crate) enum Mark {
     Pass,
     Fail,
     /// No value (no document to measure on).
@@ -44,7 +44,7 @@ pub enum Mark {
 }
 
 impl Mark {
-    pub fn of(check: &Check) -> Mark {
+    pub(crate) fn of(check: &Check) -> Mark {
         if check.pass {
             Mark::Pass
         } else if check.value.is_none() && check.id != CheckId::Document {
@@ -55,7 +55,7 @@ impl Mark {
     }
 
     /// The word screen readers (and UI tests) get for the painted mark.
-    pub fn word(self) -> &'static str {
+    pub(crate) fn word(self) -> &'static str {
         match self {
             Mark::Pass => "OK",
             Mark::Fail => "FAIL",
@@ -63,7 +63,7 @@ impl Mark {
         }
     }
 
-    pub fn color(self) -> egui::Color32 {
+    pub(crate) fn color(self) -> egui::Color32 {
         match self {
             Mark::Pass => style::PASS,
             Mark::Fail => style::FAIL,
@@ -74,7 +74,7 @@ impl Mark {
 
 /// Paints `mark` as a filled circle with a tick, a cross or a dash — shapes, not glyphs, so it reads
 /// the same with any font (egui's built-in fonts have no ✔/✖). Its accessible label is the word.
-pub fn mark_icon(ui: &mut Ui, mark: Mark) -> egui::Response {
+pub(crate) fn mark_icon(ui: &mut Ui, mark: Mark) -> egui::Response {
     let size = style::MARK_SIZE;
     let (rect, response) = ui.allocate_exact_size(egui::vec2(size, size), egui::Sense::hover());
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, mark.word()));

@@ -15,38 +15,57 @@ use crate::quality::DocumentKind;
 /// Everything the person (or a test) can ask the app to do.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
+    /// Live: switch to this source (webcam, demo camera or folder).
     UseSource(SourceSpec),
+    /// Use this document type's thresholds from now on.
     SetDocument(DocumentKind),
+    /// Show the live preview mirrored (true) or as the camera sends it (false).
     SetMirror(bool),
+    /// Ask the webcam for this resolution, `[width, height]` in pixels.
     SetResolution([u32; 2]),
+    /// Set a camera control (focus, exposure, …) to `value`.
     SetControl {
+        /// The control's id, as the source listed it.
         id: u64,
+        /// The new value, within the control's own range or menu.
         value: i64,
     },
+    /// Live: take a still of the current frame now.
     CaptureNow,
+    /// Discard the still of this side and capture it again.
     Retake(Side),
     /// Keep the still of the current side and go on (to the back, or finish).
     Accept,
+    /// Open the export dialog for this side's still.
     Export(Side),
+    /// Show the "Open photos…" dialog.
     OpenPhotos,
+    /// Review: add these files to the list.
     AddPhotos(Vec<PathBuf>),
     /// A photo dropped without a path, read into memory; `name` is what the list shows.
     AddPhotoBytes {
+        /// The name the list shows (the dropped file's name).
         name: String,
+        /// The file's bytes.
         bytes: Arc<[u8]>,
     },
     /// Review: select photo `n` of the strip.
     SelectPhoto(usize),
+    /// Review: select the next photo of the strip.
     SelectNextPhoto,
+    /// Review: select the previous photo of the strip.
     SelectPreviousPhoto,
     /// Review: remove photo `n` from the list.
     RemovePhoto(usize),
+    /// Review: remove every photo from the list.
     ClearPhotos,
     /// Review: open the export dialog for the selected photo.
     ExportSelectedPhoto,
     /// Live: let the auto-capture take stills, or not.
     SetAutoCapture(bool),
+    /// Switch to the live (camera) view.
     ShowLive,
+    /// Switch to the review (dropped photos) view.
     ShowReview,
     /// Something to tell the person (a save that worked or failed).
     Notice(String),
@@ -59,7 +78,7 @@ impl App {
     }
 
     /// The one place commands are handled.
-    pub fn handle(&mut self, cmd: Command) {
+    pub(crate) fn handle(&mut self, cmd: Command) {
         match cmd {
             Command::UseSource(spec) => {
                 self.settings.remember(&spec);

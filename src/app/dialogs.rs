@@ -25,6 +25,7 @@ pub struct Reply<T> {
 }
 
 impl<T> Reply<T> {
+    /// Answers the dialog; `None` means it was cancelled.
     pub fn send(self, answer: Option<T>) {
         // The slot may be gone (the view was dropped): nobody is waiting then.
         let _ = self.tx.send(answer);
@@ -39,13 +40,13 @@ impl<T> Drop for Reply<T> {
 
 /// How a dialog ended.
 #[derive(Debug, PartialEq)]
-pub enum Answer<T> {
+pub(crate) enum Answer<T> {
     Chosen(T),
     Cancelled,
 }
 
 /// At most one dialog of one kind: starts it, says whether it is open, hands over its answer.
-pub struct DialogSlot<T> {
+pub(crate) struct DialogSlot<T> {
     rx: Option<Receiver<Option<T>>>,
 }
 
@@ -58,7 +59,7 @@ impl<T> Default for DialogSlot<T> {
 impl<T> DialogSlot<T> {
     /// Opens a dialog by calling `picker` with the reply to answer through, unless one is open
     /// already. Returns whether a dialog was started.
-    pub fn start(&mut self, ctx: &egui::Context, picker: impl FnOnce(Reply<T>)) -> bool {
+    pub(crate) fn start(&mut self, ctx: &egui::Context, picker: impl FnOnce(Reply<T>)) -> bool {
         if self.rx.is_some() {
             return false;
         }
@@ -72,13 +73,13 @@ impl<T> DialogSlot<T> {
     }
 
     /// Whether a dialog is open (started and not answered yet).
-    pub fn is_open(&self) -> bool {
+    pub(crate) fn is_open(&self) -> bool {
         self.rx.is_some()
     }
 
     /// The answer, once the dialog has closed; `None` while it is open or when none was started.
     /// Never blocks.
-    pub fn poll(&mut self) -> Option<Answer<T>> {
+    pub(crate) fn poll(&mut self) -> Option<Answer<T>> {
         let answer = match self.rx.as_ref()?.try_recv() {
             Err(TryRecvError::Empty) => return None,
             Ok(Some(value)) => Answer::Chosen(value),
@@ -91,7 +92,7 @@ impl<T> DialogSlot<T> {
 
 /// Awaits `dialog` (an rfd future, already created on the UI thread) on a helper thread and sends
 /// its result through `reply`. If no thread can be started the reply is dropped: cancelled.
-pub fn await_on_thread<T: Send + 'static>(
+pub(crate) fn await_on_thread<T: Send + 'static>(
     reply: Reply<T>,
     dialog: impl Future<Output = Option<T>> + Send + 'static,
 ) {

@@ -13,7 +13,7 @@ use super::commands::Command;
 use super::style;
 
 /// The commands for the files dropped on the window this frame (none when nothing was dropped).
-pub fn dropped_photos(ctx: &egui::Context) -> Vec<Command> {
+pub(crate) fn dropped_photos(ctx: &egui::Context) -> Vec<Command> {
     let dropped = ctx.input(|i| i.raw.dropped_files.clone());
     let mut commands: Vec<Command> = Vec::new();
     for file in dropped {
@@ -47,7 +47,7 @@ pub fn dropped_photos(ctx: &egui::Context) -> Vec<Command> {
 
 /// While files are dragged over the window, covers it with "Drop to check N photos". Called once
 /// per frame in any mode: a drop always opens the review.
-pub fn paint_drop_hint(ctx: &egui::Context) {
+pub(crate) fn paint_drop_hint(ctx: &egui::Context) {
     let hovered = ctx.input(|i| i.raw.hovered_files.len());
     if hovered == 0 {
         return;

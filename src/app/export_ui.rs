@@ -24,7 +24,8 @@ use crate::quality::Report;
 use crate::quality::flags::SoftFlag;
 
 /// Ctrl+S (Cmd+S on macOS): export the still or the selected photo.
-pub const EXPORT_SHORTCUT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::S);
+pub(crate) const EXPORT_SHORTCUT: KeyboardShortcut =
+    KeyboardShortcut::new(Modifiers::COMMAND, Key::S);
 
 /// Asks where to save, offering the suggested file name: shows a dialog and answers through the
 /// `Reply` when the person has chosen (`None`: cancelled, or no dialog available). Must not wait for
@@ -33,7 +34,7 @@ pub type SavePicker = Box<dyn FnMut(&str, Reply<PathBuf>)>;
 
 /// The platform save dialog (rfd, async: see `dialogs`). On Linux without a portal or zenity it
 /// answers `None` at once.
-pub fn rfd_save_picker() -> SavePicker {
+pub(crate) fn rfd_save_picker() -> SavePicker {
     Box::new(|suggested: &str, reply| {
         let dialog = rfd::AsyncFileDialog::new()
             .set_title("Export a compliant JPG")
@@ -49,19 +50,23 @@ pub fn rfd_save_picker() -> SavePicker {
 
 /// What to export: upright full-resolution pixels and their report.
 #[derive(Clone)]
-pub struct ExportRequest {
-    pub image: Arc<RgbImage>,
-    pub report: Option<Report>,
+pub(crate) struct ExportRequest {
+    pub(crate) image: Arc<RgbImage>,
+    pub(crate) report: Option<Report>,
     /// Soft-flag warnings to repeat before exporting.
-    pub flags: Vec<SoftFlag>,
+    pub(crate) flags: Vec<SoftFlag>,
     /// The ICC profile the pixels are in, when not sRGB (a phone's Display P3); converted on export.
-    pub icc_profile: Option<Arc<[u8]>>,
+    pub(crate) icc_profile: Option<Arc<[u8]>>,
     /// The file name offered in the save dialog ("passport-idcap.jpg").
-    pub suggested_name: String,
+    pub(crate) suggested_name: String,
 }
 
 impl ExportRequest {
-    pub fn new(image: Arc<RgbImage>, report: Option<Report>, suggested_name: String) -> Self {
+    pub(crate) fn new(
+        image: Arc<RgbImage>,
+        report: Option<Report>,
+        suggested_name: String,
+    ) -> Self {
         ExportRequest {
             image,
             report,
@@ -72,7 +77,7 @@ impl ExportRequest {
     }
 
     /// "IMG_2041.jpg" → "IMG_2041-idcap.jpg".
-    pub fn name_for(source_name: &str) -> String {
+    pub(crate) fn name_for(source_name: &str) -> String {
         let stem = Path::new(source_name)
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
@@ -120,21 +125,13 @@ impl Default for ExportDialog {
 }
 
 impl ExportDialog {
-    /// A dialog whose "save as" is `picker` (tests pass a closure returning a temporary path).
-    pub fn with_picker(picker: SavePicker) -> Self {
-        ExportDialog {
-            picker,
-            ..ExportDialog::default()
-        }
-    }
-
-    pub fn set_picker(&mut self, picker: SavePicker) {
+    pub(crate) fn set_picker(&mut self, picker: SavePicker) {
         self.picker = picker;
     }
 
     /// Opens the dialog for `request`. Ignored while a save dialog is open or a file is being
     /// written: that export finishes first.
-    pub fn open(&mut self, request: ExportRequest) {
+    pub(crate) fn open(&mut self, request: ExportRequest) {
         if self.is_busy() {
             return;
         }
@@ -152,12 +149,12 @@ impl ExportDialog {
         self.note = None;
     }
 
-    pub fn is_open(&self) -> bool {
+    pub(crate) fn is_open(&self) -> bool {
         self.request.is_some()
     }
 
     /// Whether a file is being written right now.
-    pub fn is_writing(&self) -> bool {
+    pub(crate) fn is_writing(&self) -> bool {
         matches!(self.step, Step::Writing(..))
     }
 
@@ -172,14 +169,14 @@ impl ExportDialog {
     }
 
     /// The last finished export, if the dialog is showing one.
-    pub fn result(&self) -> Option<&Result<Exported, String>> {
+    pub(crate) fn result(&self) -> Option<&Result<Exported, String>> {
         match &self.step {
             Step::Done(r) => Some(r),
             _ => None,
         }
     }
 
-    pub fn close(&mut self) {
+    pub(crate) fn close(&mut self) {
         if !self.is_busy() {
             self.request = None;
             self.step = Step::Options;
@@ -187,7 +184,7 @@ impl ExportDialog {
     }
 
     /// Shows the dialog (a modal window) when open.
-    pub fn ui(&mut self, ctx: &egui::Context) {
+    pub(crate) fn ui(&mut self, ctx: &egui::Context) {
         if self.request.is_none() {
             return;
         }
@@ -398,10 +395,10 @@ impl ExportDialog {
             match rx.try_recv() {
                 Ok(result) => self.step = Step::Done(result),
                 Err(TryRecvError::Empty) => {
-                    ctx.request_repaint_after(std::time::Duration::from_millis(50))
+                    ctx.request_repaint_after(std::time::Duration::from_millis(50));
                 }
                 Err(TryRecvError::Disconnected) => {
-                    self.step = Step::Done(Err("the export stopped unexpectedly".into()))
+                    self.step = Step::Done(Err("the export stopped unexpectedly".into()));
                 }
             }
         }
@@ -417,7 +414,7 @@ fn with_jpg_extension(path: PathBuf) -> PathBuf {
 }
 
 /// An amber-framed warning paragraph.
-pub fn warning_box(ui: &mut Ui, text: &str) {
+pub(crate) fn warning_box(ui: &mut Ui, text: &str) {
     egui::Frame::new()
         .stroke(egui::Stroke::new(1.0, style::WARN))
         .inner_margin(6.0)

@@ -14,15 +14,18 @@ use super::{Command, style};
 use crate::analysis::{Analysed, Pipeline};
 use crate::camera::{ControlInfo, SourceStatus};
 use crate::capture::{AutoCapture, CaptureConfig, Captured, Phase};
-use crate::quality::{CheckId, DocumentKind, Report};
+use crate::quality::{DocumentKind, Report};
 
 /// What the current source is doing.
 #[derive(Clone, Debug, PartialEq)]
 pub enum SourceState {
     /// Started, no frame yet.
     Starting,
+    /// Frames are arriving.
     Live {
+        /// Frame width, pixels.
         width: u32,
+        /// Frame height, pixels.
         height: u32,
     },
     /// No frames for now (no camera, unplugged, busy); the source keeps trying.
@@ -33,17 +36,17 @@ pub enum SourceState {
 
 /// Rates measured over the last second, for the status line.
 #[derive(Clone, Debug, Default)]
-pub struct Stats {
+pub(crate) struct Stats {
     /// Mean analysis time of the analysed frames, milliseconds.
-    pub analysis_ms: f64,
+    pub(crate) analysis_ms: f64,
     /// Frames per second the source delivered.
-    pub camera_fps: f64,
+    pub(crate) camera_fps: f64,
     /// Frames per second that were analysed.
-    pub analysed_fps: f64,
+    pub(crate) analysed_fps: f64,
     /// UI repaints per second.
-    pub ui_fps: f64,
+    pub(crate) ui_fps: f64,
     /// Mean time the app's own UI code took per repaint, milliseconds (rendering not included).
-    pub ui_ms: f64,
+    pub(crate) ui_ms: f64,
     ui_ms_sum: f64,
     window_start: Option<Instant>,
     produced_at_start: u64,
@@ -84,12 +87,12 @@ impl Stats {
     }
 
     /// Adds the time one repaint's UI code took, milliseconds.
-    pub fn ui_time(&mut self, ms: f64) {
+    pub(crate) fn ui_time(&mut self, ms: f64) {
         self.ui_ms_sum += ms;
     }
 
     /// "camera 30.0 fps · analysis 41 ms (9.8 fps) · UI 60 fps (2.1 ms)"
-    pub fn line(&self) -> String {
+    pub(crate) fn line(&self) -> String {
         format!(
             "camera {:.1} fps · analysis {:.0} ms ({:.1} fps) · UI {:.0} fps ({:.1} ms)",
             self.camera_fps, self.analysis_ms, self.analysed_fps, self.ui_fps, self.ui_ms
@@ -99,26 +102,33 @@ impl Stats {
 
 /// The live view's state.
 pub struct LiveView {
-    pub pipeline: Option<Pipeline>,
+    pub(crate) pipeline: Option<Pipeline>,
+    /// The source's name, as the side panel shows it.
     pub source_name: String,
+    /// Whether frames are arriving, and if not, why.
     pub state: SourceState,
-    pub controls: Vec<ControlInfo>,
+    pub(crate) controls: Vec<ControlInfo>,
     /// What the source said about the camera it opened (another than the remembered one).
     pub camera_notice: Option<String>,
     /// Show the analysed frame (deterministic, for tests) instead of the newest camera frame.
-    pub preview_analysed: bool,
-    pub auto_enabled: bool,
+    pub(crate) preview_analysed: bool,
+    pub(crate) auto_enabled: bool,
     texture: Option<TextureHandle>,
     shown_seq: Option<u64>,
     shown_size: [u32; 2],
     latest: Option<Analysed>,
     auto: AutoCapture<Analysed>,
     phase: Phase,
-    pub stats: Stats,
+    pub(crate) stats: Stats,
 }
 
 impl LiveView {
-    pub fn new(config: CaptureConfig) -> Self {
+    /// The camera's controls as the camera last reported them.
+    pub fn controls(&self) -> &[ControlInfo] {
+        &self.controls
+    }
+
+    pub(crate) fn new(config: CaptureConfig) -> Self {
         LiveView {
             pipeline: None,
             source_name: String::new(),
@@ -138,7 +148,7 @@ impl LiveView {
     }
 
     /// Replaces the running source (dropping the old one stops its threads).
-    pub fn set_pipeline(&mut self, name: String, pipeline: Pipeline) {
+    pub(crate) fn set_pipeline(&mut self, name: String, pipeline: Pipeline) {
         self.pipeline = Some(pipeline);
         self.source_name = name;
         self.state = SourceState::Starting;
@@ -149,7 +159,7 @@ impl LiveView {
         self.reset_capture();
     }
 
-    pub fn reset_capture(&mut self) {
+    pub(crate) fn reset_capture(&mut self) {
         self.auto.reset();
         self.phase = Phase::Idle;
     }
@@ -159,12 +169,8 @@ impl LiveView {
         self.latest.as_ref()
     }
 
-    pub fn phase(&self) -> &Phase {
-        &self.phase
-    }
-
     /// The newest report with the live-only `stability` check added.
-    pub fn report_with_stability(&self) -> Option<Report> {
+    pub(crate) fn report_with_stability(&self) -> Option<Report> {
         let mut report = self.latest.as_ref()?.report.clone();
         report.checks.push(self.auto.stability_check());
         Some(report)
@@ -173,7 +179,7 @@ impl LiveView {
     /// The one line of guidance for the most important problem.
     pub fn guidance(&self) -> String {
         match (&self.state, &self.latest) {
-            (SourceState::Waiting(msg), _) | (SourceState::Failed(msg), _) => return msg.clone(),
+            (SourceState::Waiting(msg) | SourceState::Failed(msg), _) => return msg.clone(),
             (_, None) => return "Starting the camera…".to_string(),
             _ => {}
         }
@@ -200,7 +206,7 @@ impl LiveView {
 
     /// Takes in what the threads produced since the last frame. Returns an automatic capture when
     /// one happened.
-    pub fn poll(&mut self, ctx: &egui::Context) -> Option<Captured<Analysed>> {
+    pub(crate) fn poll(&mut self, ctx: &egui::Context) -> Option<Captured<Analysed>> {
         let pipeline = self.pipeline.as_ref()?;
         for status in pipeline.poll_status() {
             match status {
@@ -248,7 +254,7 @@ impl LiveView {
             match &mut self.texture {
                 Some(t) => t.set(image, TextureOptions::LINEAR),
                 None => {
-                    self.texture = Some(ctx.load_texture("live", image, TextureOptions::LINEAR))
+                    self.texture = Some(ctx.load_texture("live", image, TextureOptions::LINEAR));
                 }
             }
             self.shown_seq = Some(frame.seq);
@@ -258,7 +264,7 @@ impl LiveView {
     }
 
     /// Draws the preview, overlay, guidance, countdown and status line; returns commands.
-    pub fn ui(
+    pub(crate) fn ui(
         &self,
         ui: &mut Ui,
         guide: DocumentKind,
@@ -362,16 +368,8 @@ impl LiveView {
         );
     }
 
-    /// Whether the newest report fails `id` (for tests and the side panel).
-    pub fn fails(&self, id: CheckId) -> bool {
-        self.latest
-            .as_ref()
-            .and_then(|a| a.report.check(id))
-            .is_some_and(|c| !c.pass)
-    }
-
     /// The newest analysed frame as a still (manual capture).
-    pub fn snapshot(&self) -> Option<Captured<Analysed>> {
+    pub(crate) fn snapshot(&self) -> Option<Captured<Analysed>> {
         self.latest.as_ref().map(|a| Captured {
             frame: a.clone(),
             report: a.report.clone(),

@@ -9,19 +9,19 @@
 //! it and closes the window.
 
 pub mod checklist;
-pub mod commands;
+pub(crate) mod commands;
 pub mod dialogs;
-pub mod drops;
+pub(crate) mod drops;
 pub mod export_ui;
 pub mod live;
 pub mod open_photos;
-pub mod overlay;
-pub mod review;
-pub mod save;
-pub mod settings;
-pub mod side_panel;
-pub mod stills;
-pub mod style;
+pub(crate) mod overlay;
+pub(crate) mod review;
+pub(crate) mod save;
+pub(crate) mod settings;
+pub(crate) mod side_panel;
+pub(crate) mod stills;
+pub(crate) mod style;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -45,7 +45,9 @@ pub use stills::{Side, Still};
 /// accepted.
 #[derive(Clone, Debug)]
 pub struct CaptureRequest {
+    /// Where the accepted still is written (a JPG file path).
     pub output: PathBuf,
+    /// True: the first auto-capture counts as accepted; false: wait for the person to accept.
     pub accept_auto: bool,
     /// Filled when a still was written: the JSON line (`check --json` format) to print.
     pub result: Arc<Mutex<Option<Result<String, String>>>>,
@@ -66,6 +68,7 @@ pub struct AppOptions {
     pub doc: Option<DocumentKind>,
     /// Auto-capture tuning; `None`: the defaults.
     pub capture: Option<CaptureConfig>,
+    /// `idcap capture`'s output request; `None` for an ordinary app session.
     pub capture_request: Option<CaptureRequest>,
     /// Start without reading saved settings (tests).
     pub ignore_saved_settings: bool,
@@ -74,27 +77,36 @@ pub struct AppOptions {
     pub open: Vec<PathBuf>,
 }
 
+/// Which of the app's two views is shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
+    /// The camera view: live preview, checks and (auto-)capture.
     Live,
+    /// The review view: dropped or opened photos checked one by one.
     Review,
 }
 
+/// The idcap window: the live and review views, the export dialog and the settings.
 pub struct App {
-    pub settings: Settings,
+    pub(crate) settings: Settings,
+    /// The view shown.
     pub mode: Mode,
+    /// The live (camera) view.
     pub live: LiveView,
+    /// The review (dropped photos) view.
     pub review: ReviewView,
     /// The compliant export dialog, for a still or a reviewed photo.
     export: ExportDialog,
     /// "Open photos…", from either view.
     open_photos: OpenPhotosDialog,
+    /// The side of the document being captured now.
     pub side: Side,
+    /// The stills taken so far, front then back (indexed by `Side`).
     pub stills: [Option<Still>; 2],
     /// A still is being looked at (live view paused for it).
     pub showing_still: bool,
     /// The last problem to tell the person (a failed save, a source that cannot start).
-    pub notice: Option<String>,
+    pub(crate) notice: Option<String>,
     lockstep: bool,
     capture_request: Option<CaptureRequest>,
     devices: DeviceWatcher,
@@ -109,7 +121,7 @@ pub struct App {
 type DeferredSource = (SourceFactory, Option<Box<dyn Assess>>, Option<SourceSpec>);
 
 /// The thresholds for a document kind.
-pub fn profile_for(doc: DocumentKind) -> Profile {
+pub(crate) fn profile_for(doc: DocumentKind) -> Profile {
     let choice = match doc {
         DocumentKind::IdCard => DocChoice::IdCard,
         DocumentKind::Passport => DocChoice::Passport,
@@ -118,6 +130,12 @@ pub fn profile_for(doc: DocumentKind) -> Profile {
 }
 
 impl App {
+    /// Whether the preview is shown mirrored (the setting; captures are never mirrored).
+    pub fn mirror_preview(&self) -> bool {
+        self.settings.mirror
+    }
+
+    /// Creates the app; `options` says where frames come from and what to open.
     pub fn new(cc: &eframe::CreationContext<'_>, mut options: AppOptions) -> App {
         let mut settings = if options.ignore_saved_settings {
             Settings::default()
@@ -407,7 +425,7 @@ impl eframe::App for App {
 }
 
 /// Opens the app window and runs until it is closed.
-pub fn run(options: AppOptions) -> eframe::Result<()> {
+pub(crate) fn run(options: AppOptions) -> eframe::Result<()> {
     let native = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("idcap — ID photo capture")

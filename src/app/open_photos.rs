@@ -16,11 +16,12 @@ use super::dialogs::{Answer, DialogSlot, Reply, await_on_thread};
 pub type OpenPicker = Box<dyn FnMut(Reply<Vec<PathBuf>>)>;
 
 /// Ctrl+O (Cmd+O on macOS).
-pub const OPEN_SHORTCUT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
+pub(crate) const OPEN_SHORTCUT: KeyboardShortcut =
+    KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
 
 /// The platform "open files" dialog (rfd, async: see `dialogs`). Lists formats idcap cannot read too
 /// (HEIC, PDF) so that choosing one gives a clear message instead of an invisible file.
-pub fn rfd_open_picker() -> OpenPicker {
+pub(crate) fn rfd_open_picker() -> OpenPicker {
     Box::new(|reply| {
         let dialog = rfd::AsyncFileDialog::new()
             .set_title("Open photos to check")
@@ -40,7 +41,7 @@ pub fn rfd_open_picker() -> OpenPicker {
 }
 
 /// The "Open photos…" dialog's state.
-pub struct OpenPhotosDialog {
+pub(crate) struct OpenPhotosDialog {
     picker: OpenPicker,
     /// The dialog while it is open.
     slot: DialogSlot<Vec<PathBuf>>,
@@ -60,24 +61,24 @@ impl Default for OpenPhotosDialog {
 
 impl OpenPhotosDialog {
     /// Replaces the picker (tests pass a closure answering with their files).
-    pub fn set_picker(&mut self, picker: OpenPicker) {
+    pub(crate) fn set_picker(&mut self, picker: OpenPicker) {
         self.picker = picker;
     }
 
     /// Shows the dialog and returns at once; the photos come from `poll`. Ignored while the dialog
     /// is already open.
-    pub fn start(&mut self, ctx: &egui::Context) {
+    pub(crate) fn start(&mut self, ctx: &egui::Context) {
         self.slot.start(ctx, &mut self.picker);
     }
 
     /// Whether the dialog is open (its buttons are disabled meanwhile).
-    pub fn is_open(&self) -> bool {
+    pub(crate) fn is_open(&self) -> bool {
         self.slot.is_open()
     }
 
     /// The chosen photos, once the dialog answered with some. Never waits. An empty or cancelled
     /// answer leaves a note saying so.
-    pub fn poll(&mut self) -> Option<Vec<PathBuf>> {
+    pub(crate) fn poll(&mut self) -> Option<Vec<PathBuf>> {
         match self.slot.poll()? {
             Answer::Chosen(paths) if !paths.is_empty() => {
                 self.note = None;
@@ -94,13 +95,13 @@ impl OpenPhotosDialog {
     }
 
     /// What to tell the person about the last answer, if anything.
-    pub fn note(&self) -> Option<&str> {
+    pub(crate) fn note(&self) -> Option<&str> {
         self.note.as_deref()
     }
 
     /// The "Open photos…" button, disabled while the dialog is open: the review toolbar and the
     /// live view both show it.
-    pub fn button(&self, ui: &mut Ui) -> egui::Response {
+    pub(crate) fn button(&self, ui: &mut Ui) -> egui::Response {
         ui.add_enabled(!self.is_open(), egui::Button::new("Open photos…"))
             .on_disabled_hover_text("The file dialog is open.")
     }

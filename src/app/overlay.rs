@@ -13,16 +13,16 @@ use crate::quality::{CheckId, DocumentKind, Report, Verdict};
 
 /// What to paint besides the report itself.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct OverlayOptions {
+pub(crate) struct OverlayOptions {
     /// Draw the alignment frame for this document kind.
-    pub guide: Option<DocumentKind>,
+    pub(crate) guide: Option<DocumentKind>,
     /// The image is shown mirrored left–right (a selfie-style preview): mirror the overlay too.
-    pub mirror: bool,
+    pub(crate) mirror: bool,
 }
 
 /// Maps image pixel coordinates to screen points inside `image_rect`.
 #[derive(Clone, Copy, Debug)]
-pub struct ImageToScreen {
+pub(crate) struct ImageToScreen {
     rect: Rect,
     sx: f32,
     sy: f32,
@@ -30,7 +30,7 @@ pub struct ImageToScreen {
 }
 
 impl ImageToScreen {
-    pub fn new(image_rect: Rect, image_size: [u32; 2], mirror: bool) -> Self {
+    pub(crate) fn new(image_rect: Rect, image_size: [u32; 2], mirror: bool) -> Self {
         let w = image_size[0].max(1) as f32;
         let h = image_size[1].max(1) as f32;
         ImageToScreen {
@@ -42,7 +42,7 @@ impl ImageToScreen {
     }
 
     /// The screen point of image pixel position (x, y).
-    pub fn point(&self, x: f64, y: f64) -> Pos2 {
+    pub(crate) fn point(&self, x: f64, y: f64) -> Pos2 {
         let px = x as f32 * self.sx;
         let py = y as f32 * self.sy;
         let sx = if self.mirror {
@@ -55,7 +55,7 @@ impl ImageToScreen {
 }
 
 /// The colour of a report's document outline.
-pub fn outline_color(report: &Report) -> egui::Color32 {
+pub(crate) fn outline_color(report: &Report) -> egui::Color32 {
     if report.verdict() == Verdict::Pass {
         style::PASS
     } else if [CheckId::Corners, CheckId::Fill, CheckId::Tilt]
@@ -70,7 +70,7 @@ pub fn outline_color(report: &Report) -> egui::Color32 {
 
 /// The largest rectangle of the document's aspect ratio, centred in `image_rect`, covering
 /// `style::GUIDE_FILL_FRAC` of it: where the person should place the document.
-pub fn guide_rect(image_rect: Rect, kind: DocumentKind) -> Rect {
+pub(crate) fn guide_rect(image_rect: Rect, kind: DocumentKind) -> Rect {
     let aspect = kind.aspect() as f32;
     let avail = image_rect.size() * style::GUIDE_FILL_FRAC;
     let (w, h) = if avail.x / avail.y > aspect {
@@ -82,7 +82,7 @@ pub fn guide_rect(image_rect: Rect, kind: DocumentKind) -> Rect {
 }
 
 /// Paints the alignment frame as four corner brackets.
-pub fn paint_guide(painter: &Painter, image_rect: Rect, kind: DocumentKind) {
+pub(crate) fn paint_guide(painter: &Painter, image_rect: Rect, kind: DocumentKind) {
     let r = guide_rect(image_rect, kind);
     let len = r.width().min(r.height()) * style::GUIDE_BRACKET_FRAC;
     let stroke = Stroke::new(style::GUIDE_WIDTH, style::GUIDE);
@@ -98,7 +98,7 @@ pub fn paint_guide(painter: &Painter, image_rect: Rect, kind: DocumentKind) {
 }
 
 /// Paints `report` over the image shown in `image_rect` (the image is `image_size` pixels).
-pub fn paint_report(
+pub(crate) fn paint_report(
     painter: &Painter,
     image_rect: Rect,
     image_size: [u32; 2],
@@ -140,7 +140,7 @@ pub fn paint_report(
 
 /// Where to show an image of `image_size` pixels inside `available`: as large as fits, centred,
 /// aspect ratio kept.
-pub fn fit_rect(available: Rect, image_size: [u32; 2]) -> Rect {
+pub(crate) fn fit_rect(available: Rect, image_size: [u32; 2]) -> Rect {
     let w = image_size[0].max(1) as f32;
     let h = image_size[1].max(1) as f32;
     let scale = (available.width() / w).min(available.height() / h).max(0.0);

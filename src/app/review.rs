@@ -54,16 +54,6 @@ impl Default for ReviewView {
 }
 
 impl ReviewView {
-    /// The profile photos added from now on are checked against (the live view's, normally).
-    pub fn set_profile(&mut self, profile: Profile) {
-        if profile != self.profile {
-            self.profile = profile;
-            if self.session.as_ref().is_some_and(ReviewSession::is_empty) {
-                self.session = None;
-            }
-        }
-    }
-
     fn session(&mut self) -> &mut ReviewSession {
         let profile = self.profile.clone();
         self.session
@@ -71,14 +61,14 @@ impl ReviewView {
     }
 
     /// Adds image files to review (read, decoded and scored in the background).
-    pub fn add_paths(&mut self, paths: Vec<PathBuf>) {
+    pub(crate) fn add_paths(&mut self, paths: Vec<PathBuf>) {
         for p in paths {
             self.session().add(Source::Path(p));
         }
     }
 
     /// Adds an image held in memory (a file dropped without a path, for example).
-    pub fn add_bytes(&mut self, name: String, bytes: Arc<[u8]>) {
+    pub(crate) fn add_bytes(&mut self, name: String, bytes: Arc<[u8]>) {
         self.session().add(Source::Bytes { name, bytes });
     }
 
@@ -110,7 +100,7 @@ impl ReviewView {
     }
 
     /// What to export for the selected photo, if it was read.
-    pub fn export_request(&self) -> Option<ExportRequest> {
+    pub(crate) fn export_request(&self) -> Option<ExportRequest> {
         let entry = self
             .session
             .as_ref()
@@ -127,7 +117,7 @@ impl ReviewView {
     }
 
     /// Selects photo `index` (ignored when there is no such photo).
-    pub fn select(&mut self, index: usize) {
+    pub(crate) fn select(&mut self, index: usize) {
         if let Some(s) = self.session.as_mut()
             && index < s.entries.len()
         {
@@ -136,28 +126,28 @@ impl ReviewView {
     }
 
     /// Selects the next photo in the strip.
-    pub fn select_next(&mut self) {
+    pub(crate) fn select_next(&mut self) {
         if let Some(s) = self.session.as_mut() {
             s.select_next();
         }
     }
 
     /// Selects the previous photo in the strip.
-    pub fn select_previous(&mut self) {
+    pub(crate) fn select_previous(&mut self) {
         if let Some(s) = self.session.as_mut() {
             s.select_previous();
         }
     }
 
     /// Removes photo `index` from the list.
-    pub fn remove(&mut self, index: usize) {
+    pub(crate) fn remove(&mut self, index: usize) {
         if let Some(s) = self.session.as_mut() {
             s.remove(index);
         }
     }
 
     /// Empties the list.
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         if let Some(s) = self.session.as_mut() {
             s.clear();
         }
@@ -165,7 +155,7 @@ impl ReviewView {
 
     /// Takes in the worker's results and uploads at most one photo's textures. Call once per frame
     /// while the view is shown; never waits.
-    pub fn poll(&mut self, ctx: &egui::Context) {
+    pub(crate) fn poll(&mut self, ctx: &egui::Context) {
         let Some(session) = self.session.as_mut() else {
             return;
         };
@@ -193,7 +183,7 @@ impl ReviewView {
     /// Shows the review: toolbar, thumbnail strip, details panel, photo with overlay. `open` is the
     /// app's "Open photos…" dialog (its button and note are in the toolbar). Returns the commands
     /// the person gave.
-    pub fn ui(&self, ui: &mut Ui, open: &OpenPhotosDialog) -> Vec<Command> {
+    pub(crate) fn ui(&self, ui: &mut Ui, open: &OpenPhotosDialog) -> Vec<Command> {
         let mut commands = Vec::new();
         egui::Panel::top("review-toolbar").show(ui, |ui| self.toolbar_ui(ui, open, &mut commands));
         if self.is_empty() {
@@ -359,7 +349,7 @@ impl ReviewView {
         match &entry.state {
             EntryState::Done(r) => {
                 let Some(tex) = self.textures.get(&entry.id) else {
-                    ui.centered_and_justified(|ui| ui.spinner());
+                    ui.centered_and_justified(egui::Ui::spinner);
                     return;
                 };
                 let size = [r.report.width, r.report.height];
@@ -433,7 +423,7 @@ fn empty_ui(ui: &mut Ui) {
 
 /// The badge of an entry: a short word and its colour. Words, not symbols: egui's built-in fonts
 /// have no check-mark glyphs, and a badge must read the same on every system.
-pub fn badge(entry: &Entry) -> (&'static str, Color32) {
+pub(crate) fn badge(entry: &Entry) -> (&'static str, Color32) {
     match &entry.state {
         EntryState::Working(_) => ("…", style::NOT_MEASURED),
         EntryState::Failed(_) => ("ERROR", style::FAIL),

@@ -13,11 +13,11 @@ use crate::export::atomic::write_atomic;
 use crate::quality::Frame;
 
 /// JPEG quality of saved captures (0–100).
-pub const JPEG_QUALITY: u8 = 92;
+pub(crate) const JPEG_QUALITY: u8 = 92;
 
 /// Writes `image` to `path` as a JPG, atomically (`export::atomic`). An existing file at `path` is
 /// replaced: the calling program chose the name.
-pub fn save_jpeg(path: &Path, image: &Frame) -> anyhow::Result<()> {
+pub(crate) fn save_jpeg(path: &Path, image: &Frame) -> anyhow::Result<()> {
     let mut bytes = Vec::new();
     JpegEncoder::new_with_quality(&mut bytes, JPEG_QUALITY)
         .encode_image(image)

@@ -10,23 +10,23 @@ use crate::camera::{DEFAULT_MAX_SIZE, SourceSpec};
 use crate::quality::DocumentKind;
 
 /// The storage key of the settings.
-pub const STORAGE_KEY: &str = "idcap-settings";
+pub(crate) const STORAGE_KEY: &str = "idcap-settings";
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct Settings {
+pub(crate) struct Settings {
     /// The webcam chosen last, by its stable id (`Device::id`: name plus bus or device path,
     /// which survive replug and reboot). `None`: the first usable one.
     pub camera_id: Option<String>,
     /// The webcam's index, as settings saved before ids remember it; used only without
     /// `camera_id`, and cleared when a camera is chosen.
-    pub camera: Option<u32>,
+    pub(crate) camera: Option<u32>,
     /// Largest resolution asked of the webcam, pixels.
-    pub max_size: [u32; 2],
+    pub(crate) max_size: [u32; 2],
     /// Which document the person photographs (alignment frame and thresholds).
-    pub doc: DocumentKind,
+    pub(crate) doc: DocumentKind,
     /// Show the preview mirrored (the capture itself is never mirrored).
-    pub mirror: bool,
+    pub(crate) mirror: bool,
 }
 
 impl Default for Settings {
@@ -42,13 +42,13 @@ impl Default for Settings {
 }
 
 impl Settings {
-    pub fn load(storage: Option<&dyn eframe::Storage>) -> Settings {
+    pub(crate) fn load(storage: Option<&dyn eframe::Storage>) -> Settings {
         storage
             .and_then(|s| eframe::get_value(s, STORAGE_KEY))
             .unwrap_or_default()
     }
 
-    pub fn save(&self, storage: &mut dyn eframe::Storage) {
+    pub(crate) fn save(&self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, STORAGE_KEY, self);
     }
 
@@ -85,7 +85,7 @@ impl Settings {
 }
 
 /// Resolutions offered in the camera panel, pixels.
-pub const RESOLUTIONS: [[u32; 2]; 3] = [[1920, 1080], [1280, 720], [640, 480]];
+pub(crate) const RESOLUTIONS: [[u32; 2]; 3] = [[1920, 1080], [1280, 720], [640, 480]];
 
 #[cfg(test)]
 mod tests {

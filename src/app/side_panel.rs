@@ -13,22 +13,22 @@ use crate::camera::webcam::Device;
 use crate::camera::{ControlInfo, ControlKind, DEFAULT_MAX_SIZE, SourceSpec, controls};
 use crate::quality::{DocumentKind, Report};
 
-pub struct SidePanel<'a> {
-    pub settings: &'a Settings,
-    pub devices: &'a [Device],
-    pub current: Option<&'a SourceSpec>,
-    pub source_name: &'a str,
-    pub controls: &'a [ControlInfo],
+pub(crate) struct SidePanel<'a> {
+    pub(crate) settings: &'a Settings,
+    pub(crate) devices: &'a [Device],
+    pub(crate) current: Option<&'a SourceSpec>,
+    pub(crate) source_name: &'a str,
+    pub(crate) controls: &'a [ControlInfo],
     /// What the source said about the camera it opened ("the camera you chose before is not
     /// connected…").
     pub notice: Option<&'a str>,
-    pub report: Option<&'a Report>,
+    pub(crate) report: Option<&'a Report>,
     /// Show the live checklist (hidden while a still, which has its own, is shown).
-    pub show_checks: bool,
+    pub(crate) show_checks: bool,
 }
 
 impl SidePanel<'_> {
-    pub fn ui(&mut self, ui: &mut Ui) -> Vec<Command> {
+    pub(crate) fn ui(&mut self, ui: &mut Ui) -> Vec<Command> {
         let mut commands = Vec::new();
         egui::Panel::right("side-panel")
             .default_size(style::SIDE_PANEL_WIDTH)

@@ -19,7 +19,9 @@ use crate::quality::{DocumentKind, Report};
 /// The side of the document being captured.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Side {
+    /// The front of the document (the side with the photo, or a passport's data page).
     Front,
+    /// The back of the document.
     Back,
 }
 
@@ -36,6 +38,7 @@ impl Side {
 pub struct Still {
     /// The frame and the report it was scored with.
     pub frame: Analysed,
+    /// True when the auto-capture took it, false when the person did.
     pub auto: bool,
     texture: Option<TextureHandle>,
 }

@@ -15,10 +15,10 @@ use super::device::NodeProbe;
 #[derive(Clone, Debug, PartialEq)]
 pub struct RawBuffer {
     /// The format that was requested for the stream (what the bytes should be).
-    pub format: FrameFormat,
-    pub width: u32,
-    pub height: u32,
-    pub data: Vec<u8>,
+    pub(crate) format: FrameFormat,
+    pub(crate) width: u32,
+    pub(crate) height: u32,
+    pub(crate) data: Vec<u8>,
 }
 
 /// Why an open stream gave no buffer.

@@ -12,29 +12,40 @@ use super::{ControlInfo, ControlKind, MenuOption};
 /// A control as a backend describes it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ControlDescription {
+    /// The control's id, as the backend numbers it (V4L2 control id on Linux).
     pub id: u64,
     /// The driver's name ("Power Line Frequency") or v4l2-ctl's ("power_line_frequency").
     pub name: String,
+    /// The control's type, range or menu.
     pub kind: DescriptionKind,
+    /// The current value.
     pub value: i64,
     /// V4L2 `inactive` (or nokhwa's `active() == false`).
     pub inactive: bool,
 }
 
+/// What kind of value a control takes, as the backend describes it.
 #[derive(Clone, Debug, PartialEq)]
 pub enum DescriptionKind {
+    /// A number from `min` to `max` in steps of `step` (driver units).
     Integer {
+        /// Smallest value (driver units).
         min: i64,
+        /// Largest value (driver units).
         max: i64,
+        /// Step between valid values (1 or more).
         step: i64,
     },
+    /// On or off (0 or 1).
     Boolean,
     /// Menu entries (value, label) as the camera lists them.
     Menu {
+        /// The menu entries (value, label).
         items: Vec<(i64, String)>,
     },
     /// Values without labels.
     Values {
+        /// The valid values.
         values: Vec<i64>,
     },
     /// Anything else (buttons, strings, bitmasks, compound types).
@@ -42,13 +53,13 @@ pub enum DescriptionKind {
 }
 
 /// Whether idcap offers a control with this name: focus, exposure, power-line frequency.
-pub fn wanted(name: &str) -> bool {
+pub(crate) fn wanted(name: &str) -> bool {
     let n = name.to_ascii_lowercase().replace('_', " ");
     n.contains("focus") || n.contains("exposure") || n.contains("power line")
 }
 
 /// A human name: "power_line_frequency" → "Power line frequency"; driver names pass through.
-pub fn display_name(name: &str) -> String {
+pub(crate) fn display_name(name: &str) -> String {
     if !name.contains('_') {
         return name.to_string();
     }
@@ -61,7 +72,7 @@ pub fn display_name(name: &str) -> String {
 }
 
 /// The control as the side panel shows it, or `None` for types idcap does not offer.
-pub fn to_info(d: &ControlDescription) -> Option<ControlInfo> {
+pub(crate) fn to_info(d: &ControlDescription) -> Option<ControlInfo> {
     let kind = match &d.kind {
         DescriptionKind::Integer { min, max, step } => ControlKind::Range {
             min: *min,
@@ -121,7 +132,11 @@ pub fn offered(descriptions: &[ControlDescription]) -> Vec<ControlInfo> {
 
 /// The control `id` among `controls`, when `value` is one it accepts: what every backend checks
 /// before it asks a camera to change a control.
-pub fn settable(controls: Vec<ControlInfo>, id: u64, value: i64) -> Result<ControlInfo, String> {
+pub(crate) fn settable(
+    controls: Vec<ControlInfo>,
+    id: u64,
+    value: i64,
+) -> Result<ControlInfo, String> {
     let info = controls
         .into_iter()
         .find(|c| c.id == id)
@@ -132,7 +147,7 @@ pub fn settable(controls: Vec<ControlInfo>, id: u64, value: i64) -> Result<Contr
 
 /// Checks `value` against a control before it is sent: a menu takes only its entries, a range
 /// only its bounds, a toggle 0 or 1.
-pub fn check_value(info: &ControlInfo, value: i64) -> Result<(), String> {
+pub(crate) fn check_value(info: &ControlInfo, value: i64) -> Result<(), String> {
     let ok = match &info.kind {
         ControlKind::Range { min, max, .. } => (*min..=*max).contains(&value),
         ControlKind::Toggle { .. } => value == 0 || value == 1,

@@ -20,11 +20,11 @@ use crate::quality::geometry::Homography;
 use crate::quality::{DocumentKind, Point};
 
 /// Frame size of the demo camera, pixels.
-pub const DEMO_SIZE: (u32, u32) = (1280, 720);
+pub(crate) const DEMO_SIZE: (u32, u32) = (1280, 720);
 /// Frames per second the demo camera delivers.
-pub const DEMO_FPS: f64 = 30.0;
+pub(crate) const DEMO_FPS: f64 = 30.0;
 /// Length of the demo's loop, seconds.
-pub const LOOP_S: f64 = 20.0;
+pub(crate) const LOOP_S: f64 = 20.0;
 /// When the card is settled sharp and flat, seconds into the loop.
 pub const SETTLED_S: f64 = 10.5;
 /// Card texture resolution, pixels per millimetre.
@@ -51,20 +51,20 @@ impl Rng {
 
 /// Where the card is and how it looks at one moment.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Pose {
+pub(crate) struct Pose {
     /// Card centre offset from the frame centre, pixels at the settled distance.
-    pub dx: f64,
-    pub dy: f64,
+    pub(crate) dx: f64,
+    pub(crate) dy: f64,
     /// Size relative to the settled card (1 = settled).
-    pub scale: f64,
+    pub(crate) scale: f64,
     /// Rotation about the vertical axis (out of plane), degrees.
-    pub yaw_deg: f64,
+    pub(crate) yaw_deg: f64,
     /// Rotation in the image plane, degrees.
-    pub roll_deg: f64,
+    pub(crate) roll_deg: f64,
     /// 0 = sharp, 1 = fully defocused.
-    pub blur: f64,
+    pub(crate) blur: f64,
     /// Glare spot centre in card coordinates (0–1 across, 0–1 down), when there is one.
-    pub glare: Option<(f64, f64)>,
+    pub(crate) glare: Option<(f64, f64)>,
 }
 
 fn smooth(a: f64, b: f64, t: f64) -> f64 {
@@ -74,7 +74,7 @@ fn smooth(a: f64, b: f64, t: f64) -> f64 {
 }
 
 /// The demo's script: the card's pose at `t` seconds (looping every `LOOP_S`).
-pub fn pose_at(t: f64) -> Pose {
+pub(crate) fn pose_at(t: f64) -> Pose {
     let t = t.rem_euclid(LOOP_S);
     // A hand never holds perfectly still: a sub-pixel tremor, larger while the card moves.
     let tremor = 0.25;
@@ -146,6 +146,8 @@ pub struct DemoCamera {
 }
 
 impl DemoCamera {
+    /// A demo camera at `fps` frames per second; `paced` sleeps between frames like a camera,
+    /// otherwise frames come as fast as they are read.
     pub fn new(fps: f64, paced: bool) -> Self {
         DemoCamera {
             scene: Arc::new(Scene::new()),
@@ -295,7 +297,7 @@ impl Scene {
 
 /// The card's corners in the frame for `pose`: a pinhole camera looking at a card turned by the
 /// pose's yaw and roll.
-pub fn project(pose: &Pose, cw: u32, ch: u32) -> [Point; 4] {
+pub(crate) fn project(pose: &Pose, cw: u32, ch: u32) -> [Point; 4] {
     let (fw, fh) = (f64::from(DEMO_SIZE.0), f64::from(DEMO_SIZE.1));
     let half_w = SETTLED_WIDTH_PX / 2.0;
     let half_h = half_w * f64::from(ch) / f64::from(cw);

@@ -37,22 +37,24 @@ pub struct CameraDevice {
     /// Stable across replug and reboot: "name@bus", or "name@path" without a bus; a suffix
     /// "#2", "#3" tells apart nodes that would share one.
     pub id: String,
+    /// What the listing said about the node (name, path, bus, formats, controls).
     pub probe: NodeProbe,
     /// The format idcap would request, or why the node is skipped.
-    pub status: DeviceStatus,
+    pub(crate) status: DeviceStatus,
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub enum DeviceStatus {
+pub(crate) enum DeviceStatus {
     Usable(FormatChoice),
     Skipped(String),
 }
 
 impl CameraDevice {
-    pub fn is_usable(&self) -> bool {
+    pub(crate) fn is_usable(&self) -> bool {
         matches!(self.status, DeviceStatus::Usable(_))
     }
 
+    /// The format idcap would request, or `None` when the node is skipped.
     pub fn choice(&self) -> Option<&FormatChoice> {
         match &self.status {
             DeviceStatus::Usable(c) => Some(c),
@@ -60,6 +62,8 @@ impl CameraDevice {
         }
     }
 
+    /// Why the node is skipped (metadata node, infrared, no decodable format), or `None` when
+    /// usable.
     pub fn skip_reason(&self) -> Option<&str> {
         match &self.status {
             DeviceStatus::Usable(_) => None,
@@ -175,7 +179,7 @@ fn node_status(p: &NodeProbe, limit: [u32; 2]) -> DeviceStatus {
 
 /// The device to open for a remembered id: the exact id, else (the id of a node that is gone or
 /// renamed) nothing. `None` asks for the first usable device.
-pub fn find<'a>(devices: &'a [CameraDevice], id: Option<&str>) -> Option<&'a CameraDevice> {
+pub(crate) fn find<'a>(devices: &'a [CameraDevice], id: Option<&str>) -> Option<&'a CameraDevice> {
     match id {
         Some(id) => devices.iter().find(|d| d.id == id && d.is_usable()),
         None => devices.iter().find(|d| d.is_usable()),

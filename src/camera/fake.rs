@@ -26,21 +26,30 @@ pub enum Step {
     /// Bytes that do not decode (a cut-off JPEG; a short YUYV buffer).
     Corrupt,
     /// A good frame with `extra` bytes of padding after every row.
-    Strided { extra: usize },
+    Strided {
+        /// Padding after each row, bytes.
+        extra: usize,
+    },
     /// Sleeps this long, then goes on with the next step.
     Stall(Duration),
     /// Never returns (until the process ends): a driver stuck in its read.
     Hang,
     /// The device disappears: this read fails, opening fails, and the camera is missing from the
     /// next `probes` listings; then it is back.
-    Unplug { probes: u32 },
+    Unplug {
+        /// How many listings the camera is missing from.
+        probes: u32,
+    },
 }
 
 /// One fake camera node.
 #[derive(Clone, Debug)]
 pub struct FakeCamera {
+    /// The node as a listing would show it (name, path, bus, formats).
     pub probe: NodeProbe,
+    /// The controls the camera offers.
     pub controls: Vec<ControlDescription>,
+    /// What each read does, in order; the last step repeats (an empty script: good frames).
     pub script: Vec<Step>,
 }
 
@@ -64,6 +73,7 @@ pub struct FakeBackend {
 }
 
 impl FakeBackend {
+    /// A backend listing `cameras` (all present, none failing).
     pub fn new(cameras: Vec<FakeCamera>) -> FakeBackend {
         let backend = FakeBackend::default();
         if let Ok(mut s) = backend.state.lock() {
@@ -73,7 +83,8 @@ impl FakeBackend {
     }
 
     /// A backend whose listing fails with `error` (permission denied, no backend).
-    pub fn failing(error: &str) -> FakeBackend {
+    #[cfg(test)]
+    pub(crate) fn failing(error: &str) -> FakeBackend {
         let backend = FakeBackend::default();
         if let Ok(mut s) = backend.state.lock() {
             s.probe_error = Some(error.to_string());
@@ -205,7 +216,7 @@ impl FakeStream {
 }
 
 /// A good frame of `format`: a horizontal grey gradient, `extra` padding bytes after each row.
-pub fn good_frame(format: CameraFormat, extra: usize) -> Vec<u8> {
+pub(crate) fn good_frame(format: CameraFormat, extra: usize) -> Vec<u8> {
     let (w, h) = (format.width() as usize, format.height() as usize);
     let luma = |x: usize| (16 + x * 219 / w.max(1)) as u8;
     let row = |bytes: Vec<u8>| bytes.into_iter().chain(std::iter::repeat_n(0, extra));

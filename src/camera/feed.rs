@@ -19,7 +19,7 @@ use crossbeam_channel::{Receiver, Sender, TrySendError, bounded, unbounded};
 use super::{CameraFrame, FrameSource, SourceCommand, SourceError, SourceFactory, SourceStatus};
 
 /// How long the camera thread waits before trying an unavailable source again.
-pub const RETRY_INTERVAL: Duration = Duration::from_millis(1000);
+pub(crate) const RETRY_INTERVAL: Duration = Duration::from_millis(1000);
 
 /// Frames after a command during which the controls are read back (frames, 1–10). A watched
 /// source applies a command before the frame after the one already requested, so its read-back
@@ -27,11 +27,11 @@ pub const RETRY_INTERVAL: Duration = Duration::from_millis(1000);
 pub const READBACK_FRAMES: u32 = 3;
 
 /// Something to call when there is news for the UI (`egui::Context::request_repaint`).
-pub type Waker = Arc<dyn Fn() + Send + Sync>;
+pub(crate) type Waker = Arc<dyn Fn() + Send + Sync>;
 
 /// A running camera thread, seen from the UI side: the newest frame, status changes, camera
 /// controls. Dropping it stops the thread (after the frame it is waiting for).
-pub struct CameraFeed {
+pub(crate) struct CameraFeed {
     status_tx: Sender<SourceStatus>,
     status: Receiver<SourceStatus>,
     commands: Sender<SourceCommand>,
@@ -42,7 +42,7 @@ pub struct CameraFeed {
 
 impl CameraFeed {
     /// Starts the camera thread. Returns the feed and the reading side of the frame slot.
-    pub fn start(
+    pub(crate) fn start(
         source: SourceFactory,
         lockstep: bool,
         waker: Waker,
@@ -86,33 +86,33 @@ impl CameraFeed {
 
     /// The flag that stops the camera thread; set when the feed is dropped. Threads working on
     /// the feed's frames can share it to stop with it.
-    pub fn stop_flag(&self) -> Arc<AtomicBool> {
+    pub(crate) fn stop_flag(&self) -> Arc<AtomicBool> {
         self.stop.clone()
     }
 
     /// Adds a status change to the feed's queue (for trouble further down the line).
-    pub fn report(&self, status: SourceStatus) {
+    pub(crate) fn report(&self, status: SourceStatus) {
         let _ = self.status_tx.send(status);
     }
 
     /// The newest frame the source delivered. Never blocks for long: the lock is held only to
     /// swap an `Arc`.
-    pub fn newest_frame(&self) -> Option<CameraFrame> {
+    pub(crate) fn newest_frame(&self) -> Option<CameraFrame> {
         self.newest.lock().ok().and_then(|f| f.clone())
     }
 
     /// Status changes since the last call. Never blocks.
-    pub fn poll_status(&self) -> Vec<SourceStatus> {
+    pub(crate) fn poll_status(&self) -> Vec<SourceStatus> {
         self.status.try_iter().collect()
     }
 
     /// Frames the source delivered so far (analysed or dropped).
-    pub fn frames_produced(&self) -> u64 {
+    pub(crate) fn frames_produced(&self) -> u64 {
         self.produced.load(Ordering::Relaxed)
     }
 
     /// Forwards a command (a camera control) to the source.
-    pub fn command(&self, cmd: SourceCommand) {
+    pub(crate) fn command(&self, cmd: SourceCommand) {
         let _ = self.commands.send(cmd);
     }
 }

@@ -21,19 +21,19 @@ use std::fmt::Write as _;
 use nokhwa::utils::{CameraFormat, FrameFormat};
 
 /// Slowest frame rate worth a live view, frames per second.
-pub const MIN_FPS: f64 = 15.0;
+pub(crate) const MIN_FPS: f64 = 15.0;
 /// The frame rate idcap prefers, frames per second (29.97 counts as "about 30").
-pub const PREFERRED_FPS: f64 = 30.0;
+pub(crate) const PREFERRED_FPS: f64 = 30.0;
 
 /// Pixel formats idcap decodes, best first.
-pub const USABLE_FORMATS: [FrameFormat; 3] =
+pub(crate) const USABLE_FORMATS: [FrameFormat; 3] =
     [FrameFormat::MJPEG, FrameFormat::YUYV, FrameFormat::NV12];
 
 /// The chosen format and one line saying why.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FormatChoice {
     /// One entry of the camera's own list, to request with `Exact`.
-    pub format: CameraFormat,
+    pub(crate) format: CameraFormat,
     /// "MJPEG 1280×720 @ 30 fps: largest ≤ 1920×1080 with ≥ 15 fps".
     pub reason: String,
 }
@@ -44,6 +44,7 @@ pub struct FormatChoice {
     "The camera offers no format idcap can use (MJPEG, YUYV or NV12 at 15 fps or more). It offers: {offered}"
 )]
 pub struct NoUsableFormat {
+    /// The formats the camera offered, as one human-readable line.
     pub offered: String,
 }
 
@@ -52,7 +53,7 @@ pub struct NoUsableFormat {
 /// nokhwa's V4L2 listing reports a `1001/30000 s` interval as "30000" (the interval's denominator),
 /// so a rate of 1000 or more that is a multiple of 1000 is read as `n / 1001` (29.97, 59.94, 23.976).
 /// Other backends round or truncate (29.97 arrives as 29 or 30) and pass through unchanged.
-pub fn effective_fps(raw: u32) -> f64 {
+pub(crate) fn effective_fps(raw: u32) -> f64 {
     if raw >= 1000 && raw.is_multiple_of(1000) {
         f64::from(raw) / 1001.0
     } else {
@@ -129,7 +130,7 @@ pub fn choose_format(
 }
 
 /// "MJPEG 1280×720 @ 30 fps" (29.97 fps shown with two decimals).
-pub fn describe(f: &CameraFormat) -> String {
+pub(crate) fn describe(f: &CameraFormat) -> String {
     format!(
         "{} {}×{} @ {} fps",
         f.format(),
@@ -140,7 +141,7 @@ pub fn describe(f: &CameraFormat) -> String {
 }
 
 /// A frame rate for people: whole rates as integers, NTSC rates with two decimals.
-pub fn fps_text(raw: u32) -> String {
+pub(crate) fn fps_text(raw: u32) -> String {
     let fps = effective_fps(raw);
     if fps.fract() == 0.0 {
         format!("{fps}")
@@ -152,6 +153,7 @@ pub fn fps_text(raw: u32) -> String {
 /// One pixel format's sizes, largest first, each with its frame rates, fastest first.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FormatGroup {
+    /// The pixel format (MJPEG, YUYV, NV12, …).
     pub format: FrameFormat,
     /// (width, height, frame rates as nokhwa reports them), no duplicates.
     pub sizes: Vec<(u32, u32, Vec<u32>)>,
@@ -192,7 +194,7 @@ pub fn merge_formats(offered: &[CameraFormat]) -> Vec<FormatGroup> {
 /// What a camera offers in one line: each pixel format with its largest size and that size's
 /// fastest rate ("MJPEG up to 1920×1080 @ 30 fps; GRAY up to 640×360 @ 15 fps"), or
 /// "no formats" for an empty list.
-pub fn describe_offered(offered: &[CameraFormat]) -> String {
+pub(crate) fn describe_offered(offered: &[CameraFormat]) -> String {
     let groups = merge_formats(offered);
     if groups.is_empty() {
         return "no formats".to_string();

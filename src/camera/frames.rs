@@ -14,11 +14,11 @@ use nokhwa::utils::FrameFormat;
 /// Consecutive frames that fail to decode before the camera counts as lost. One corrupt MJPEG
 /// frame is common right after a USB camera starts; ten in a row (a third of a second at 30 fps)
 /// is not.
-pub const MAX_CONSECUTIVE_DECODE_FAILURES: u32 = 10;
+pub(crate) const MAX_CONSECUTIVE_DECODE_FAILURES: u32 = 10;
 
 /// Why a buffer gave no frame.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
-pub enum FrameProblem {
+pub(crate) enum FrameProblem {
     #[error("the frame could not be decoded: {0}")]
     Decode(String),
     #[error("the frame has {got} bytes where {width}×{height} {format} needs {expected}")]
@@ -60,7 +60,7 @@ fn nv12_bytes(width: u32, height: u32) -> Option<usize> {
 /// Makes `data` exactly `width`×`height`×`per_pixel` bytes: equal is kept as is (no copy); rows
 /// padded to a common stride (length a multiple of `height`) are de-strided; fewer extra bytes
 /// than one row are cut from the end; anything else is refused.
-pub fn fit_length(
+pub(crate) fn fit_length(
     mut data: Vec<u8>,
     width: u32,
     height: u32,
@@ -127,7 +127,7 @@ fn yuyv_to_rgb(data: &[u8], width: u32, height: u32) -> Vec<u8> {
 
 /// NV12 (a luma plane, then interleaved Cb Cr at half resolution) to RGB. Extra bytes after the
 /// two planes are ignored; fewer are refused.
-pub fn nv12_to_rgb(data: &[u8], width: u32, height: u32) -> Result<Vec<u8>, FrameProblem> {
+pub(crate) fn nv12_to_rgb(data: &[u8], width: u32, height: u32) -> Result<Vec<u8>, FrameProblem> {
     let expected = nv12_bytes(width, height).unwrap_or(usize::MAX);
     if data.len() < expected {
         return Err(wrong("NV12", width, height, expected, data.len()));
@@ -149,7 +149,7 @@ pub fn nv12_to_rgb(data: &[u8], width: u32, height: u32) -> Result<Vec<u8>, Fram
 
 /// Decodes one buffer of `format` announced as `width`×`height` into an RGB frame whose length
 /// is checked. MJPEG frames keep the size their JPEG header says.
-pub fn decode(
+pub(crate) fn decode(
     format: FrameFormat,
     width: u32,
     height: u32,

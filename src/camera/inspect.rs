@@ -21,66 +21,69 @@ use crate::quality::Frame;
 
 /// One size of one pixel format.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct SizeEntry {
-    pub width: u32,
-    pub height: u32,
+pub(crate) struct SizeEntry {
+    pub(crate) width: u32,
+    pub(crate) height: u32,
     /// Frame rates, fastest first (29.97 shown as 29.97).
-    pub fps: Vec<f64>,
+    pub(crate) fps: Vec<f64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct FormatEntry {
+pub(crate) struct FormatEntry {
     /// "MJPEG", "YUYV", "NV12", "GRAY", "RAWRGB", "RAWBGR".
-    pub format: String,
+    pub(crate) format: String,
     /// Largest first.
-    pub sizes: Vec<SizeEntry>,
+    pub(crate) sizes: Vec<SizeEntry>,
 }
 
+/// The format, size and frame rate idcap would request (in `cameras --json`).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ChoiceEntry {
-    pub format: String,
-    pub width: u32,
-    pub height: u32,
-    pub fps: f64,
+    pub(crate) format: String,
+    pub(crate) width: u32,
+    pub(crate) height: u32,
+    pub(crate) fps: f64,
     /// "MJPEG 1280×720 @ 30 fps: largest ≤ 1920×1080 with ≥ 15 fps".
     pub reason: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct ControlEntry {
-    pub id: u64,
-    pub name: String,
+pub(crate) struct ControlEntry {
+    pub(crate) id: u64,
+    pub(crate) name: String,
     /// "range", "toggle", "choice", "menu".
-    pub kind: String,
-    pub value: i64,
-    pub active: bool,
+    pub(crate) kind: String,
+    pub(crate) value: i64,
+    pub(crate) active: bool,
     /// Ranges only.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub min: Option<i64>,
+    pub(crate) min: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub max: Option<i64>,
+    pub(crate) max: Option<i64>,
     /// Menus and choices: "value: label" entries.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub options: Vec<String>,
+    pub(crate) options: Vec<String>,
 }
 
 /// One node as `idcap cameras` shows it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CameraEntry {
     /// Stable id (name@bus); what `--test ID` and the app's settings take.
-    pub id: String,
-    pub name: String,
+    pub(crate) id: String,
+    pub(crate) name: String,
+    /// The node's device path (`/dev/video0` on Linux).
     pub path: String,
-    pub usable: bool,
+    pub(crate) usable: bool,
     /// Why a node is not offered (metadata, infrared, no decodable format).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skipped: Option<String>,
+    /// What idcap would request, or `None` when the node is skipped.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub choice: Option<ChoiceEntry>,
-    pub formats: Vec<FormatEntry>,
+    pub(crate) formats: Vec<FormatEntry>,
     /// Pixel formats listed that idcap cannot decode ("H264").
-    pub other_formats: Vec<String>,
-    pub controls: Vec<ControlEntry>,
+    pub(crate) other_formats: Vec<String>,
+    pub(crate) controls: Vec<ControlEntry>,
 }
 
 fn choice_entry(c: &FormatChoice) -> ChoiceEntry {
@@ -105,7 +108,7 @@ fn control_entry(c: &ControlInfo) -> ControlEntry {
             "choice",
             None,
             None,
-            options.iter().map(|o| o.to_string()).collect(),
+            options.iter().map(ToString::to_string).collect(),
         ),
         ControlKind::Menu { options, .. } => (
             "menu",
@@ -198,7 +201,7 @@ pub fn render_list(cameras: &[CameraEntry]) -> String {
                 .sizes
                 .iter()
                 .map(|s| {
-                    let rates: Vec<String> = s.fps.iter().map(|r| r.to_string()).collect();
+                    let rates: Vec<String> = s.fps.iter().map(ToString::to_string).collect();
                     format!("{}×{} @ {}", s.width, s.height, rates.join("/"))
                 })
                 .collect();
@@ -230,31 +233,31 @@ pub fn render_list(cameras: &[CameraEntry]) -> String {
 
 /// What `idcap cameras --test` measured.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct TestReport {
+pub(crate) struct TestReport {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub(crate) id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub(crate) name: Option<String>,
     /// The format requested, as in the listing's `choice.reason`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
+    pub(crate) format: Option<String>,
     /// Seconds the stream was watched.
-    pub seconds: f64,
-    pub frames: u64,
+    pub(crate) seconds: f64,
+    pub(crate) frames: u64,
     /// Frames per second received.
-    pub fps: f64,
+    pub(crate) fps: f64,
     /// Buffers that did not decode (skipped).
-    pub decode_failures: u64,
+    pub(crate) decode_failures: u64,
     /// Milliseconds from asking to open to the first frame.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_frame_ms: Option<f64>,
+    pub(crate) first_frame_ms: Option<f64>,
     /// Mean analysis time per frame, milliseconds.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub analysis_ms: Option<f64>,
+    pub(crate) analysis_ms: Option<f64>,
     /// True when the camera works for idcap.
-    pub works: bool,
+    pub(crate) works: bool,
     /// "works", or what failed and what to try.
-    pub verdict: String,
+    pub(crate) verdict: String,
 }
 
 enum Event {
@@ -279,7 +282,7 @@ const HANG_ADVICE: &str = "try another USB port or cable, close other apps that 
 /// Streams the camera `id` (or the first usable one) for `duration`, analysing each frame with
 /// `analyse`. Gives up after `hang_limit` without a frame (the stuck thread is left behind, never
 /// waited for), so a hanging camera is reported within `hang_limit` plus the opening time.
-pub fn test_camera(
+pub(crate) fn test_camera(
     backend: Box<dyn CameraBackend>,
     id: Option<String>,
     limit: [u32; 2],
@@ -501,7 +504,7 @@ fn verdict(
 }
 
 /// `idcap cameras --test` as text.
-pub fn render_test(r: &TestReport) -> String {
+pub(crate) fn render_test(r: &TestReport) -> String {
     let mut out = String::new();
     if let (Some(name), Some(id)) = (&r.name, &r.id) {
         out.push_str(&format!("{name}  (id: {id})\n"));

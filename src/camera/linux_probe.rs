@@ -128,7 +128,7 @@ fn probe_node(index: u32, path: &std::path::Path) -> Option<NodeProbe> {
 
 /// Every /dev/video node, with what it offers. Nodes that cannot be read (no permission, gone
 /// while listing) are left out.
-pub fn probe() -> Vec<NodeProbe> {
+pub(crate) fn probe() -> Vec<NodeProbe> {
     catch_unwind(|| {
         let mut nodes: Vec<NodeProbe> = v4l::context::enum_devices()
             .into_iter()
@@ -192,7 +192,7 @@ fn describe(dev: &v4l::Device, d: v4l::control::Description) -> Option<ControlDe
 
 /// The controls of the node at `path`, read through a second handle (V4L2 allows that while the
 /// stream runs).
-pub fn controls(path: &str) -> Vec<ControlDescription> {
+pub(crate) fn controls(path: &str) -> Vec<ControlDescription> {
     catch_unwind(|| {
         let Ok(dev) = v4l::Device::with_path(path) else {
             return Vec::new();
@@ -207,7 +207,7 @@ pub fn controls(path: &str) -> Vec<ControlDescription> {
 }
 
 /// Sets one control on the node at `path`.
-pub fn set_control(path: &str, id: u64, value: i64, boolean: bool) -> Result<(), String> {
+pub(crate) fn set_control(path: &str, id: u64, value: i64, boolean: bool) -> Result<(), String> {
     let id = u32::try_from(id).map_err(|_| format!("no control {id:#x}"))?;
     catch_unwind(|| {
         let dev = v4l::Device::with_path(path).map_err(|e| e.to_string())?;

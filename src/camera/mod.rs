@@ -7,19 +7,19 @@
 //! source's start) and how a source reports trouble: `Unavailable` means "try again later" (no
 //! camera yet, unplugged, busy), `Fatal` means the source can never deliver.
 
-pub mod backend;
+pub(crate) mod backend;
 pub mod controls;
 pub mod demo;
 pub mod device;
 pub mod fake;
-pub mod feed;
+pub(crate) mod feed;
 pub mod format;
-pub mod frames;
+pub(crate) mod frames;
 pub mod inspect;
 #[cfg(target_os = "linux")]
 mod linux_probe;
-pub mod nokhwa_backend;
-pub mod platform;
+pub(crate) mod nokhwa_backend;
+pub(crate) mod platform;
 pub mod replay;
 pub mod watchdog;
 pub mod webcam;
@@ -34,6 +34,7 @@ use crate::quality::Frame;
 /// One frame from a source.
 #[derive(Clone, Debug)]
 pub struct CameraFrame {
+    /// The pixels (RGB, `width × height`).
     pub image: Arc<Frame>,
     /// Counts up from 0 per source.
     pub seq: u64,
@@ -58,8 +59,10 @@ pub enum SourceError {
 pub struct ControlInfo {
     /// Opaque id the source understands in `SourceCommand::SetControl` (the V4L2 control id on
     /// Linux).
-    pub id: u64,
+    pub(crate) id: u64,
+    /// The control's name as the driver gives it ("Power Line Frequency").
     pub name: String,
+    /// Its type, range or menu, and current value.
     pub kind: ControlKind,
     /// False when the camera ignores the control in its present mode (V4L2 `flags=inactive`:
     /// exposure time while auto exposure is on, focus while autofocus is on). Show it disabled.
@@ -69,30 +72,44 @@ pub struct ControlInfo {
 /// One named entry of a menu control ("50 Hz", "Aperture Priority Mode").
 #[derive(Clone, Debug, PartialEq)]
 pub struct MenuOption {
+    /// The value to set.
     pub value: i64,
+    /// The name shown ("50 Hz").
     pub label: String,
 }
 
+/// A camera control as the app shows it: its type, range or menu, and current value.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ControlKind {
+    /// A number from `min` to `max` in steps of `step` (driver units).
     Range {
+        /// Smallest value (driver units).
         min: i64,
+        /// Largest value (driver units).
         max: i64,
+        /// Step between valid values (1 or more).
         step: i64,
+        /// Current value (driver units).
         value: i64,
     },
+    /// An on/off switch.
     Toggle {
+        /// Current state.
         value: bool,
     },
     /// A list of values without names (a backend that gives no labels).
     Choice {
+        /// The valid values.
         options: Vec<i64>,
+        /// Current value (one of `options`).
         value: i64,
     },
     /// A menu with named entries: only these values are valid (power-line frequency: Disabled /
     /// 50 Hz / 60 Hz / Auto; auto exposure: Manual Mode / Aperture Priority Mode).
     Menu {
+        /// The named entries.
         options: Vec<MenuOption>,
+        /// Current value (one of the entries' `value`).
         value: i64,
     },
 }
@@ -112,12 +129,18 @@ impl ControlKind {
 /// What the app can ask a running source to do.
 #[derive(Clone, Debug, PartialEq)]
 pub enum SourceCommand {
-    SetControl { id: u64, value: i64 },
+    /// Set a camera control to a value.
+    SetControl {
+        /// The control's id, as the source listed it.
+        id: u64,
+        /// The new value (driver units), within the control's range or menu.
+        value: i64,
+    },
 }
 
 /// What a source tells the app besides frames.
 #[derive(Clone, Debug, PartialEq)]
-pub enum SourceStatus {
+pub(crate) enum SourceStatus {
     /// Frames are flowing from the named device at this resolution.
     Live {
         name: String,
@@ -175,16 +198,23 @@ pub enum SourceSpec {
     /// not connected), else the one at `index` (settings saved before ids), else the first usable
     /// one. `max_size` caps the requested resolution.
     Webcam {
+        /// Which webcam, counted from 0; `None`: the first one that opens.
         index: Option<u32>,
         /// Missing in settings saved before ids: `None`.
         #[serde(default)]
         id: Option<String>,
+        /// The largest resolution asked of the camera, pixels (width, height).
         max_size: [u32; 2],
     },
     /// The built-in demo camera.
     Demo,
     /// The images of a folder, in name order, looping, at `fps`.
-    Folder { dir: PathBuf, fps: f64 },
+    Folder {
+        /// The folder the images are read from.
+        dir: PathBuf,
+        /// Frames per second (above 0).
+        fps: f64,
+    },
 }
 
 /// Largest webcam resolution requested by default.
@@ -192,7 +222,7 @@ pub const DEFAULT_MAX_SIZE: [u32; 2] = [1920, 1080];
 
 impl SourceSpec {
     /// `demo` or a folder path, as given to `--source`.
-    pub fn parse(arg: &str, fps: f64) -> SourceSpec {
+    pub(crate) fn parse(arg: &str, fps: f64) -> SourceSpec {
         if arg == "demo" {
             SourceSpec::Demo
         } else if arg == "webcam" || arg == "camera" {
@@ -210,7 +240,7 @@ impl SourceSpec {
     }
 
     /// A name for people before the source has said its own.
-    pub fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         match self {
             SourceSpec::Webcam { .. } => "Webcam".to_string(),
             SourceSpec::Demo => "Demo camera".to_string(),
@@ -219,14 +249,14 @@ impl SourceSpec {
     }
 
     /// A factory that builds this source on the camera thread.
-    pub fn factory(&self, paced: bool) -> SourceFactory {
+    pub(crate) fn factory(&self, paced: bool) -> SourceFactory {
         let spec = self.clone();
         Box::new(move || spec.open(paced))
     }
 
     /// Builds the source. `paced` false makes the demo and replay run as fast as they are read
     /// (tests); a webcam is always paced by the device.
-    pub fn open(&self, paced: bool) -> Box<dyn FrameSource> {
+    pub(crate) fn open(&self, paced: bool) -> Box<dyn FrameSource> {
         match self {
             SourceSpec::Webcam {
                 index,

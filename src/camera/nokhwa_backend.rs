@@ -22,10 +22,10 @@ use super::device::NodeProbe;
 
 /// nokhwa behind idcap's backend seam.
 #[derive(Default)]
-pub struct NokhwaBackend;
+pub(crate) struct NokhwaBackend;
 
 impl NokhwaBackend {
-    pub fn new() -> NokhwaBackend {
+    pub(crate) fn new() -> NokhwaBackend {
         NokhwaBackend
     }
 }
@@ -172,7 +172,7 @@ mod other_os {
             .unwrap_or_default()
     }
 
-    pub fn probe() -> Result<Vec<NodeProbe>, String> {
+    pub(crate) fn probe() -> Result<Vec<NodeProbe>, String> {
         let infos = nokhwa::query(ApiBackend::Auto).map_err(|e| e.to_string())?;
         let mut out = Vec::new();
         for info in infos {
@@ -217,7 +217,7 @@ mod other_os {
         }
     }
 
-    pub fn descriptions(camera: &Camera) -> Vec<ControlDescription> {
+    pub(crate) fn descriptions(camera: &Camera) -> Vec<ControlDescription> {
         let Ok(controls) = camera.camera_controls() else {
             return Vec::new();
         };
@@ -263,7 +263,7 @@ mod other_os {
             .collect()
     }
 
-    pub fn set_control(
+    pub(crate) fn set_control(
         camera: &mut Camera,
         id: u64,
         value: i64,

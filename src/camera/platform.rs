@@ -8,16 +8,20 @@
 
 /// What the system says about camera access.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Permission {
+pub(crate) enum Permission {
     /// Access granted, or the system has no camera permission (Linux, Windows desktop apps).
     Granted,
     /// The person refused, or a policy forbids it; the message says where to change it.
+    #[cfg_attr(
+        not(target_os = "macos"),
+        allow(dead_code, reason = "only macOS asks for camera access")
+    )]
     Denied(String),
 }
 
 /// Prepares the calling thread for nokhwa calls. Cheap and idempotent: call it first on any
 /// thread that lists or opens cameras.
-pub fn prepare_thread() {
+pub(crate) fn prepare_thread() {
     #[cfg(windows)]
     windows_com::initialise_this_thread();
 }
@@ -52,7 +56,7 @@ mod windows_com {
 
 /// Asks for camera access where the system requires it (macOS) and waits up to `timeout` for the
 /// answer. Elsewhere it returns `Granted` at once.
-pub fn request_access(timeout: std::time::Duration) -> Permission {
+pub(crate) fn request_access(timeout: std::time::Duration) -> Permission {
     #[cfg(target_os = "macos")]
     {
         macos::request_access(timeout)

@@ -23,14 +23,14 @@ pub struct FolderReplay {
 }
 
 /// The image files directly inside `dir`, in name order.
-pub fn list_images(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+pub(crate) fn list_images(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
             p.is_file()
                 && p.extension()
                     .and_then(|e| e.to_str())
-                    .map(|e| e.to_ascii_lowercase())
+                    .map(str::to_ascii_lowercase)
                     .is_some_and(|e| {
                         matches!(
                             e.as_str(),
@@ -44,6 +44,8 @@ pub fn list_images(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 }
 
 impl FolderReplay {
+    /// Replays the images of `dir` in name order, looping, at `fps` frames per second; `paced`
+    /// sleeps between frames like a camera, otherwise frames come as fast as they are read.
     pub fn new(dir: PathBuf, fps: f64, paced: bool) -> Self {
         FolderReplay {
             dir,

@@ -20,7 +20,7 @@ use super::{CameraFrame, ControlInfo, FrameSource, SourceCommand, SourceError};
 pub const STALL_LIMIT: Duration = Duration::from_secs(3);
 
 /// Builds the watched source, on the thread that will use it; called again after a stall.
-pub type Rebuild = Arc<dyn Fn() -> Box<dyn FrameSource> + Send + Sync>;
+pub(crate) type Rebuild = Arc<dyn Fn() -> Box<dyn FrameSource> + Send + Sync>;
 
 struct Worker {
     requests: Sender<()>,
@@ -51,6 +51,8 @@ pub struct WatchedSource {
 }
 
 impl WatchedSource {
+    /// A source built (and rebuilt after a stall) by `rebuild`, reported as stalled after
+    /// `limit` without a frame.
     pub fn new(rebuild: Rebuild, limit: Duration) -> WatchedSource {
         WatchedSource {
             rebuild,
@@ -64,7 +66,8 @@ impl WatchedSource {
     }
 
     /// Source threads given up on after a stall.
-    pub fn abandoned(&self) -> u32 {
+    #[cfg(test)]
+    pub(crate) fn abandoned(&self) -> u32 {
         self.abandoned
     }
 

@@ -21,16 +21,16 @@ use super::{CameraFrame, ControlInfo, FrameSource, SourceCommand, SourceError};
 
 /// A camera the system lists, for the picker.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Device {
+pub(crate) struct Device {
     /// The backend's index now (changes across replug: remember `id` instead).
-    pub index: u32,
-    pub name: String,
+    pub(crate) index: u32,
+    pub(crate) name: String,
     /// Stable id: name plus bus or device path (see `device::classify`).
-    pub id: String,
+    pub(crate) id: String,
 }
 
 /// Usable cameras the system lists now (empty without cameras or when listing fails).
-pub fn list_devices() -> Vec<Device> {
+pub(crate) fn list_devices() -> Vec<Device> {
     devices(&mut NokhwaBackend::new(), super::DEFAULT_MAX_SIZE)
         .into_iter()
         .filter(CameraDevice::is_usable)
@@ -44,7 +44,7 @@ pub fn list_devices() -> Vec<Device> {
 
 /// Every node a backend lists, classified and sorted (usable first), or nothing when listing
 /// fails.
-pub fn devices(backend: &mut dyn CameraBackend, limit: [u32; 2]) -> Vec<CameraDevice> {
+pub(crate) fn devices(backend: &mut dyn CameraBackend, limit: [u32; 2]) -> Vec<CameraDevice> {
     backend
         .probe()
         .map(|probes| classify(probes, limit))
@@ -53,7 +53,7 @@ pub fn devices(backend: &mut dyn CameraBackend, limit: [u32; 2]) -> Vec<CameraDe
 
 /// How long opening a camera waits for an earlier stream of the same device (a camera or
 /// resolution switch, an abandoned stuck thread) to release it before saying it is busy.
-pub const RELEASE_WAIT: Duration = Duration::from_secs(2);
+pub(crate) const RELEASE_WAIT: Duration = Duration::from_secs(2);
 
 /// Device paths with an open stream in this process, so a new stream waits for the old one to
 /// release its device instead of failing with EBUSY.
@@ -167,18 +167,19 @@ impl WebcamSource {
     }
 
     /// Waits `wait` instead of `RELEASE_WAIT` for an earlier stream to release the device.
-    pub fn with_release_wait(mut self, wait: Duration) -> Self {
+    #[cfg(test)]
+    pub(crate) fn with_release_wait(mut self, wait: Duration) -> Self {
         self.release_wait = wait;
         self
     }
 
     /// Buffers that did not decode (and were skipped) since the source was made.
-    pub fn decode_failures(&self) -> u64 {
+    pub(crate) fn decode_failures(&self) -> u64 {
         self.decode_failures
     }
 
     /// The device that is open now and the format it streams.
-    pub fn opened(&self) -> Option<&CameraDevice> {
+    pub(crate) fn opened(&self) -> Option<&CameraDevice> {
         self.open.as_ref()
     }
 
@@ -344,17 +345,17 @@ impl FrameSource for WebcamSource {
 
 /// Keeps the list of cameras fresh off the UI thread (every `WATCH_INTERVAL`), so the picker and
 /// the "no camera" screen notice a camera being plugged in.
-pub struct DeviceWatcher {
+pub(crate) struct DeviceWatcher {
     devices: std::sync::Arc<std::sync::Mutex<Vec<Device>>>,
     stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// How often the camera list is refreshed.
-pub const WATCH_INTERVAL: std::time::Duration = std::time::Duration::from_secs(2);
+pub(crate) const WATCH_INTERVAL: std::time::Duration = std::time::Duration::from_secs(2);
 
 impl DeviceWatcher {
     /// Starts watching; `enabled` false (tests with an injected source) never lists devices.
-    pub fn start(enabled: bool) -> DeviceWatcher {
+    pub(crate) fn start(enabled: bool) -> DeviceWatcher {
         use std::sync::atomic::Ordering;
         let w = DeviceWatcher {
             devices: Default::default(),
@@ -382,7 +383,7 @@ impl DeviceWatcher {
         w
     }
 
-    pub fn devices(&self) -> Vec<Device> {
+    pub(crate) fn devices(&self) -> Vec<Device> {
         self.devices.lock().map(|d| d.clone()).unwrap_or_default()
     }
 }

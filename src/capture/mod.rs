@@ -15,16 +15,16 @@ use crate::quality::{Check, CheckId, Point, Report, Verdict};
 pub struct CaptureConfig {
     /// How long, in seconds, every check must pass with steady corners before the countdown starts.
     /// Default 0.3 s (≈ 9 frames at 30 fps).
-    pub stable_window_s: f64,
+    pub(crate) stable_window_s: f64,
     /// Corner jitter limit: the largest distance any corner may move from its position in the newest
     /// frame, as a fraction of the document's diagonal. Default 0.005 (0.5 %: 5 px on a 1000 px
     /// diagonal).
-    pub max_jitter_frac: f64,
+    pub(crate) max_jitter_frac: f64,
     /// Length of the visible countdown, seconds. Default 1.5 s.
-    pub countdown_s: f64,
+    pub(crate) countdown_s: f64,
     /// Most full-resolution frames held for the best-frame pick (the sharpest ones of the run are
     /// kept). Default 6.
-    pub max_kept_frames: usize,
+    pub(crate) max_kept_frames: usize,
 }
 
 impl Default for CaptureConfig {
@@ -40,7 +40,7 @@ impl Default for CaptureConfig {
 
 /// Where the auto-capture stands after a frame.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Phase {
+pub(crate) enum Phase {
     /// Some check fails (or there is no document): nothing is happening.
     Idle,
     /// Every check passes; the corners have been steady for `held_s` of the `needed_s` seconds.
@@ -53,10 +53,18 @@ pub enum Phase {
 
 /// The kept frame, with the report it was scored with.
 #[derive(Clone, Debug)]
-pub struct Captured<T> {
-    pub frame: T,
-    pub report: Report,
-    pub time_s: f64,
+pub(crate) struct Captured<T> {
+    pub(crate) frame: T,
+    #[cfg_attr(
+        not(test),
+        allow(dead_code, reason = "read only by the unit tests so far")
+    )]
+    pub(crate) report: Report,
+    #[cfg_attr(
+        not(test),
+        allow(dead_code, reason = "read only by the unit tests so far")
+    )]
+    pub(crate) time_s: f64,
 }
 
 struct Entry<T> {
@@ -68,7 +76,7 @@ struct Entry<T> {
 }
 
 /// The auto-capture state machine.
-pub struct AutoCapture<T> {
+pub(crate) struct AutoCapture<T> {
     config: CaptureConfig,
     run: Vec<Entry<T>>,
     countdown_start: Option<f64>,
@@ -78,7 +86,7 @@ pub struct AutoCapture<T> {
 }
 
 /// Largest corner displacement between two quads, as a fraction of `b`'s diagonal.
-pub fn corner_jitter(a: &[Point; 4], b: &[Point; 4]) -> f64 {
+pub(crate) fn corner_jitter(a: &[Point; 4], b: &[Point; 4]) -> f64 {
     let diag = b[0].dist(b[2]).max(b[1].dist(b[3])).max(1.0);
     a.iter()
         .zip(b.iter())
@@ -88,7 +96,7 @@ pub fn corner_jitter(a: &[Point; 4], b: &[Point; 4]) -> f64 {
 }
 
 impl<T> AutoCapture<T> {
-    pub fn new(config: CaptureConfig) -> Self {
+    pub(crate) fn new(config: CaptureConfig) -> Self {
         AutoCapture {
             config,
             run: Vec::new(),
@@ -98,12 +106,8 @@ impl<T> AutoCapture<T> {
         }
     }
 
-    pub fn config(&self) -> &CaptureConfig {
-        &self.config
-    }
-
     /// Forgets everything (after a retake, a new camera, a new document type).
-    pub fn reset(&mut self) {
+    pub(crate) fn reset(&mut self) {
         self.run.clear();
         self.countdown_start = None;
         self.done = false;
@@ -118,7 +122,12 @@ impl<T> AutoCapture<T> {
 
     /// Feeds one analysed frame, in time order. Returns the phase after it and, exactly once per
     /// capture, the kept frame.
-    pub fn push(&mut self, time_s: f64, report: &Report, frame: T) -> (Phase, Option<Captured<T>>) {
+    pub(crate) fn push(
+        &mut self,
+        time_s: f64,
+        report: &Report,
+        frame: T,
+    ) -> (Phase, Option<Captured<T>>) {
         if self.done {
             return (Phase::Captured, None);
         }
@@ -216,7 +225,7 @@ impl<T> AutoCapture<T> {
 
     /// The live-only `stability` check for the newest frame: value and limit in % of the document
     /// diagonal; not measured while some other check fails.
-    pub fn stability_check(&self) -> Check {
+    pub(crate) fn stability_check(&self) -> Check {
         let limit = 100.0 * self.config.max_jitter_frac;
         match self.last_jitter {
             None => Check::new(CheckId::Stability, false, None, Some(limit))

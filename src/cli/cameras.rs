@@ -29,7 +29,7 @@ pub struct CamerasArgs {
 }
 
 /// Runs `idcap cameras` on the real cameras.
-pub fn run(args: &CamerasArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
+pub(crate) fn run(args: &CamerasArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
     crate::camera::platform::prepare_thread();
     run_with(
         args,

@@ -17,19 +17,19 @@ use crate::quality::DocumentKind;
 
 /// The arguments of `idcap capture`.
 #[derive(Clone, Debug)]
-pub struct CaptureArgs {
+pub(crate) struct CaptureArgs {
     /// Where frames come from; `None`: the saved webcam.
-    pub source: Option<SourceSpec>,
+    pub(crate) source: Option<SourceSpec>,
     /// The document to capture; `None`: the saved choice.
-    pub doc: Option<DocumentKind>,
+    pub(crate) doc: Option<DocumentKind>,
     /// The JPG to write.
-    pub output: PathBuf,
+    pub(crate) output: PathBuf,
     /// Accept the first automatic capture without asking.
-    pub accept_auto: bool,
+    pub(crate) accept_auto: bool,
 }
 
 /// Opens the window, waits until it closes, and returns the exit status.
-pub fn run(args: &CaptureArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
+pub(crate) fn run(args: &CaptureArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
     let result = Arc::new(Mutex::new(None));
     let options = AppOptions {
         source: args.source.clone(),

@@ -23,16 +23,16 @@ use crate::{decode, metadata, output, quality};
 
 /// The arguments of `idcap check`.
 #[derive(Clone, Debug)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     /// One JSON object per file (JSON Lines) instead of the table.
-    pub json: bool,
-    pub doc: DocChoice,
-    pub preset: Preset,
-    pub files: Vec<PathBuf>,
+    pub(crate) json: bool,
+    pub(crate) doc: DocChoice,
+    pub(crate) preset: Preset,
+    pub(crate) files: Vec<PathBuf>,
 }
 
 /// Scores every file with the quality engine and returns the exit status.
-pub fn run(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
+pub(crate) fn run(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
     run_with(args, &mut Analyzer::new(), stdout, stderr)
 }
 

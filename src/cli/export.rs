@@ -20,19 +20,19 @@ use crate::{decode, metadata};
 
 /// The arguments of `idcap export`.
 #[derive(Clone, Debug)]
-pub struct ExportArgs {
-    pub input: PathBuf,
-    pub output: PathBuf,
-    pub layout: Layout,
+pub(crate) struct ExportArgs {
+    pub(crate) input: PathBuf,
+    pub(crate) output: PathBuf,
+    pub(crate) layout: Layout,
     /// An `ExportPreset` name.
-    pub preset: String,
-    pub doc: DocChoice,
+    pub(crate) preset: String,
+    pub(crate) doc: DocChoice,
     /// Replace an existing output file.
-    pub force: bool,
+    pub(crate) force: bool,
 }
 
 /// Runs the export and returns the exit status; messages go to `stdout` and `stderr`.
-pub fn run(args: &ExportArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
+pub(crate) fn run(args: &ExportArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
     let input = args.input.display();
     let Some(preset) = ExportPreset::by_name(&args.preset) else {
         let _ = writeln!(

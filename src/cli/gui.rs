@@ -13,15 +13,15 @@ use crate::camera::SourceSpec;
 
 /// The arguments of `idcap` without a subcommand.
 #[derive(Clone, Debug)]
-pub struct OpenArgs {
+pub(crate) struct OpenArgs {
     /// Where frames come from; `None`: the saved webcam.
-    pub source: Option<SourceSpec>,
+    pub(crate) source: Option<SourceSpec>,
     /// Photos to review from the start; the camera starts only in the live view.
-    pub files: Vec<PathBuf>,
+    pub(crate) files: Vec<PathBuf>,
 }
 
 /// Runs the app until its window closes and returns the exit status.
-pub fn run(args: &OpenArgs, _stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
+pub(crate) fn run(args: &OpenArgs, _stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
     let options = AppOptions {
         source: args.source.clone(),
         open: args.files.clone(),

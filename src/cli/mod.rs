@@ -11,10 +11,10 @@
 //! for it): `EXIT_PASS` 0, `EXIT_FAIL` 1, `EXIT_ERROR` 2. Clap's own usage errors also exit 2.
 
 pub mod cameras;
-pub mod capture;
-pub mod check;
-pub mod export;
-pub mod gui;
+pub(crate) mod capture;
+pub(crate) mod check;
+pub(crate) mod export;
+pub(crate) mod gui;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -26,16 +26,17 @@ use crate::quality::{DocChoice, DocumentKind, Preset};
 
 /// Exit status 0: the job was done and every photo passes (`check`: all files pass; `export`:
 /// written and passing; `capture`: a photo was written; no subcommand: the window was closed).
-pub const EXIT_PASS: u8 = 0;
+pub(crate) const EXIT_PASS: u8 = 0;
 /// Exit status 1: the job was done, but a photo fails a check (`check`, `export`), or no photo was
 /// taken (`capture`).
-pub const EXIT_FAIL: u8 = 1;
+pub(crate) const EXIT_FAIL: u8 = 1;
 /// Exit status 2: the job could not be done: a file could not be read (`check`), nothing was
 /// written (`export`), the window could not open. Also clap's status for a usage error.
-pub const EXIT_ERROR: u8 = 2;
+pub(crate) const EXIT_ERROR: u8 = 2;
 
 // The whole command line. (Plain comments on the clap types: a doc comment on them would become
 // help text.)
+/// The command line: files to review, or a subcommand, and the options every subcommand takes.
 #[derive(Parser)]
 #[command(
     name = "idcap",
@@ -46,21 +47,25 @@ pub const EXIT_ERROR: u8 = 2;
 )]
 pub struct Cli {
     #[command(subcommand)]
-    pub command: Option<Command>,
+    pub(crate) command: Option<Command>,
     /// Photos to review: the app opens on the review view with these files, as if they had been
     /// dropped on its window (the camera starts only when you switch to the live view).
     #[arg(value_name = "FILE")]
-    pub files: Vec<PathBuf>,
+    pub(crate) files: Vec<PathBuf>,
     /// Where frames come from: `webcam` (default), `demo` (built-in demo camera) or a folder of
     /// images replayed as a camera.
     #[arg(long, global = true, value_name = "demo|webcam|DIR")]
-    pub source: Option<String>,
+    pub(crate) source: Option<String>,
     /// Frames per second when replaying a folder.
     #[arg(long, global = true, default_value_t = 5.0)]
-    pub fps: f64,
+    pub(crate) fps: f64,
 }
 
 // `--doc`.
+#[expect(
+    missing_docs,
+    reason = "clap shows doc comments as help text; the plain comment says what it is"
+)]
 #[derive(Clone, Copy, ValueEnum)]
 pub enum DocArg {
     IdCard,
@@ -79,6 +84,10 @@ impl From<DocArg> for DocChoice {
 }
 
 // `check --preset`.
+#[expect(
+    missing_docs,
+    reason = "clap shows doc comments as help text; the plain comment says what it is"
+)]
 #[derive(Clone, Copy, ValueEnum)]
 pub enum PresetArg {
     Standard,
@@ -95,6 +104,10 @@ impl From<PresetArg> for Preset {
 }
 
 // The subcommands.
+#[expect(
+    missing_docs,
+    reason = "clap shows doc comments as help text; the plain comment says what it is"
+)]
 #[derive(Subcommand)]
 pub enum Command {
     /// List the cameras: formats, controls and the format idcap would choose. `--test` streams

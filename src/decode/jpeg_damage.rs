@@ -27,7 +27,7 @@ const FILLER_BYTES: usize = 256;
 
 /// Whether `image` (decoded from the JPEG `bytes`, before orientation) is the decoder's filler for
 /// image data that is missing from the file.
-pub fn filled_after_a_cut(image: &RgbImage, bytes: &[u8]) -> bool {
+pub(crate) fn filled_after_a_cut(image: &RgbImage, bytes: &[u8]) -> bool {
     corner_repeats(image) && picture_depends_on_filler(bytes)
 }
 

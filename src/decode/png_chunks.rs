@@ -14,7 +14,7 @@ const MAX_PALETTE_ENTRIES: usize = 256;
 
 /// Why a PNG's chunk layout was refused; shown to people after "the image is damaged".
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ChunkProblem {
+pub(crate) enum ChunkProblem {
     /// The PLTE chunk is `len` bytes: not a multiple of 3, empty, or over 256 entries.
     BadPalette { len: usize },
 }
@@ -34,7 +34,7 @@ impl std::fmt::Display for ChunkProblem {
 /// Walks the chunks of `bytes` (a PNG, signature included) up to IEND or the end of the data and
 /// returns the first layout the decoder cannot be trusted with. A file that is not a PNG, or whose
 /// chunk list is cut short, passes: the decoder reports those itself.
-pub fn check(bytes: &[u8]) -> Result<(), ChunkProblem> {
+pub(crate) fn check(bytes: &[u8]) -> Result<(), ChunkProblem> {
     let Some(mut rest) = bytes.strip_prefix(SIGNATURE.as_slice()) else {
         return Ok(());
     };

@@ -32,12 +32,12 @@ pub enum WriteError {
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 /// Writes `bytes` to `target` atomically. With `overwrite` false an existing `target` is an error.
-pub fn write_atomic(target: &Path, bytes: &[u8], overwrite: bool) -> Result<(), WriteError> {
+pub(crate) fn write_atomic(target: &Path, bytes: &[u8], overwrite: bool) -> Result<(), WriteError> {
     write_atomic_with(target, overwrite, |f| f.write_all(bytes))
 }
 
 /// Like `write_atomic`, with the content written by `fill` (tests use it to simulate a failing disk).
-pub fn write_atomic_with(
+pub(crate) fn write_atomic_with(
     target: &Path,
     overwrite: bool,
     fill: impl FnOnce(&mut File) -> io::Result<()>,
@@ -82,7 +82,7 @@ pub fn write_atomic_with(
 
 /// Whether `target` may be written: it does not exist, or `overwrite` is allowed and it is a regular
 /// file (following a symbolic link: a link to a device is refused like the device).
-pub fn check_target(target: &Path, overwrite: bool) -> Result<(), WriteError> {
+pub(crate) fn check_target(target: &Path, overwrite: bool) -> Result<(), WriteError> {
     if !overwrite && target.exists() {
         return Err(WriteError::Exists(target.to_path_buf()));
     }

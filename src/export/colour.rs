@@ -28,7 +28,7 @@ const PROBES: [[u8; 3]; 12] = [
 /// `image` converted from the ICC profile `icc` to sRGB. `Ok(None)`: nothing to do (the profile is
 /// sRGB in all but name, or describes no RGB data — a grey or CMYK profile left over after decoding
 /// to RGB). `Err`: the profile cannot be read or used; the text says why.
-pub fn to_srgb(image: &RgbImage, icc: &[u8]) -> Result<Option<RgbImage>, String> {
+pub(crate) fn to_srgb(image: &RgbImage, icc: &[u8]) -> Result<Option<RgbImage>, String> {
     let source = ColorProfile::new_from_slice(icc)
         .map_err(|e| format!("the embedded colour profile cannot be read ({e})"))?;
     if source.color_space != DataColorSpace::Rgb {

@@ -17,17 +17,17 @@ use crate::quality::{DocumentKind, Point, Quad, geometry::Homography};
 const OUTSIDE: Rgb<u8> = Rgb([128, 128, 128]);
 
 /// A perspective-corrected crop and the resolution its pixels represent.
-pub struct Crop {
-    pub image: RgbImage,
+pub(crate) struct Crop {
+    pub(crate) image: RgbImage,
     /// Dots per inch of the document, the same across and down.
-    pub dpi: u16,
+    pub(crate) dpi: u16,
     /// The document's resolution in the source photo (longest edge), dots per inch, before the cap.
-    pub source_dpi: f64,
+    pub(crate) source_dpi: f64,
 }
 
 /// Warps the document inside `quad` (image pixels, clockwise from the corner nearest the top-left) to
 /// a rectangle of `kind`'s aspect. Returns `None` for a degenerate quad.
-pub fn deskew(image: &RgbImage, quad: &Quad, kind: DocumentKind) -> Option<Crop> {
+pub(crate) fn deskew(image: &RgbImage, quad: &Quad, kind: DocumentKind) -> Option<Crop> {
     let c = quad.corners();
     let top = c[0].dist(c[1]).max(c[2].dist(c[3]));
     let side = c[1].dist(c[2]).max(c[3].dist(c[0]));

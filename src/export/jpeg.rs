@@ -15,7 +15,7 @@ use super::preset::{MAX_QUALITY, MIN_QUALITY};
 
 /// Why no JPEG in the band could be made.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FitError {
+pub(crate) enum FitError {
     /// Even at `MAX_QUALITY` the file has only `bytes` bytes.
     TooSmall { bytes: u64, quality: u8 },
     /// The encoder refused (for example a side over 65 535 pixels).
@@ -26,20 +26,24 @@ pub enum FitError {
 
 /// A JPEG that fits the band.
 #[derive(Debug, Clone)]
-pub struct Fitted {
-    pub bytes: Vec<u8>,
+pub(crate) struct Fitted {
+    pub(crate) bytes: Vec<u8>,
     /// The JPEG quality used (1–100).
-    pub quality: u8,
-    pub width: u32,
-    pub height: u32,
+    pub(crate) quality: u8,
+    pub(crate) width: u32,
+    pub(crate) height: u32,
     /// True when the photo had to be scaled down to fit `max_bytes`.
-    pub scaled_down: bool,
+    pub(crate) scaled_down: bool,
     /// How many times the encoder ran (for timing reports).
-    pub encodes: u32,
+    #[cfg_attr(
+        not(test),
+        allow(dead_code, reason = "read only by the unit tests so far")
+    )]
+    pub(crate) encodes: u32,
 }
 
 /// Encodes `image` at `quality` with an optional dots-per-inch header.
-pub fn encode(image: &RgbImage, quality: u8, dpi: Option<u16>) -> Result<Vec<u8>, String> {
+pub(crate) fn encode(image: &RgbImage, quality: u8, dpi: Option<u16>) -> Result<Vec<u8>, String> {
     let mut out = Vec::with_capacity(image.as_raw().len() / 8);
     let mut enc = JpegEncoder::new_with_quality(&mut out, quality);
     if let Some(d) = dpi {
@@ -52,12 +56,12 @@ pub fn encode(image: &RgbImage, quality: u8, dpi: Option<u16>) -> Result<Vec<u8>
 /// Above this many pixels the quality is first estimated on a sample of the photo (every n-th band
 /// of 16 rows, about `SAMPLE_PX` pixels), then confirmed with full encodes: a 12 MP export needs
 /// about three full encodes instead of eight. Smaller photos are searched on the full image.
-pub const SAMPLE_ABOVE_PX: u64 = 4_000_000;
+pub(crate) const SAMPLE_ABOVE_PX: u64 = 4_000_000;
 /// Pixels in the estimation sample.
 const SAMPLE_PX: u64 = 1_500_000;
 
 /// The highest-quality JPEG of `image` with `min_bytes ≤ size ≤ max_bytes`.
-pub fn fit_to_band(
+pub(crate) fn fit_to_band(
     image: &RgbImage,
     min_bytes: u64,
     max_bytes: u64,

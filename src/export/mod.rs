@@ -11,17 +11,17 @@
 //!
 //! Pure apart from `export_to_path`'s write; safe to run on any thread.
 
-pub mod atomic;
-pub mod colour;
-pub mod deskew;
-pub mod jpeg;
-pub mod preset;
+pub(crate) mod atomic;
+pub(crate) mod colour;
+pub(crate) mod deskew;
+pub(crate) mod jpeg;
+pub(crate) mod preset;
 
 use std::path::{Path, PathBuf};
 
 use image::RgbImage;
 
-pub use atomic::WriteError;
+pub(crate) use atomic::WriteError;
 pub use preset::{ExportPreset, human_bytes};
 
 use crate::quality::Report;
@@ -37,7 +37,7 @@ pub enum Layout {
 }
 
 impl Layout {
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Layout::FullFrame => "Full photo (document with a margin)",
             Layout::DeskewedCrop => "Document only, straightened (deskewed crop)",
@@ -48,10 +48,12 @@ impl Layout {
 /// Why an export did not produce a file. The text is shown to people as is.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
+    /// The document crop was asked for but no document was found.
     #[error(
         "no document was found in the photo, so there is nothing to crop; export the full photo instead"
     )]
     NoDocument,
+    /// The photo cannot reach the preset's smallest file size even at the highest JPEG quality.
     #[error(
         "the photo is too small for \"{preset}\": even at JPEG quality {quality} it is only {}, and \
          the portal needs at least {}. Retake it at a higher resolution (idcap does not pad files)",
@@ -59,15 +61,25 @@ pub enum ExportError {
         human_bytes(*min_bytes)
     )]
     TooSmall {
+        /// The preset's name (`kyc-portal`).
         preset: &'static str,
+        /// The file size at `quality`, bytes.
         bytes: u64,
+        /// The preset's smallest accepted file, bytes.
         min_bytes: u64,
+        /// The JPEG quality (1–100) that gave `bytes`.
         quality: u8,
     },
+    /// No JPEG quality (1–100) gives a file inside the preset's size band.
     #[error("no JPEG quality gives a file between {band}")]
-    NoQualityFits { band: String },
+    NoQualityFits {
+        /// The accepted size band, as people read it.
+        band: String,
+    },
+    /// The JPEG encoder failed; its message.
     #[error("cannot encode the JPEG: {0}")]
     Encode(String),
+    /// Writing the file failed.
     #[error(transparent)]
     Write(#[from] WriteError),
 }
@@ -75,8 +87,11 @@ pub enum ExportError {
 /// An encoded file, ready to write.
 #[derive(Debug, Clone)]
 pub struct Rendered {
+    /// The JPEG file's bytes.
     pub bytes: Vec<u8>,
+    /// Width of the encoded picture, pixels.
     pub width: u32,
+    /// Height of the encoded picture, pixels.
     pub height: u32,
     /// JPEG quality, 1–100.
     pub quality: u8,
@@ -180,18 +195,21 @@ fn rewrite_dpi(mut bytes: Vec<u8>, dpi: u16) -> Result<Vec<u8>, ()> {
 /// A file written by `export_to_path`.
 #[derive(Debug, Clone)]
 pub struct Exported {
+    /// Where the file was written.
     pub path: PathBuf,
+    /// The file's size, bytes.
     pub size_bytes: u64,
-    pub width: u32,
-    pub height: u32,
-    pub quality: u8,
-    pub dpi: Option<u16>,
+    pub(crate) width: u32,
+    pub(crate) height: u32,
+    pub(crate) quality: u8,
+    pub(crate) dpi: Option<u16>,
+    /// What the export did that the person should know (converted to sRGB, scaled down, …).
     pub notes: Vec<String>,
 }
 
 impl Exported {
     /// One line for people: "wrote a.jpg: 1080×1920, 1.4 MB, JPEG quality 100".
-    pub fn summary(&self) -> String {
+    pub(crate) fn summary(&self) -> String {
         let dpi = self.dpi.map(|d| format!(", {d} dpi")).unwrap_or_default();
         format!(
             "wrote {}: {}×{}, {}, JPEG quality {}{dpi}",
@@ -275,7 +293,7 @@ pub fn export_with_profile(
 
 /// The warning shown before exporting a photo that fails checks, or `None` when it passes:
 /// "This photo fails 2 checks a portal may reject it for: Photo too blurry (…); Reflection detected (…)".
-pub fn failure_warning(report: &Report) -> Option<String> {
+pub(crate) fn failure_warning(report: &Report) -> Option<String> {
     let failing = report.failing_checks();
     if failing.is_empty() {
         return None;

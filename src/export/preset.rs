@@ -8,22 +8,18 @@ use crate::quality::Preset;
 
 /// Highest JPEG quality tried (image's encoder scale, 1–100). The search starts here: the highest
 /// quality that fits the band wins.
-pub const MAX_QUALITY: u8 = 100;
+pub(crate) const MAX_QUALITY: u8 = 100;
 
 /// Lowest JPEG quality accepted before the photo is scaled down instead (1–100). Below 70 JPEG
 /// artefacts start to blur small print on a card.
-pub const MIN_QUALITY: u8 = 70;
-
-/// The quality a source must reach `min_bytes` at before idcap says "too small" rather than padding:
-/// the "quality 95+". With `MAX_QUALITY` 100 the search tries 100 first, so this is informative.
-pub const TOO_SMALL_AT_QUALITY: u8 = 95;
+pub(crate) const MIN_QUALITY: u8 = 70;
 
 /// Resolution the deskewed crop aims for, dots per inch of the document (AssureID asks ≥ 300).
-pub const CROP_TARGET_DPI: f64 = 300.0;
+pub(crate) const CROP_TARGET_DPI: f64 = 300.0;
 
 /// Highest resolution the crop is written at, dots per inch: a 50 MP close-up would otherwise give a
 /// crop of 2 000+ dpi and tens of megabytes. 600 dpi is what authentication back ends ask for.
-pub const CROP_MAX_DPI: f64 = 600.0;
+pub(crate) const CROP_MAX_DPI: f64 = 600.0;
 
 /// A named set of rules an exported file must meet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,7 +37,7 @@ pub struct ExportPreset {
 }
 
 /// The default: what Binance-style KYC portals accept (JPG, 100 KB – 5 MB, full frame).
-pub const KYC_PORTAL: ExportPreset = ExportPreset {
+pub(crate) const KYC_PORTAL: ExportPreset = ExportPreset {
     name: "kyc-portal",
     label: "KYC portal (Binance-style): JPG, 100 KB – 5 MB",
     min_bytes: 102_400,
@@ -50,7 +46,7 @@ pub const KYC_PORTAL: ExportPreset = ExportPreset {
 };
 
 /// Portals that take up to 10 MB (idnorm-style).
-pub const KYC_PORTAL_10MB: ExportPreset = ExportPreset {
+pub(crate) const KYC_PORTAL_10MB: ExportPreset = ExportPreset {
     name: "kyc-portal-10mb",
     label: "KYC portal, large files: JPG, 100 KB – 10 MB",
     min_bytes: 102_400,
@@ -60,7 +56,7 @@ pub const KYC_PORTAL_10MB: ExportPreset = ExportPreset {
 
 /// Back ends that read the document automatically (AssureID-style): stricter checks (300 dpi); use
 /// with the deskewed crop.
-pub const DOCUMENT_READER: ExportPreset = ExportPreset {
+pub(crate) const DOCUMENT_READER: ExportPreset = ExportPreset {
     name: "document-reader",
     label: "Document reader (AssureID-style): JPG ≤ 5 MB, strict checks",
     min_bytes: 0,
@@ -70,20 +66,20 @@ pub const DOCUMENT_READER: ExportPreset = ExportPreset {
 
 impl ExportPreset {
     /// Every preset, the default first.
-    pub const ALL: [ExportPreset; 3] = [KYC_PORTAL, KYC_PORTAL_10MB, DOCUMENT_READER];
+    pub(crate) const ALL: [ExportPreset; 3] = [KYC_PORTAL, KYC_PORTAL_10MB, DOCUMENT_READER];
 
     /// Finds a preset by its command-line name.
-    pub fn by_name(name: &str) -> Option<ExportPreset> {
+    pub(crate) fn by_name(name: &str) -> Option<ExportPreset> {
         Self::ALL.iter().copied().find(|p| p.name == name)
     }
 
     /// The preset names, for error messages.
-    pub fn names() -> String {
+    pub(crate) fn names() -> String {
         Self::ALL.map(|p| p.name).join(", ")
     }
 
     /// The band for people: "100 KB – 5 MB".
-    pub fn band_text(&self) -> String {
+    pub(crate) fn band_text(&self) -> String {
         if self.min_bytes == 0 {
             format!("at most {}", human_bytes(self.max_bytes))
         } else {
@@ -108,7 +104,7 @@ pub fn human_bytes(n: u64) -> String {
     if n >= 1_000_000 {
         format!("{:.1} MB", n as f64 / 1e6)
             .replace(".0 MB", " MB")
-            .to_string()
+            .clone()
     } else if n >= 1024 {
         format!("{} KB", n / 1024)
     } else {

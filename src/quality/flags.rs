@@ -15,7 +15,7 @@ use super::{Frame, Quad, Report};
 /// Stable soft-flag ids (JSON `warnings[].id`): add more, never rename.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum FlagId {
+pub(crate) enum FlagId {
     /// EXIF or file type says screenshot.
     Screenshot,
     /// A JPEG with no camera make or model.
@@ -29,7 +29,7 @@ pub enum FlagId {
 }
 
 impl FlagId {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             FlagId::Screenshot => "screenshot",
             FlagId::NoCameraInfo => "no-camera-info",
@@ -40,7 +40,7 @@ impl FlagId {
     }
 
     /// A short title for a warning row.
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             FlagId::Screenshot => "Screenshot or photo of a screen",
             FlagId::NoCameraInfo => "No camera information",
@@ -53,14 +53,14 @@ impl FlagId {
 
 /// One warning.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct SoftFlag {
-    pub id: FlagId,
+pub(crate) struct SoftFlag {
+    pub(crate) id: FlagId,
     /// What was seen and what to do.
-    pub message: String,
+    pub(crate) message: String,
 }
 
 impl SoftFlag {
-    pub fn new(id: FlagId, message: impl Into<String>) -> Self {
+    pub(crate) fn new(id: FlagId, message: impl Into<String>) -> Self {
         SoftFlag {
             id,
             message: message.into(),
@@ -156,7 +156,7 @@ fn inside(q: &Quad, x: f64, y: f64) -> bool {
 }
 
 /// The pixel-based soft flags for a frame and its detected document.
-pub fn pixel_flags(frame: &Frame, quad: Option<&Quad>) -> Vec<SoftFlag> {
+pub(crate) fn pixel_flags(frame: &Frame, quad: Option<&Quad>) -> Vec<SoftFlag> {
     let mut out = Vec::new();
     if let Some(spread) = colour_spread(frame, quad)
         && spread < NO_COLOUR_SPREAD
@@ -193,7 +193,7 @@ pub fn pixel_flags(frame: &Frame, quad: Option<&Quad>) -> Vec<SoftFlag> {
 pub const SCREEN_PEAK_RATIO: f64 = 1000.0;
 
 /// Side of the square window whose spectrum the moiré measure reads, pixels (a power of two).
-pub const MOIRE_WINDOW_PX: usize = 256;
+pub(crate) const MOIRE_WINDOW_PX: usize = 256;
 
 /// A peak must be this many times stronger than the spectrum `MOIRE_RADIAL_STEP` bins nearer and
 /// farther along its own direction.
@@ -408,7 +408,11 @@ fn fft(re: &mut [f32], im: &mut [f32], twiddles: &Twiddles) {
 /// Every soft flag for a photo: `metadata_flags` first (from the file, made by
 /// `crate::metadata::flags`, which reads it), then the pixel flags, measured inside the document
 /// `report` found (or over the whole photo without one).
-pub fn soft_flags(frame: &Frame, report: &Report, metadata_flags: Vec<SoftFlag>) -> Vec<SoftFlag> {
+pub(crate) fn soft_flags(
+    frame: &Frame,
+    report: &Report,
+    metadata_flags: Vec<SoftFlag>,
+) -> Vec<SoftFlag> {
     let mut out = metadata_flags;
     out.extend(pixel_flags(
         frame,

@@ -11,11 +11,14 @@ use super::profile::DocumentKind;
 /// A point in image pixels (x right, y down).
 #[derive(Clone, Copy, Debug, PartialEq, Default)]
 pub struct Point {
+    /// Horizontal coordinate, pixels, growing rightwards.
     pub x: f64,
+    /// Vertical coordinate, pixels, growing downwards.
     pub y: f64,
 }
 
 impl Point {
+    /// The point (`x`, `y`).
     pub const fn new(x: f64, y: f64) -> Self {
         Point { x, y }
     }
@@ -25,21 +28,26 @@ impl Point {
     pub fn dist(self, o: Point) -> f64 {
         self.minus(o).norm()
     }
+    /// This point minus `o` (a vector from `o` to this point).
     pub fn minus(self, o: Point) -> Point {
         Point::new(self.x - o.x, self.y - o.y)
     }
+    /// This point plus `o`.
     pub fn plus(self, o: Point) -> Point {
         Point::new(self.x + o.x, self.y + o.y)
     }
+    /// This point scaled by `s` about the origin.
     pub fn scale(self, s: f64) -> Point {
         Point::new(self.x * s, self.y * s)
     }
+    /// The 2-D cross product `x·o.y − y·o.x` (the z component of the 3-D one).
     pub fn cross(self, o: Point) -> f64 {
         self.x * o.y - self.y * o.x
     }
-    pub fn dot(self, o: Point) -> f64 {
+    pub(crate) fn dot(self, o: Point) -> f64 {
         self.x * o.x + self.y * o.y
     }
+    /// Length of the vector from the origin, same units as `x` and `y`.
     pub fn norm(self) -> f64 {
         (self.x * self.x + self.y * self.y).sqrt()
     }
@@ -83,6 +91,7 @@ impl Quad {
         Quad(pts)
     }
 
+    /// The four corners, clockwise from the one nearest the image's top-left.
     pub fn corners(&self) -> &[Point; 4] {
         &self.0
     }
@@ -93,15 +102,16 @@ impl Quad {
     }
 
     /// Signed area (positive when clockwise on screen), square pixels.
-    pub fn signed_area(&self) -> f64 {
+    pub(crate) fn signed_area(&self) -> f64 {
         polygon_signed_area(&self.0)
     }
 
+    /// Area enclosed, square pixels.
     pub fn area(&self) -> f64 {
         self.signed_area().abs()
     }
 
-    pub fn centroid(&self) -> Point {
+    pub(crate) fn centroid(&self) -> Point {
         self.0
             .iter()
             .fold(Point::default(), |a, p| a.plus(*p))
@@ -109,7 +119,7 @@ impl Quad {
     }
 
     /// Whether the quad is convex and non-degenerate.
-    pub fn is_convex(&self) -> bool {
+    pub(crate) fn is_convex(&self) -> bool {
         let mut sign = 0.0;
         for i in 0..4 {
             let a = self.0[i];
@@ -147,7 +157,8 @@ impl Quad {
     }
 
     /// The part of the quad's area that lies inside a `width` × `height` image, 0–1.
-    pub fn fraction_inside(&self, width: f64, height: f64) -> f64 {
+    #[cfg(test)]
+    pub(crate) fn fraction_inside(&self, width: f64, height: f64) -> f64 {
         let frame = [
             Point::new(0.0, 0.0),
             Point::new(width, 0.0),
@@ -210,7 +221,7 @@ fn convex_intersection_area(a: &[Point], b: &[Point]) -> f64 {
 }
 
 /// Intersection of the infinite lines p0–p1 and q0–q1, if they are not parallel.
-pub fn line_intersection(p0: Point, p1: Point, q0: Point, q1: Point) -> Option<Point> {
+pub(crate) fn line_intersection(p0: Point, p1: Point, q0: Point, q1: Point) -> Option<Point> {
     let r = p1.minus(p0);
     let s = q1.minus(q0);
     let d = r.cross(s);
@@ -263,6 +274,7 @@ impl Homography {
         Some(Homography(h))
     }
 
+    /// Maps `p` through the homography (projective transform).
     pub fn apply(&self, p: Point) -> Point {
         let h = &self.0;
         let w = h[6] * p.x + h[7] * p.y + h[8];
@@ -279,7 +291,7 @@ pub struct Pose {
     /// Angle between the document's normal and the camera axis, degrees (0 = facing the camera).
     pub tilt_deg: f64,
     /// Angle of the document's long edge from the nearest image axis, degrees, −45…45.
-    pub rotation_deg: f64,
+    pub(crate) rotation_deg: f64,
     /// Long side over short side of the document, corrected for perspective.
     pub aspect: f64,
 }
@@ -354,7 +366,7 @@ impl Pose {
 
 /// Rotation of the quad's longer edge pair from the nearest image axis, degrees in −45…45
 /// (positive = clockwise on screen).
-pub fn long_edge_rotation_deg(quad: &Quad) -> f64 {
+pub(crate) fn long_edge_rotation_deg(quad: &Quad) -> f64 {
     let e = |i: usize| {
         let (a, b) = quad.edge(i);
         b.minus(a)

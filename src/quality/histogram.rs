@@ -8,30 +8,30 @@
 use super::rectify::Rectified;
 
 /// Rows of the grid over the (landscape) document.
-pub const GRID_ROWS: usize = 3;
+pub(crate) const GRID_ROWS: usize = 3;
 /// Columns of the grid over the document.
-pub const GRID_COLS: usize = 4;
+pub(crate) const GRID_COLS: usize = 4;
 /// Cells of the grid, row by row.
-pub const GRID_CELLS: usize = GRID_ROWS * GRID_COLS;
+pub(crate) const GRID_CELLS: usize = GRID_ROWS * GRID_COLS;
 
 /// A 256-bin luma histogram: `h[v]` pixels of luma `v`.
-pub type Histogram = [u32; 256];
+pub(crate) type Histogram = [u32; 256];
 
 /// Luma histograms of the valid pixels of a rectified document.
 #[derive(Clone, Debug, PartialEq)]
-pub struct LumaHistograms {
+pub(crate) struct LumaHistograms {
     /// One histogram per grid cell, row by row: cell (r, c) covers the rows y with
     /// `y·ROWS/h = r` and the columns `c·w/COLS .. (c+1)·w/COLS` (integer division).
-    pub cells: [Histogram; GRID_CELLS],
+    pub(crate) cells: [Histogram; GRID_CELLS],
     /// The whole document: the sum of the cells.
-    pub total: Histogram,
+    pub(crate) total: Histogram,
     /// Pixels in the document, valid or not (width × height).
-    pub area: usize,
+    pub(crate) area: usize,
 }
 
 impl LumaHistograms {
     /// Counts the valid pixels of `doc`. A document with no pixels gives empty histograms.
-    pub fn of(doc: &Rectified) -> LumaHistograms {
+    pub(crate) fn of(doc: &Rectified) -> LumaHistograms {
         let mut out = LumaHistograms {
             cells: [[0; 256]; GRID_CELLS],
             total: [0; 256],
@@ -82,7 +82,7 @@ impl LumaHistograms {
     }
 
     /// Pixels in one grid cell, valid or not, on average (area / cells).
-    pub fn cell_area(&self) -> f64 {
+    pub(crate) fn cell_area(&self) -> f64 {
         self.area as f64 / GRID_CELLS as f64
     }
 }
@@ -120,7 +120,7 @@ fn count_span(
 
 /// The value at fraction `p` (0–1) of a 256-bin histogram: the least level with at least
 /// ⌈p · total⌉ (and at least one) pixels at or below it; 255 for an empty histogram.
-pub fn percentile(hist: &Histogram, p: f64) -> u8 {
+pub(crate) fn percentile(hist: &Histogram, p: f64) -> u8 {
     let total: u64 = hist.iter().map(|&c| u64::from(c)).sum();
     let target = ((total as f64) * p).ceil().max(1.0) as u64;
     let mut seen = 0u64;

@@ -9,12 +9,12 @@ pub mod checks;
 pub(crate) mod detect;
 pub mod flags;
 pub mod geometry;
-pub mod histogram;
+pub(crate) mod histogram;
 pub mod mrz;
 pub mod prepare;
-pub mod profile;
+pub(crate) mod profile;
 pub mod rectify;
-pub mod sharpness;
+pub(crate) mod sharpness;
 mod simd;
 #[cfg(test)]
 mod test_card;
@@ -33,19 +33,28 @@ pub type Frame = image::RgbImage;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
 #[serde(rename_all = "kebab-case")]
 pub enum CheckId {
+    /// `document`: a document was found.
     Document,
+    /// `corners`: all four corners are inside the frame.
     Corners,
+    /// `fill`: the document fills enough of the frame without touching its edges.
     Fill,
+    /// `tilt`: the document is viewed squarely enough.
     Tilt,
+    /// `resolution`: the document is large enough in pixels for its print to be legible.
     Resolution,
+    /// `focus`: the document is sharp.
     Focus,
+    /// `glare`: no reflection hides part of the document.
     Glare,
+    /// `exposure`: the document is neither too dark nor washed out.
     Exposure,
     /// Live only: the document held still over several frames (set by `capture`, not by `assess`).
     Stability,
 }
 
 impl CheckId {
+    /// The check's id as it appears in `check --json` ("document", "focus", …).
     pub fn as_str(self) -> &'static str {
         match self {
             CheckId::Document => "document",
@@ -61,7 +70,7 @@ impl CheckId {
     }
 
     /// A short name for a checklist.
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             CheckId::Document => "Document found",
             CheckId::Corners => "All corners visible",
@@ -76,7 +85,7 @@ impl CheckId {
     }
 
     /// The unit of `value` and `limit`, for display.
-    pub fn unit(self) -> &'static str {
+    pub(crate) fn unit(self) -> &'static str {
         match self {
             CheckId::Document => "",
             CheckId::Corners => "% of short side",
@@ -94,7 +103,9 @@ impl CheckId {
 /// One check's result.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Check {
+    /// Which check this is.
     pub id: CheckId,
+    /// Whether the frame passes it.
     pub pass: bool,
     /// The measured value, in the unit the check documents (`CheckId::unit`).
     pub value: Option<f64>,
@@ -104,12 +115,14 @@ pub struct Check {
     /// frame width, 40% needed").
     pub message: String,
     /// A few words to show large over a live view ("Move closer").
-    pub hint: String,
+    pub(crate) hint: String,
     /// The wording a KYC portal uses when it rejects for this reason ("Photo too blurry").
     pub portal: &'static str,
 }
 
 impl Check {
+    /// A check result with its measured `value` and the `limit` it was compared with (units per
+    /// check, as in the profile); no message.
     pub fn new(id: CheckId, pass: bool, value: Option<f64>, limit: Option<f64>) -> Self {
         Check {
             id,
@@ -122,24 +135,25 @@ impl Check {
         }
     }
 
+    /// Adds the sentence shown to the person.
     pub fn message(mut self, message: impl Into<String>) -> Self {
         self.message = message.into();
         self
     }
 
-    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+    pub(crate) fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = hint.into();
         self
     }
 
-    pub fn portal(mut self, portal: &'static str) -> Self {
+    pub(crate) fn portal(mut self, portal: &'static str) -> Self {
         self.portal = portal;
         self
     }
 }
 
 /// The seed table of portal rejection wording, per check.
-pub fn default_portal_wording(id: CheckId) -> &'static str {
+pub(crate) fn default_portal_wording(id: CheckId) -> &'static str {
     match id {
         CheckId::Document => "No document detected",
         CheckId::Corners => "Document not fully visible",
@@ -157,7 +171,9 @@ pub fn default_portal_wording(id: CheckId) -> &'static str {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
+    /// Every check passed.
     Pass,
+    /// At least one check failed.
     Fail,
 }
 
@@ -165,13 +181,16 @@ pub enum Verdict {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum BlurKind {
+    /// The blur runs in one direction (the camera or the document moved).
     Motion,
+    /// The blur is even in all directions (the camera is not focused on the document).
     OutOfFocus,
 }
 
 /// The document that was found.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Document {
+    /// Card or passport, as detected or chosen.
     #[serde(rename = "type")]
     pub kind: DocumentKind,
     /// Corners in image pixels, clockwise from the one nearest the image's top-left. Corners of a
@@ -185,30 +204,38 @@ pub struct Document {
 /// An axis-aligned rectangle in image pixels.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Region {
+    /// Left edge, image pixels.
     pub x: f64,
+    /// Top edge, image pixels.
     pub y: f64,
+    /// Width, pixels.
     pub w: f64,
+    /// Height, pixels.
     pub h: f64,
 }
 
 /// Everything `assess` found out about one frame.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Report {
+    /// Frame width, pixels.
     pub width: u32,
+    /// Frame height, pixels.
     pub height: u32,
+    /// The document found, or `None`.
     pub document: Option<Document>,
+    /// The checks that ran.
     pub checks: Vec<Check>,
     /// Specular highlights on the document, in image pixels, for an overlay.
-    pub glare_regions: Vec<Region>,
+    pub(crate) glare_regions: Vec<Region>,
     /// Motion blur or defocus, when focus fails and the kind can be told.
-    pub blur_kind: Option<BlurKind>,
+    pub(crate) blur_kind: Option<BlurKind>,
     /// Higher is sharper: the reciprocal of the measured blur in mm (0 without a document). Used to
     /// keep the sharpest of several frames of the same document.
-    pub sharpness: f64,
+    pub(crate) sharpness: f64,
 }
 
 /// The checks `Analyzer::assess` reports, in report order (`stability` is added by `capture`).
-pub const ASSESSED_CHECKS: [CheckId; 8] = [
+pub(crate) const ASSESSED_CHECKS: [CheckId; 8] = [
     CheckId::Document,
     CheckId::Corners,
     CheckId::Fill,
@@ -221,7 +248,7 @@ pub const ASSESSED_CHECKS: [CheckId; 8] = [
 
 /// The order in which problems are worth fixing: the first failing check in this list is the one
 /// the live view tells the person about.
-pub const GUIDANCE_ORDER: [CheckId; 9] = [
+pub(crate) const GUIDANCE_ORDER: [CheckId; 9] = [
     CheckId::Document,
     CheckId::Exposure,
     CheckId::Corners,
@@ -234,6 +261,7 @@ pub const GUIDANCE_ORDER: [CheckId; 9] = [
 ];
 
 impl Report {
+    /// `Pass` when every check passed, otherwise `Fail`.
     pub fn verdict(&self) -> Verdict {
         if self.checks.iter().all(|c| c.pass) {
             Verdict::Pass
@@ -242,6 +270,7 @@ impl Report {
         }
     }
 
+    /// The result of check `id`, when it ran.
     pub fn check(&self, id: CheckId) -> Option<&Check> {
         self.checks.iter().find(|c| c.id == id)
     }
@@ -253,7 +282,7 @@ impl Report {
 
     /// The most important failing check, by `GUIDANCE_ORDER` (a check not in it is never the
     /// primary problem).
-    pub fn primary_problem(&self) -> Option<&Check> {
+    pub(crate) fn primary_problem(&self) -> Option<&Check> {
         self.checks
             .iter()
             .filter(|c| !c.pass && GUIDANCE_ORDER.contains(&c.id))
@@ -262,7 +291,7 @@ impl Report {
 
     /// Every failing check, in the order worth fixing: `GUIDANCE_ORDER`, then any other check in
     /// report order.
-    pub fn failing_checks(&self) -> Vec<&Check> {
+    pub(crate) fn failing_checks(&self) -> Vec<&Check> {
         let mut failing: Vec<&Check> = self.checks.iter().filter(|c| !c.pass).collect();
         failing.sort_by_key(|c| guidance_rank(c.id));
         failing

@@ -13,12 +13,14 @@ use super::simd::{self, Avx2, Span8};
 
 /// Long side of the rectified document, pixels. 640 keeps the warp near 1 ms on a 1080p frame and
 /// still resolves 0.1 mm of blur (0.75 canonical px on an ID-1 card).
-pub const CANONICAL_LONG_SIDE_PX: u32 = 640;
+pub(crate) const CANONICAL_LONG_SIDE_PX: u32 = 640;
 
 /// A rectified document. Buffers are reused across frames.
 #[derive(Default, Clone)]
 pub struct Rectified {
+    /// Width of the canonical image, pixels.
     pub width: u32,
+    /// Height of the canonical image, pixels.
     pub height: u32,
     /// Canonical pixels per millimetre of document.
     pub px_per_mm: f64,
@@ -27,9 +29,9 @@ pub struct Rectified {
     /// 1 where the source point lies inside the frame, 0 where the document is out of frame.
     pub valid: Vec<u8>,
     /// Number of valid pixels.
-    pub valid_count: usize,
+    pub(crate) valid_count: usize,
     /// Maps canonical (x, y) to image pixels.
-    pub to_image: Option<Homography>,
+    pub(crate) to_image: Option<Homography>,
     /// Scratch: luma × 256 of the frame under the document's bounding box.
     plane: Vec<u16>,
 }
@@ -124,7 +126,8 @@ impl Rectified {
     }
 
     /// Fraction of the canonical document that lies inside the frame, 0–1.
-    pub fn valid_fraction(&self) -> f64 {
+    #[cfg(test)]
+    pub(crate) fn valid_fraction(&self) -> f64 {
         let n = (self.width as usize) * (self.height as usize);
         if n == 0 {
             0.0
@@ -134,7 +137,7 @@ impl Rectified {
     }
 
     /// Maps a canonical point to image pixels.
-    pub fn to_image_point(&self, p: Point) -> Option<Point> {
+    pub(crate) fn to_image_point(&self, p: Point) -> Option<Point> {
         self.to_image.map(|h| h.apply(p))
     }
 }

@@ -84,15 +84,15 @@ pub struct EdgeBlur {
     /// Edge blur σ of the blurriest orientation, canonical pixels, beyond the estimator's floor.
     pub sigma_px: f64,
     /// Edge blur σ of the sharpest orientation, canonical pixels, beyond the estimator's floor.
-    pub sharpest_sigma_px: f64,
+    pub(crate) sharpest_sigma_px: f64,
     /// Sharpest over blurriest orientation's read σ (before the floor is removed), 0–1: near 1 when the blur is the same in every direction
     /// (defocus), small when one direction is smeared (motion).
     pub isotropy: f64,
     /// Edge blur σ of the blurriest orientation as read, floor included, canonical pixels (> 0):
     /// what `sharpness` ranks, so that frames sharper than the floor still rank.
-    pub read_sigma_px: f64,
+    pub(crate) read_sigma_px: f64,
     /// Number of edge points measured.
-    pub edge_points: u32,
+    pub(crate) edge_points: u32,
 }
 
 /// Scratch buffers for `measure_with`, reusable across frames (about 2.3 MB for a 640 × 404
@@ -100,7 +100,7 @@ pub struct EdgeBlur {
 /// document partly out of frame,
 /// the 13 × 13 sliding min of the valid mask (1 where a whole window is in frame).
 #[derive(Default)]
-pub struct FocusScratch {
+pub(crate) struct FocusScratch {
     gx: Vec<i16>,
     gy: Vec<i16>,
     mag2: Vec<i32>,
@@ -121,7 +121,7 @@ pub fn measure(doc: &Rectified) -> Option<EdgeBlur> {
 }
 
 /// `measure` with caller-owned scratch buffers.
-pub fn measure_with(doc: &Rectified, scratch: &mut FocusScratch) -> Option<EdgeBlur> {
+pub(crate) fn measure_with(doc: &Rectified, scratch: &mut FocusScratch) -> Option<EdgeBlur> {
     #[cfg(target_arch = "x86_64")]
     if let Some(cpu) = Avx2::detect() {
         return measure_avx2(cpu, doc, scratch);

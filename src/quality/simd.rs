@@ -30,10 +30,10 @@
 /// centres at integers): sample k is at (x + k·dx, y + k·dy).
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Span8 {
-    pub x: i64,
-    pub dx: i64,
-    pub y: i64,
-    pub dy: i64,
+    pub(crate) x: i64,
+    pub(crate) dx: i64,
+    pub(crate) y: i64,
+    pub(crate) dy: i64,
 }
 
 /// Proof that this CPU has AVX2: only `Avx2::detect` makes one, so the safe kernels below that

@@ -7,8 +7,8 @@ use crate::quality::rectify::Rectified;
 use image::{GrayImage, Luma};
 
 /// ID-1 at 640 px: 7.48 px/mm.
-pub const W: u32 = 640;
-pub const H: u32 = 404;
+pub(crate) const W: u32 = 640;
+pub(crate) const H: u32 = 404;
 
 fn hash(x: u64) -> u64 {
     let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -50,7 +50,7 @@ fn shade(x: f64, y: f64, paper: f64) -> f64 {
 }
 
 /// A sharp card with paper luma `paper` (0–255), fully in frame.
-pub fn card_with_paper(paper: f64) -> Rectified {
+pub(crate) fn card_with_paper(paper: f64) -> Rectified {
     let n = (W * H) as usize;
     let mut luma = vec![0u8; n];
     const SS: usize = 4;
@@ -79,12 +79,12 @@ pub fn card_with_paper(paper: f64) -> Rectified {
 }
 
 /// A sharp, well-exposed card (paper 215).
-pub fn card() -> Rectified {
+pub(crate) fn card() -> Rectified {
     card_with_paper(215.0)
 }
 
 /// Applies `f` to every luma value (clamped to 0–255).
-pub fn map(doc: &mut Rectified, f: impl Fn(usize, usize, f64) -> f64) {
+pub(crate) fn map(doc: &mut Rectified, f: impl Fn(usize, usize, f64) -> f64) {
     let w = doc.width as usize;
     for (i, l) in doc.luma.iter_mut().enumerate() {
         let (x, y) = (i % w, i / w);
@@ -101,13 +101,13 @@ fn set_gray(doc: &mut Rectified, img: &GrayImage) {
 }
 
 /// Gaussian blur of σ canonical pixels.
-pub fn blur(doc: &mut Rectified, sigma: f32) {
+pub(crate) fn blur(doc: &mut Rectified, sigma: f32) {
     let img = imageproc::filter::gaussian_blur_f32(&gray(doc), sigma);
     set_gray(doc, &img);
 }
 
 /// Horizontal motion blur over `len` pixels.
-pub fn motion(doc: &mut Rectified, len: u32) {
+pub(crate) fn motion(doc: &mut Rectified, len: u32) {
     let src = gray(doc);
     let mut out = src.clone();
     let half = len as i64 / 2;
@@ -127,7 +127,7 @@ pub fn motion(doc: &mut Rectified, len: u32) {
 }
 
 /// Adds Gaussian-distributed noise of σ levels (Box–Muller on a hash).
-pub fn noise(doc: &mut Rectified, sigma: f64, seed: u64) {
+pub(crate) fn noise(doc: &mut Rectified, sigma: f64, seed: u64) {
     let to01 = |v: u64| ((v >> 11) as f64 + 0.5) / (1u64 << 53) as f64;
     for (i, l) in doc.luma.iter_mut().enumerate() {
         let h = hash(seed ^ (i as u64).wrapping_mul(0x2545_F491_4F6C_DD1D));
@@ -139,7 +139,7 @@ pub fn noise(doc: &mut Rectified, sigma: f64, seed: u64) {
 
 /// Adds a soft white highlight centred at (cx, cy) that clips the default paper (215) within
 /// `radius` pixels and fades out beyond.
-pub fn glare(doc: &mut Rectified, cx: f64, cy: f64, radius: f64) {
+pub(crate) fn glare(doc: &mut Rectified, cx: f64, cy: f64, radius: f64) {
     // Light of peak 2.2 × 255 lifts paper 215 to 255 where exp(−r²/2s²) = 40/561.
     let s = radius / (2.0 * (2.2f64 * 255.0 / 40.0).ln()).sqrt();
     map(doc, |x, y, v| {

@@ -22,29 +22,29 @@ pub const FULL_SEARCH_EVERY_FRAMES: u32 = 10;
 
 /// How far, full-resolution pixels, a side is looked for either side of where it was. A hand-held
 /// card at 30 fps moves 1–5 px per frame; a faster move fails the track and triggers a search.
-pub const TRACK_SEARCH_PX: f64 = 8.0;
+pub(crate) const TRACK_SEARCH_PX: f64 = 8.0;
 
 /// Least fraction 0–1 of a side's probes (those inside the frame) that must find its edge on the
 /// fitted line: a finger may cover part of one side.
-pub const MIN_TRACKED_SIDE_SUPPORT: f64 = 0.4;
+pub(crate) const MIN_TRACKED_SIDE_SUPPORT: f64 = 0.4;
 
 /// Least mean of the four sides' support, 0–1. Above the `document` check's default
 /// `Profile::min_edge_support` (0.5), so a tracked document counts as found.
-pub const MIN_TRACKED_MEAN_SUPPORT: f64 = 0.6;
+pub(crate) const MIN_TRACKED_MEAN_SUPPORT: f64 = 0.6;
 
 /// Most a corner may move between two frames, full-resolution pixels (two search bands: the two
 /// sides through it may each have moved by up to `TRACK_SEARCH_PX`).
-pub const MAX_CORNER_STEP_PX: f64 = 2.0 * TRACK_SEARCH_PX;
+pub(crate) const MAX_CORNER_STEP_PX: f64 = 2.0 * TRACK_SEARCH_PX;
 
 /// A side of which at most this fraction 0–1 can be probed (lies `PROBE_MARGIN_PX` or more inside
 /// the frame) is out of view: it is carried over from the previous frame instead of re-located.
 /// A side that runs just inside the border cannot be probed either, though it is in the frame.
-pub const MAX_CARRIED_PROBED_FRAC: f64 = 0.25;
+pub(crate) const MAX_CARRIED_PROBED_FRAC: f64 = 0.25;
 
 /// Most sides carried over in one frame (0–2). Two: a card held close fills the frame's height,
 /// its top and bottom sides past or along the border; the sides in view are still re-located
 /// every frame.
-pub const MAX_CARRIED_SIDES: u32 = 2;
+pub(crate) const MAX_CARRIED_SIDES: u32 = 2;
 
 /// How far inside the frame, pixels, a point of a side must lie for `refine_side` to probe it:
 /// the search band either side plus one pixel for the central difference and one for the border.
@@ -65,7 +65,7 @@ fn probed_fraction(p: Point, q: Point, frame: &Frame) -> f64 {
 
 /// The quad of the previous frame and how it was found.
 #[derive(Clone, Debug, Default)]
-pub struct Tracker {
+pub(crate) struct Tracker {
     last: Option<Tracked>,
 }
 
@@ -80,7 +80,7 @@ struct Tracked {
 
 impl Tracker {
     /// Records the outcome of a full search.
-    pub fn searched(&mut self, found: Option<&Document>, choice: DocChoice) {
+    pub(crate) fn searched(&mut self, found: Option<&Document>, choice: DocChoice) {
         self.last = found.map(|doc| Tracked {
             quad: doc.quad,
             kind: doc.kind,
@@ -91,7 +91,7 @@ impl Tracker {
 
     /// The previous frame's document re-located in `frame`, or `None` when a full search is due:
     /// nothing to track, the document kind choice changed, a periodic search, or the track is lost.
-    pub fn track(&mut self, frame: &Frame, choice: DocChoice) -> Option<Document> {
+    pub(crate) fn track(&mut self, frame: &Frame, choice: DocChoice) -> Option<Document> {
         let last = self.last.as_ref()?;
         if last.choice != choice || last.since_search + 1 >= FULL_SEARCH_EVERY_FRAMES {
             return None;
@@ -112,12 +112,12 @@ impl Tracker {
 
     /// Whether the latest frame's document was tracked rather than searched for (a search resets
     /// the count of tracked frames).
-    pub fn tracked(&self) -> bool {
+    pub(crate) fn tracked(&self) -> bool {
         self.last.as_ref().is_some_and(|l| l.since_search > 0)
     }
 
     /// Where the document was in the latest frame, frame pixels.
-    pub fn last_quad(&self) -> Option<Quad> {
+    pub(crate) fn last_quad(&self) -> Option<Quad> {
         self.last.as_ref().map(|l| l.quad)
     }
 }

@@ -131,7 +131,7 @@ pub fn load(name: &str) -> Listing {
 pub fn all_names() -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(listings_dir())
         .expect("the camera listings folder")
-        .filter_map(|e| e.ok())
+        .filter_map(std::result::Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| n.ends_with(".txt"))
         .collect();
@@ -179,7 +179,7 @@ fn number_after<'a>(text: &'a str, key: &str) -> Option<&'a str> {
 
 fn parse_size(text: &str) -> Option<(u32, u32)> {
     let (w, h) = text.trim().split_once('x')?;
-    let h: String = h.chars().take_while(|c| c.is_ascii_digit()).collect();
+    let h: String = h.chars().take_while(char::is_ascii_digit).collect();
     Some((w.trim().parse().ok()?, h.parse().ok()?))
 }
 

@@ -452,7 +452,7 @@ pub fn scene(
     let mut img = img;
     for p in img.pixels_mut() {
         let n = rng.normal() * sigma;
-        for ch in p.0.iter_mut() {
+        for ch in &mut p.0 {
             *ch = (f64::from(*ch) + n).clamp(0.0, 255.0) as u8;
         }
     }

@@ -394,7 +394,7 @@ pub fn add_glare(img: &RgbImage, quad: &Quad, at: (f64, f64), area_frac: f64) ->
             let r2 = (along / a).powi(2) + (across / b).powi(2);
             let add = 255.0 * peak * (-0.5 * r2).exp();
             let p = out.get_pixel_mut(x as u32, y as u32);
-            for ch in p.0.iter_mut() {
+            for ch in &mut p.0 {
                 *ch = (f64::from(*ch) + add).min(255.0) as u8;
             }
         }
@@ -458,7 +458,7 @@ pub fn shadow_half(img: &RgbImage, quad: &Quad, factor: f64, softness_px: f64) -
         let s = side(Point::new(f64::from(x) + 0.5, f64::from(y) + 0.5)) * dark_sign;
         let t = (0.5 + s / softness_px.max(1e-9)).clamp(0.0, 1.0); // 1 on the dark side
         let g = 1.0 + (factor - 1.0) * t;
-        for ch in p.0.iter_mut() {
+        for ch in &mut p.0 {
             *ch = (f64::from(*ch) * g).round().clamp(0.0, 255.0) as u8;
         }
     }

@@ -33,7 +33,9 @@ const CONTRAST_HIGH_PERCENTILE: f64 = 0.95;
 pub struct Lighting {
     /// Luma percentiles 5, 50, 95 (0–255).
     pub p5: f64,
+    /// Median luma (0–255).
     pub p50: f64,
+    /// 95th-percentile luma (0–255).
     pub p95: f64,
     /// Fraction of valid pixels whose luma is clipped, 0–1.
     pub clipped: f64,
@@ -48,7 +50,10 @@ pub fn measure(doc: &Rectified, profile: &Profile) -> Option<Lighting> {
 
 /// `measure` from the document's histograms (`LumaHistograms::of`); the unevenness grid is
 /// theirs (3 × 4 cells over the landscape document).
-pub fn measure_histograms(histograms: &LumaHistograms, profile: &Profile) -> Option<Lighting> {
+pub(crate) fn measure_histograms(
+    histograms: &LumaHistograms,
+    profile: &Profile,
+) -> Option<Lighting> {
     let all = &histograms.total;
     let valid_count: u64 = all.iter().map(|&c| u64::from(c)).sum();
     if histograms.area == 0 || valid_count == 0 {
@@ -90,7 +95,7 @@ pub fn measure_histograms(histograms: &LumaHistograms, profile: &Profile) -> Opt
 /// `prepare::clipped_fraction`): when most of the frame is clipped, the document's outline is
 /// gone too and whatever quad was found is not to be trusted for brightness.
 /// The document is given by its histograms (`LumaHistograms::of`).
-pub fn assess_in_frame(
+pub(crate) fn assess_in_frame(
     histograms: &LumaHistograms,
     frame_clipped: f64,
     profile: &Profile,
@@ -104,7 +109,7 @@ pub fn assess_in_frame(
 /// The exposure check when no document was found: too bright by `frame_clipped` (as in
 /// `assess_in_frame`), too dark when the frame's 95th luma percentile `frame_p95` (0–255) is below
 /// `profile.min_p95_luma`; otherwise not measured.
-pub fn frame_only(frame_clipped: f64, frame_p95: f64, profile: &Profile) -> Check {
+pub(crate) fn frame_only(frame_clipped: f64, frame_p95: f64, profile: &Profile) -> Check {
     if frame_clipped > profile.max_frame_clipped_frac {
         return washed_out(frame_clipped, profile);
     }

@@ -9,7 +9,7 @@ use crate::quality::{Check, CheckId};
 
 /// How much of the frame the document covers along its long axis, 0–1: its long side over the
 /// frame's width when the long side runs across, over the frame's height when it runs up and down.
-pub fn fill_fraction(quad: &Quad, width: u32, height: u32) -> f64 {
+pub(crate) fn fill_fraction(quad: &Quad, width: u32, height: u32) -> f64 {
     let (long, _) = quad.side_lengths();
     let c = quad.corners();
     // Direction of the long edges decides which frame extent to compare with.
@@ -25,7 +25,7 @@ pub fn fill_fraction(quad: &Quad, width: u32, height: u32) -> f64 {
 }
 
 /// `fill`: value and limit in % of the frame extent along the document's long side.
-pub fn fill(quad: &Quad, width: u32, height: u32, profile: &Profile) -> Check {
+pub(crate) fn fill(quad: &Quad, width: u32, height: u32, profile: &Profile) -> Check {
     let fill = fill_fraction(quad, width, height);
     let pass = fill >= profile.min_fill_frac;
     let (value, limit) = (100.0 * fill, 100.0 * profile.min_fill_frac);

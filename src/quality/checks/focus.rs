@@ -15,13 +15,14 @@ use crate::quality::{BlurKind, Check, CheckId};
 
 /// The result of the focus check, with what live capture needs.
 pub struct FocusResult {
+    /// The `focus` check's result.
     pub check: Check,
     /// Motion blur or defocus, set only when the check fails and the kind is clear.
     pub blur_kind: Option<BlurKind>,
     /// Higher is sharper: 1 / (edge blur in mm as read, the sampling floor included), so it ranks
     /// frames even below the threshold; typically 3–8 on a sharp document, 0 when nothing could be
     /// measured.
-    pub sharpness: f64,
+    pub(crate) sharpness: f64,
 }
 
 /// The focus check: fails when the blurriest direction's edge blur exceeds `profile.max_blur_mm`.
@@ -31,7 +32,11 @@ pub fn assess(doc: &Rectified, profile: &Profile) -> FocusResult {
 }
 
 /// `assess` with caller-owned scratch buffers (for a live stream).
-pub fn assess_with(doc: &Rectified, profile: &Profile, scratch: &mut FocusScratch) -> FocusResult {
+pub(crate) fn assess_with(
+    doc: &Rectified,
+    profile: &Profile,
+    scratch: &mut FocusScratch,
+) -> FocusResult {
     let limit = profile.max_blur_mm;
     let Some(m) = measure_with(doc, scratch).filter(|_| doc.px_per_mm > 0.0) else {
         return FocusResult {

@@ -34,6 +34,7 @@ const SCAN_CHUNK_PX: usize = 64;
 
 /// The result of the glare check, with the highlights for an overlay.
 pub struct GlareResult {
+    /// The `glare` check's result.
     pub check: Check,
     /// Highlight blobs in image pixels.
     pub regions: Vec<Region>,
@@ -49,13 +50,13 @@ pub struct Highlights {
     /// Area of the counted blobs over the valid document area, 0–1.
     pub fraction: f64,
     /// Counted blobs as canonical (x0, y0, x1, y1), end-exclusive.
-    pub blobs: Vec<(u32, u32, u32, u32)>,
+    pub(crate) blobs: Vec<(u32, u32, u32, u32)>,
 }
 
 /// Scratch buffers for `measure_with`, reusable across frames: a visited flag per canonical pixel
 /// (258 KB for a 640 × 404 document) and the flood-fill stack.
 #[derive(Default)]
-pub struct GlareScratch {
+pub(crate) struct GlareScratch {
     seen: Vec<bool>,
     stack: Vec<u32>,
 }
@@ -73,7 +74,7 @@ pub fn measure(doc: &Rectified, profile: &Profile) -> Highlights {
 
 /// `measure` with the document's histograms (`LumaHistograms::of(doc)`) and caller-owned scratch
 /// buffers.
-pub fn measure_with(
+pub(crate) fn measure_with(
     doc: &Rectified,
     histograms: &LumaHistograms,
     profile: &Profile,
@@ -179,7 +180,7 @@ pub fn assess(doc: &Rectified, profile: &Profile) -> GlareResult {
 
 /// `assess` with the document's histograms (`LumaHistograms::of(doc)`) and caller-owned scratch
 /// buffers (for a live stream).
-pub fn assess_with(
+pub(crate) fn assess_with(
     doc: &Rectified,
     histograms: &LumaHistograms,
     profile: &Profile,

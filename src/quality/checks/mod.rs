@@ -6,13 +6,13 @@
 //! measure on the rectified document themselves: their measurements are short.
 
 pub mod corners;
-pub mod document;
+pub(crate) mod document;
 pub mod exposure;
-pub mod fill;
+pub(crate) mod fill;
 pub mod focus;
 pub mod glare;
-pub mod resolution;
-pub mod tilt;
+pub(crate) mod resolution;
+pub(crate) mod tilt;
 
 /// `v` rounded to two decimals, for a check's `value`.
 fn round2(v: f64) -> f64 {

@@ -11,13 +11,13 @@ use crate::quality::{Check, CheckId};
 const MM_PER_INCH: f64 = 25.4;
 
 /// Pixels across the document's long side divided by its width in inches.
-pub fn dpi(quad: &Quad, kind: DocumentKind) -> f64 {
+pub(crate) fn dpi(quad: &Quad, kind: DocumentKind) -> f64 {
     let (long, _) = quad.side_lengths();
     long / (kind.size_mm().0 / MM_PER_INCH)
 }
 
 /// `resolution`: value and limit in dots per inch across the document.
-pub fn resolution(quad: &Quad, pose: &Pose, kind: DocumentKind, profile: &Profile) -> Check {
+pub(crate) fn resolution(quad: &Quad, pose: &Pose, kind: DocumentKind, profile: &Profile) -> Check {
     let _ = pose;
     let dpi = dpi(quad, kind);
     let needed_px = profile.min_dpi * kind.size_mm().0 / MM_PER_INCH;

@@ -10,7 +10,7 @@ use crate::quality::{Check, CheckId};
 
 /// `tilt`: value is the out-of-plane tilt in degrees, limit `max_tilt_deg`. Also fails on too much
 /// in-plane rotation or an aspect ratio that does not match the document type.
-pub fn tilt(quad: &Quad, pose: &Pose, kind: DocumentKind, profile: &Profile) -> Check {
+pub(crate) fn tilt(quad: &Quad, pose: &Pose, kind: DocumentKind, profile: &Profile) -> Check {
     let _ = quad;
     let aspect_dev = pose.aspect / kind.aspect() - 1.0;
     let tilted = pose.tilt_deg > profile.max_tilt_deg;

@@ -62,7 +62,7 @@ const MIN_TILT_PRIOR: f64 = 0.3;
 
 /// Finds documents; owns its scratch buffers.
 #[derive(Default)]
-pub struct Detector {
+pub(crate) struct Detector {
     hough: Hough,
     lines: Vec<Line>,
     /// Scratch of the line refits.

@@ -8,9 +8,9 @@
 use std::sync::OnceLock;
 
 /// Patch width, samples across one character pitch.
-pub const PATCH_W: usize = 12;
+pub(crate) const PATCH_W: usize = 12;
 /// Patch height, samples over 1.3 character heights.
-pub const PATCH_H: usize = 16;
+pub(crate) const PATCH_H: usize = 16;
 /// Inputs per patch.
 pub const PATCH_LEN: usize = PATCH_W * PATCH_H;
 /// Number of classes (see `layout::ALPHABET`).
@@ -21,13 +21,15 @@ const MAGIC: &[u8; 4] = b"MRZ1";
 /// A perceptron with one hidden ReLU layer and a softmax output.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Mlp {
-    pub inputs: usize,
-    pub hidden: usize,
+    pub(crate) inputs: usize,
+    pub(crate) hidden: usize,
     /// Hidden weights, `hidden × inputs`, row-major.
     pub w1: Vec<f32>,
+    /// Hidden-layer biases, one per hidden unit.
     pub b1: Vec<f32>,
     /// Output weights, `CLASSES × hidden`, row-major.
     pub w2: Vec<f32>,
+    /// Output biases, one per class (`CLASSES`).
     pub b2: Vec<f32>,
 }
 
@@ -45,7 +47,7 @@ impl Mlp {
     }
 
     /// The compiled-in network, or `None` when `weights.bin` is malformed.
-    pub fn builtin() -> Option<&'static Mlp> {
+    pub(crate) fn builtin() -> Option<&'static Mlp> {
         static NET: OnceLock<Option<Mlp>> = OnceLock::new();
         NET.get_or_init(|| Mlp::from_bytes(include_bytes!("weights.bin")))
             .as_ref()
@@ -70,7 +72,7 @@ impl Mlp {
     }
 
     /// Parses `to_bytes` output; `None` when the shape or length does not match.
-    pub fn from_bytes(bytes: &[u8]) -> Option<Mlp> {
+    pub(crate) fn from_bytes(bytes: &[u8]) -> Option<Mlp> {
         let (magic, rest) = bytes.split_at_checked(4)?;
         if magic != MAGIC {
             return None;
@@ -101,7 +103,7 @@ impl Mlp {
     }
 
     /// Hidden activations (`hidden` values) of `patch` into `hidden`.
-    pub fn hidden_layer(&self, patch: &[f32], hidden: &mut Vec<f32>) {
+    pub(crate) fn hidden_layer(&self, patch: &[f32], hidden: &mut Vec<f32>) {
         hidden.clear();
         for (row, b) in self.w1.chunks_exact(self.inputs).zip(&self.b1) {
             hidden.push((dot(row, patch) + b).max(0.0));
@@ -130,7 +132,7 @@ impl Mlp {
 
 /// The dot product of two slices (over the shorter length). Eight partial sums, so the compiler
 /// can keep them in one vector register: a single running sum would have to be added in order.
-pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+pub(crate) fn dot(a: &[f32], b: &[f32]) -> f32 {
     let mut lanes = [0.0f32; 8];
     let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
     let (ra, rb) = (ca.remainder(), cb.remainder());

@@ -19,43 +19,43 @@ const MAX_PAIR_CELLS: usize = 24;
 
 /// A cell no check digit covers must be read with at least this probability (0–1) for the zone
 /// to be valid: a misread there (a name, a nationality) could not be caught.
-pub const MIN_UNCOVERED_PROB: f32 = 0.80;
+pub(crate) const MIN_UNCOVERED_PROB: f32 = 0.80;
 /// A covered cell must be read with at least this probability (0–1), unless a check-digit
 /// correction set it.
-pub const MIN_COVERED_PROB: f32 = 0.40;
+pub(crate) const MIN_COVERED_PROB: f32 = 0.40;
 
 /// The classes ranked for one cell, restricted to what its position allows.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Ranked {
-    pub best: usize,
-    pub best_prob: f32,
-    pub second: usize,
-    pub second_prob: f32,
+pub(crate) struct Ranked {
+    pub(crate) best: usize,
+    pub(crate) best_prob: f32,
+    pub(crate) second: usize,
+    pub(crate) second_prob: f32,
 }
 
 /// The zone decided from the cells.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Decision {
+pub(crate) struct Decision {
     /// Class indices, line by line.
-    pub zone: Vec<Vec<usize>>,
+    pub(crate) zone: Vec<Vec<usize>>,
     /// Per cell: best and runner-up allowed classes with their probabilities (before correction).
-    pub ranked: Vec<Vec<Ranked>>,
+    pub(crate) ranked: Vec<Vec<Ranked>>,
     /// Cells changed to their runner-up because every check digit confirmed it.
-    pub corrected: Vec<Pos>,
+    pub(crate) corrected: Vec<Pos>,
     /// Every check digit holds on `zone`.
-    pub checks_hold: bool,
+    pub(crate) checks_hold: bool,
     /// Every cell is read with its required confidence (see `MIN_UNCOVERED_PROB`).
-    pub confident: bool,
+    pub(crate) confident: bool,
 }
 
 impl Decision {
     /// Valid: every check digit holds and every cell is confidently read.
-    pub fn valid(&self) -> bool {
+    pub(crate) fn valid(&self) -> bool {
         self.checks_hold && self.confident
     }
 
     /// The zone as text, one string per line.
-    pub fn lines(&self) -> Vec<String> {
+    pub(crate) fn lines(&self) -> Vec<String> {
         self.zone
             .iter()
             .map(|l| {
@@ -68,7 +68,7 @@ impl Decision {
 }
 
 /// Ranks the allowed classes of one cell, with probabilities renormalised over them.
-pub fn rank(probs: &[f32; CLASSES], allowed: Allowed) -> Ranked {
+pub(crate) fn rank(probs: &[f32; CLASSES], allowed: Allowed) -> Ranked {
     let mut r = Ranked {
         best: layout::FILLER,
         best_prob: -1.0,
@@ -99,7 +99,7 @@ pub fn rank(probs: &[f32; CLASSES], allowed: Allowed) -> Ranked {
 
 /// Decides the zone of `format` from `probs` (per line, per cell). Lines of the wrong count or
 /// length give a zone that fails.
-pub fn decide(format: MrzFormat, probs: &[Vec<[f32; CLASSES]>]) -> Decision {
+pub(crate) fn decide(format: MrzFormat, probs: &[Vec<[f32; CLASSES]>]) -> Decision {
     let allowed = layout::allowed(format);
     let shape_ok =
         probs.len() == format.line_count() && probs.iter().all(|l| l.len() == format.line_len());

@@ -11,6 +11,7 @@ use super::layout::MrzFormat;
 /// A calendar day (proleptic Gregorian), as the caller's "today" and in reported dates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct CalendarDate {
+    /// Year, four digits.
     pub year: i32,
     /// 1–12.
     pub month: u32,
@@ -61,16 +62,23 @@ impl Serialize for CalendarDate {
 /// The fields of the JSON contract. Text is as printed, fillers turned to spaces.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct MrzFields {
+    /// Document code (`P`, `ID`, …).
     pub document_type: String,
+    /// Issuing state or organisation, three letters (ICAO 9303 code).
     pub issuing_state: String,
+    /// Primary identifier (surname), `<` fillers as spaces.
     pub surname: String,
+    /// Secondary identifier (given names), `<` fillers as spaces.
     pub given_names: String,
+    /// Document number, fillers removed.
     pub document_number: String,
+    /// Holder's nationality, three letters (ICAO 9303 code).
     pub nationality: String,
     /// `YYYY-MM-DD`, or `null` when the field is not a calendar date (unknown parts).
     pub birth_date: Option<CalendarDate>,
     /// `M`, `F` or `X` (`<` in the zone).
     pub sex: String,
+    /// Date of expiry; `None` when the field is blank or not a date.
     pub expiry_date: Option<CalendarDate>,
     /// The optional data element(s), fillers trimmed; TD1's two joined with a space.
     pub optional_data: String,
@@ -139,7 +147,7 @@ mod tests {
     use super::*;
 
     fn lines(l: &[&str]) -> Vec<String> {
-        l.iter().map(|s| s.to_string()).collect()
+        l.iter().map(ToString::to_string).collect()
     }
 
     #[test]

@@ -11,7 +11,7 @@ use serde::Serialize;
 pub const ALPHABET: &[u8; 37] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ<";
 
 /// Class index of the filler `<`.
-pub const FILLER: usize = 36;
+pub(crate) const FILLER: usize = 36;
 
 /// An ICAO 9303 MRZ layout.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -28,6 +28,7 @@ pub enum MrzFormat {
 }
 
 impl MrzFormat {
+    /// The name used in `check --json` ("td1", "td2", "td3").
     pub fn as_str(self) -> &'static str {
         match self {
             MrzFormat::Td1 => "TD1",
@@ -37,7 +38,7 @@ impl MrzFormat {
     }
 
     /// Number of lines.
-    pub fn line_count(self) -> usize {
+    pub(crate) fn line_count(self) -> usize {
         match self {
             MrzFormat::Td1 => 3,
             MrzFormat::Td2 | MrzFormat::Td3 => 2,
@@ -45,7 +46,7 @@ impl MrzFormat {
     }
 
     /// Characters per line.
-    pub fn line_len(self) -> usize {
+    pub(crate) fn line_len(self) -> usize {
         match self {
             MrzFormat::Td1 => 30,
             MrzFormat::Td2 => 36,
@@ -56,7 +57,7 @@ impl MrzFormat {
 
 /// The characters a position may hold.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Allowed {
+pub(crate) enum Allowed {
     /// `0`–`9` only (check digits, expiry dates).
     Digit,
     /// `0`–`9` or the filler (birth dates with unknown parts, optional check digits).
@@ -69,7 +70,7 @@ pub enum Allowed {
 
 impl Allowed {
     /// Whether class index `class` (see [`ALPHABET`]) may stand here.
-    pub fn admits(self, class: usize) -> bool {
+    pub(crate) fn admits(self, class: usize) -> bool {
         match self {
             Allowed::Digit => class < 10,
             Allowed::DigitOrFiller => class < 10 || class == FILLER,
@@ -80,13 +81,13 @@ impl Allowed {
 }
 
 /// A position in the zone: (line, column), both from 0.
-pub type Pos = (usize, usize);
+pub(crate) type Pos = (usize, usize);
 
 /// One check digit: the positions it covers and where it is printed.
 #[derive(Clone, Debug)]
-pub struct Constraint {
-    pub covered: Vec<Pos>,
-    pub digit: Pos,
+pub(crate) struct Constraint {
+    pub(crate) covered: Vec<Pos>,
+    pub(crate) digit: Pos,
 }
 
 fn span(line: usize, cols: std::ops::Range<usize>) -> impl Iterator<Item = Pos> {
@@ -94,7 +95,7 @@ fn span(line: usize, cols: std::ops::Range<usize>) -> impl Iterator<Item = Pos> 
 }
 
 /// The allowed class at every position of `format`, line by line.
-pub fn allowed(format: MrzFormat) -> Vec<Vec<Allowed>> {
+pub(crate) fn allowed(format: MrzFormat) -> Vec<Vec<Allowed>> {
     use Allowed::*;
     let n = format.line_len();
     let mut lines = vec![vec![Any; n]; format.line_count()];
@@ -140,7 +141,7 @@ pub fn allowed(format: MrzFormat) -> Vec<Vec<Allowed>> {
 }
 
 /// Every check digit of `format` (ICAO 9303 part 3 §4.9, weights 7-3-1), composite last.
-pub fn constraints(format: MrzFormat) -> Vec<Constraint> {
+pub(crate) fn constraints(format: MrzFormat) -> Vec<Constraint> {
     let field = |line: usize, cols: std::ops::Range<usize>, digit: usize| Constraint {
         covered: span(line, cols).collect(),
         digit: (line, digit),
@@ -188,12 +189,12 @@ pub fn constraints(format: MrzFormat) -> Vec<Constraint> {
 }
 
 /// ICAO value of a class index: digits their value, `A`–`Z` 10–35, the filler 0.
-pub fn value(class: usize) -> u32 {
+pub(crate) fn value(class: usize) -> u32 {
     if class == FILLER { 0 } else { class as u32 }
 }
 
 /// Whether `constraint` holds for the classes in `zone` (class indices, line by line).
-pub fn holds(constraint: &Constraint, zone: &[Vec<usize>]) -> bool {
+pub(crate) fn holds(constraint: &Constraint, zone: &[Vec<usize>]) -> bool {
     const WEIGHTS: [u32; 3] = [7, 3, 1];
     let at = |(l, c): Pos| zone.get(l).and_then(|line| line.get(c)).copied();
     let mut sum = 0u32;
@@ -211,7 +212,7 @@ pub fn holds(constraint: &Constraint, zone: &[Vec<usize>]) -> bool {
 
 /// Positions no check digit covers (names, state codes, nationality, sex): a misread there
 /// cannot be caught arithmetically.
-pub fn uncovered(format: MrzFormat) -> Vec<Vec<bool>> {
+pub(crate) fn uncovered(format: MrzFormat) -> Vec<Vec<bool>> {
     let mut out = vec![vec![true; format.line_len()]; format.line_count()];
     for c in constraints(format) {
         for (l, col) in c.covered.iter().copied().chain([c.digit]) {

@@ -6,7 +6,7 @@
 
 /// Part of the plane searched for MRZ lines, from the bottom, as a fraction 0–1 of its height.
 /// Every layout prints the MRZ in the bottom 45 % of the document (TD1: the last 17.8 of 54 mm).
-pub const SEARCH_FRACTION: f64 = 0.6;
+pub(crate) const SEARCH_FRACTION: f64 = 0.6;
 
 /// A pixel is ink when it is darker than the mean of its neighbourhood by at least this
 /// percentage (0–100) of that mean …
@@ -25,39 +25,39 @@ const MIN_SPAN: f64 = 0.6;
 
 /// One text line found: rows `top..bottom`, ink from column `left` to `right` (inclusive).
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct TextLine {
-    pub top: usize,
-    pub bottom: usize,
-    pub left: usize,
-    pub right: usize,
+pub(crate) struct TextLine {
+    pub(crate) top: usize,
+    pub(crate) bottom: usize,
+    pub(crate) left: usize,
+    pub(crate) right: usize,
 }
 
 impl TextLine {
-    pub fn height(&self) -> usize {
+    pub(crate) fn height(&self) -> usize {
         self.bottom - self.top
     }
 
-    pub fn centre(&self) -> f64 {
+    pub(crate) fn centre(&self) -> f64 {
         (self.top + self.bottom) as f64 / 2.0
     }
 }
 
 /// A luma plane and the ink map the locator computed on it. Buffers are reused.
 #[derive(Default, Clone)]
-pub struct InkMap {
-    pub width: usize,
-    pub height: usize,
+pub(crate) struct InkMap {
+    pub(crate) width: usize,
+    pub(crate) height: usize,
     /// First row searched; rows above it are not in `ink`.
-    pub top: usize,
+    pub(crate) top: usize,
     /// 1 where the pixel is ink, row-major over rows `top..height`.
-    pub ink: Vec<u8>,
+    pub(crate) ink: Vec<u8>,
     integral: Vec<u32>,
     cover: Vec<f32>,
 }
 
 impl InkMap {
     /// Whether (x, y) is ink; false outside the searched rows.
-    pub fn is_ink(&self, x: usize, y: usize) -> bool {
+    pub(crate) fn is_ink(&self, x: usize, y: usize) -> bool {
         if y < self.top || x >= self.width {
             return false;
         }
@@ -68,14 +68,14 @@ impl InkMap {
 
     /// Whether column `x` has ink just above and just below rows `top..bottom` (plane rows): an
     /// edge or rule crossing the line, not a character.
-    pub fn crosses(&self, x: usize, top: usize, bottom: usize) -> bool {
+    pub(crate) fn crosses(&self, x: usize, top: usize, bottom: usize) -> bool {
         let above = (top.saturating_sub(3)..top).any(|y| self.is_ink(x, y));
         let below = (bottom..bottom + 3).any(|y| self.is_ink(x, y));
         above && below
     }
 
     /// Marks ink in the bottom `SEARCH_FRACTION` of `luma` (`width × height`, row-major).
-    pub fn build(&mut self, luma: &[u8], width: usize, height: usize) {
+    pub(crate) fn build(&mut self, luma: &[u8], width: usize, height: usize) {
         self.width = width;
         self.height = height;
         self.top = ((height as f64) * (1.0 - SEARCH_FRACTION)) as usize;
@@ -123,7 +123,7 @@ impl InkMap {
     }
 
     /// The long text lines in the searched rows, top to bottom.
-    pub fn lines(&mut self) -> Vec<TextLine> {
+    pub(crate) fn lines(&mut self) -> Vec<TextLine> {
         let (w, rows) = (self.width, self.height.saturating_sub(self.top));
         if w < 8 || rows < 8 {
             return Vec::new();

@@ -11,11 +11,11 @@
 //! class per position, check-digit-proven corrections) → `fields` (the `mrz` crate parses).
 
 pub mod classify;
-pub mod correct;
+pub(crate) mod correct;
 pub mod fields;
 pub mod layout;
-pub mod locate;
-pub mod segment;
+pub(crate) mod locate;
+pub(crate) mod segment;
 
 use serde::Serialize;
 
@@ -26,13 +26,13 @@ use super::profile::DocumentKind;
 use super::rectify::Rectified;
 use crate::quality::Point;
 
-pub use self::correct::Ranked;
+pub(crate) use self::correct::Ranked;
 pub use self::fields::{CalendarDate, MrzFields};
 pub use self::layout::MrzFormat;
 
 /// Planes wider than this (pixels) are box-averaged down before reading; an MRZ spanning 90 % of
 /// 1024 px still has a pitch of 21 px (TD3).
-pub const MAX_READ_WIDTH: usize = 1024;
+pub(crate) const MAX_READ_WIDTH: usize = 1024;
 
 /// Pixels at or above this grey level (0–255) in the MRZ band are taken as a reflection.
 const GLARE_LEVEL: u8 = 245;
@@ -68,13 +68,19 @@ impl Unreadable {
 /// size, 0 where the document lay outside the camera frame).
 #[derive(Clone, Copy)]
 pub struct DocView<'a> {
+    /// Luma, row-major, `width × height` bytes.
     pub luma: &'a [u8],
+    /// Width, pixels.
     pub width: u32,
+    /// Height, pixels.
     pub height: u32,
+    /// Mask (same size; 0 where the document lay outside the camera frame), or `None` when all
+    /// pixels are valid.
     pub valid: Option<&'a [u8]>,
 }
 
 impl<'a> DocView<'a> {
+    /// A view of a rectified document's luma and validity mask.
     pub fn from_rectified(doc: &'a Rectified) -> Self {
         DocView {
             luma: &doc.luma,
@@ -87,18 +93,19 @@ impl<'a> DocView<'a> {
 
 /// One character as read: the best class its position allows and the runner-up.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-pub struct CharRead {
-    pub best: char,
+pub(crate) struct CharRead {
+    pub(crate) best: char,
     /// Probability 0–1 among the classes the position allows.
-    pub best_prob: f32,
-    pub second: char,
-    pub second_prob: f32,
+    pub(crate) best_prob: f32,
+    pub(crate) second: char,
+    pub(crate) second_prob: f32,
 }
 
 /// What the reader saw. Geometry is in the document image's pixels (map it through
 /// `Rectified::to_image` for an overlay in the camera frame).
 #[derive(Clone, Debug, PartialEq)]
 pub struct MrzReading {
+    /// The zone's layout (TD1, TD2 or TD3).
     pub format: MrzFormat,
     /// The lines as read (after proven corrections), even when not valid.
     pub lines: Vec<String>,
@@ -113,9 +120,9 @@ pub struct MrzReading {
     /// Character pitch, document pixels.
     pub pitch: f64,
     /// Per line, per character: best and runner-up.
-    pub chars: Vec<Vec<CharRead>>,
+    pub(crate) chars: Vec<Vec<CharRead>>,
     /// Characters changed to their runner-up because every check digit confirmed it.
-    pub corrections: usize,
+    pub(crate) corrections: usize,
     /// The least probability among the characters read, 0–1.
     pub min_confidence: f32,
 }
@@ -123,8 +130,11 @@ pub struct MrzReading {
 /// The `mrz` object of `check --json` (issue 11).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct MrzReport {
+    /// The zone's layout (TD1, TD2 or TD3).
     pub format: MrzFormat,
+    /// The text lines read, top to bottom, `<` as fillers.
     pub lines: Vec<String>,
+    /// True when every check digit matches.
     pub valid: bool,
     /// The parsed fields; `null` when the lines do not parse.
     pub fields: Option<MrzFields>,

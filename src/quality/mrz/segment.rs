@@ -24,27 +24,27 @@ const MIN_CONTRAST: f32 = 24.0;
 #[derive(Clone, Debug, Default)]
 pub struct LineCells {
     /// Left edge of the first cell, plane pixels.
-    pub x0: f64,
+    pub(crate) x0: f64,
     /// Cell width, plane pixels.
-    pub pitch: f64,
+    pub(crate) pitch: f64,
     /// Centre of the line at x: `centre_at_0 + slope × x`.
-    pub centre_at_0: f64,
-    pub slope: f64,
+    pub(crate) centre_at_0: f64,
+    pub(crate) slope: f64,
     /// Character height, plane pixels.
-    pub height: f64,
+    pub(crate) height: f64,
     /// Mean ink on the cell boundaries relative to the ink inside cells, 0–1 (low: a clean grid).
-    pub boundary_ink: f64,
+    pub(crate) boundary_ink: f64,
     /// One patch per cell, `PATCH_LEN` values each, concatenated.
-    pub patches: Vec<f32>,
+    pub(crate) patches: Vec<f32>,
 }
 
 impl LineCells {
-    pub fn centre_y(&self, x: f64) -> f64 {
+    pub(crate) fn centre_y(&self, x: f64) -> f64 {
         self.centre_at_0 + self.slope * x
     }
 
     /// The line's box, clockwise from top-left, in plane pixels.
-    pub fn corners(&self, cells: usize) -> [Point; 4] {
+    pub(crate) fn corners(&self, cells: usize) -> [Point; 4] {
         let x1 = self.x0 + self.pitch * cells as f64;
         let half = 0.6 * self.height;
         [
@@ -62,10 +62,10 @@ impl LineCells {
 
 /// A luma plane borrowed for sampling.
 #[derive(Clone, Copy)]
-pub struct Plane<'a> {
-    pub luma: &'a [u8],
-    pub width: usize,
-    pub height: usize,
+pub(crate) struct Plane<'a> {
+    pub(crate) luma: &'a [u8],
+    pub(crate) width: usize,
+    pub(crate) height: usize,
 }
 
 impl Plane<'_> {
@@ -93,7 +93,7 @@ impl Plane<'_> {
 /// Cuts each line of a group into `cells` cells of a common `height` (plane pixels) and samples
 /// their patches. The lines of one zone are printed on one grid, so the grid is fitted to all of
 /// them together: a line whose first characters are washed out is placed by the others.
-pub fn cut_group(
+pub(crate) fn cut_group(
     plane: Plane<'_>,
     ink: &InkMap,
     group: &[TextLine],
@@ -339,7 +339,7 @@ fn sample_patch(plane: Plane<'_>, cells: &LineCells, cx: f64, ink_level: f32) ->
     let mut sorted = patch;
     let (_, &mut paper, _) = sorted.select_nth_unstable_by(PATCH_LEN * 85 / 100, f32::total_cmp);
     let range = (paper - ink_level).max(MIN_CONTRAST);
-    for v in patch.iter_mut() {
+    for v in &mut patch {
         *v = ((paper - *v) / range).clamp(0.0, 1.0);
     }
     patch

@@ -239,7 +239,7 @@ pub(super) struct SobelRows {
 
 /// Direction of (gx, gy) modulo 180°, in whole degrees 0–179 (a fast atan2, error < 0.3°).
 #[inline(always)]
-pub fn gradient_angle_deg(gx: f32, gy: f32) -> u8 {
+pub(crate) fn gradient_angle_deg(gx: f32, gy: f32) -> u8 {
     let (ax, ay) = (gx.abs(), gy.abs());
     if ax == 0.0 && ay == 0.0 {
         return 0;

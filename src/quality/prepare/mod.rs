@@ -12,16 +12,17 @@ mod edges;
 use super::Frame;
 use super::simd::Avx2;
 use edges::SobelRows;
-pub use edges::gradient_angle_deg;
+#[cfg(test)]
+pub(crate) use edges::gradient_angle_deg;
 pub(in crate::quality) use edges::push_marked;
 
 /// Long side of the working image, pixels. 640 px keeps a card at 40 % of the frame 250 px long,
 /// enough for sub-pixel line fits after refinement at full resolution.
-pub const WORK_LONG_SIDE_PX: u32 = 640;
+pub(crate) const WORK_LONG_SIDE_PX: u32 = 640;
 
 /// Smallest Sobel magnitude (per channel, 0–255 input, gain 4 per grey level of step) that counts as
 /// an edge: 36 ≈ a step of 9 grey levels in one channel.
-pub const EDGE_MIN_SOBEL: i32 = 22;
+pub(crate) const EDGE_MIN_SOBEL: i32 = 22;
 
 /// Marks a pixel of `edge_angle` that is not an edge.
 pub const NO_EDGE: u8 = 255;
@@ -29,12 +30,12 @@ pub const NO_EDGE: u8 = 255;
 /// Grid step, frame pixels, of the samples `clipped_fraction` looks at: 1/64 of a frame's pixels
 /// (32 400 at 1080p, 14 400 at 720p: a standard error under 0.5 % of the frame) is plenty for a
 /// share of the whole frame at a sixteenth of the cost of a 2-px grid.
-pub const CLIP_SAMPLE_STEP_PX: usize = 8;
+pub(crate) const CLIP_SAMPLE_STEP_PX: usize = 8;
 
 /// Fraction 0–1 of the frame whose brightest channel reaches `level` (0–255), on a grid of every
 /// `CLIP_SAMPLE_STEP_PX`-th pixel and row: how much of the whole frame is washed out, whatever the
 /// document detector decided (and whether it searched or tracked).
-pub fn clipped_fraction(frame: &Frame, level: u8) -> f64 {
+pub(crate) fn clipped_fraction(frame: &Frame, level: u8) -> f64 {
     let stride = frame.width() as usize * 3;
     if stride == 0 {
         return 0.0;
@@ -59,31 +60,33 @@ pub fn clipped_fraction(frame: &Frame, level: u8) -> f64 {
 
 /// An edge pixel of the working image.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct EdgePoint {
-    pub x: u16,
-    pub y: u16,
+pub(crate) struct EdgePoint {
+    pub(crate) x: u16,
+    pub(crate) y: u16,
     /// Direction of the gradient modulo 180°, in whole degrees 0–179.
-    pub angle: u8,
+    pub(crate) angle: u8,
 }
 
 /// The frame prepared for detection. Buffers are reused across frames.
 #[derive(Default, Clone)]
 pub struct Prepared {
     /// Frame size.
-    pub frame_width: u32,
-    pub frame_height: u32,
+    pub(crate) frame_width: u32,
+    pub(crate) frame_height: u32,
     /// Working image size and the integer factor it was reduced by.
     pub width: u32,
+    /// Working image height, pixels.
     pub height: u32,
-    pub factor: u32,
+    pub(crate) factor: u32,
     /// Working image planes, row-major.
-    pub red: Vec<u8>,
+    pub(crate) red: Vec<u8>,
+    /// Working image green plane, row-major, one byte per pixel.
     pub green: Vec<u8>,
-    pub blue: Vec<u8>,
+    pub(crate) blue: Vec<u8>,
     /// Gradient direction modulo 180° per working pixel (whole degrees), or `NO_EDGE`.
     pub edge_angle: Vec<u8>,
     /// The edge pixels, row by row.
-    pub edges: Vec<EdgePoint>,
+    pub(crate) edges: Vec<EdgePoint>,
     // Scratch.
     row_sum: Vec<u16>,
     box_sum: Vec<u16>,
@@ -107,12 +110,8 @@ impl Prepared {
         self.gradients(simd);
     }
 
-    /// Builds only the working image; `build_edges` adds the edges.
-    pub fn build_image(&mut self, frame: &Frame) {
-        self.build_image_using(frame, Avx2::detect());
-    }
-
-    /// `build_image`, with the AVX2 build of the downscale when `simd` is given.
+    /// Builds only the working image (no edges), with the AVX2 build of the downscale when `simd`
+    /// is given.
     fn build_image_using(&mut self, frame: &Frame, simd: Option<Avx2>) {
         self.set_sizes(frame);
         self.downscale(frame, simd);
@@ -131,13 +130,8 @@ impl Prepared {
         self.height = (fh / factor).max(1);
     }
 
-    /// The edges of the working image built by `build_image`.
-    pub fn build_edges(&mut self) {
-        self.gradients(Avx2::detect());
-    }
-
     /// The `q` quantile (0–1) of the working image's luma (BT.601), 0–255.
-    pub fn luma_percentile(&self, q: f64) -> f64 {
+    pub(crate) fn luma_percentile(&self, q: f64) -> f64 {
         let mut histogram = [0u32; 256];
         for ((r, g), b) in self.red.iter().zip(&self.green).zip(&self.blue) {
             let y = (77 * u32::from(*r) + 150 * u32::from(*g) + 29 * u32::from(*b)) >> 8;
@@ -155,13 +149,13 @@ impl Prepared {
     }
 
     /// Maps a working-image point to frame pixels (centre of the box it averaged).
-    pub fn to_frame(&self, x: f64, y: f64) -> (f64, f64) {
+    pub(crate) fn to_frame(&self, x: f64, y: f64) -> (f64, f64) {
         let f = f64::from(self.factor);
         ((x + 0.5) * f - 0.5, (y + 0.5) * f - 0.5)
     }
 
     /// Maps a frame point to working-image pixels (the inverse of `to_frame`).
-    pub fn to_working(&self, x: f64, y: f64) -> (f64, f64) {
+    pub(crate) fn to_working(&self, x: f64, y: f64) -> (f64, f64) {
         let f = f64::from(self.factor.max(1));
         ((x + 0.5) / f - 0.5, (y + 0.5) / f - 0.5)
     }
