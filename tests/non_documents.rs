@@ -11,7 +11,7 @@ use image::{Rgb, RgbImage};
 /// A board of `cols` × `rows` alternating squares (or rectangles) filling a `w` × `h` frame.
 fn checkerboard(w: u32, h: u32, cols: u32, rows: u32) -> RgbImage {
     RgbImage::from_fn(w, h, |x, y| {
-        if (x * cols / w + y * rows / h) % 2 == 0 {
+        if (x * cols / w + y * rows / h).is_multiple_of(2) {
             Rgb([235, 235, 235])
         } else {
             Rgb([25, 25, 25])
@@ -22,7 +22,7 @@ fn checkerboard(w: u32, h: u32, cols: u32, rows: u32) -> RgbImage {
 /// Vertical stripes `period` pixels wide.
 fn stripes(w: u32, h: u32, period: u32) -> RgbImage {
     RgbImage::from_fn(w, h, |x, _| {
-        if (x / period) % 2 == 0 {
+        if (x / period).is_multiple_of(2) {
             Rgb([220, 210, 200])
         } else {
             Rgb([40, 50, 60])
