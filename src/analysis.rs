@@ -4,8 +4,12 @@
 //! Decides the analysis side of the flow control. Live, the worker takes whatever frame is newest
 //! in the camera's slot (`camera::feed`) and hands results to a short queue that drops when the UI
 //! is not reading. In `lockstep` mode (tests, scripted runs) nothing is dropped: each stage waits
-//! for the next, so every frame is analysed, in order, and results are reproducible. A frame whose
-//! analysis panics is skipped. Nothing here blocks the UI thread: it only `poll`s.
+//! for the next, so every frame is analysed, in order, and results are reproducible. Each frame's
+//! analysis runs behind `guard::catch_panic`: a frame whose analysis panics reaches the UI as an
+//! internal error (`Analysed::internal_error`, and a report whose `document` check fails with
+//! that message, so nothing is captured from it), and the analyzer is replaced by a fresh
+//! `Analyzer::for_stream()` so the next frame starts clean. Nothing here blocks the UI thread: it
+//! only `poll`s.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -15,7 +19,8 @@ use crossbeam_channel::{Receiver, Sender, TrySendError, bounded};
 
 use crate::camera::feed::{CameraFeed, Waker};
 use crate::camera::{CameraFrame, SourceCommand, SourceFactory, SourceStatus};
-use crate::quality::{Analyzer, Frame, Profile, Report};
+use crate::guard::{self, InternalError};
+use crate::quality::{Analyzer, Check, CheckId, Frame, Profile, Report};
 
 /// Scores frames; the analysis worker owns one. `Analyzer` is the real one; tests can script one.
 pub trait Assess: Send {
@@ -41,6 +46,32 @@ pub struct Analysed {
     pub report: Report,
     /// Wall time the analysis took, milliseconds.
     pub(crate) analysis_ms: f64,
+    /// Set when the analysis of this frame panicked; `report` then holds only a failing
+    /// `document` check that says so (`internal_error_report`).
+    pub internal_error: Option<InternalError>,
+}
+
+/// The hint shown over the live view for a frame whose analysis failed with an internal error.
+pub const INTERNAL_ERROR_HINT: &str = "Internal error — please report it";
+
+/// The report the UI gets for a frame whose analysis panicked: nothing measured, and a failing
+/// `document` check carrying the plain internal-error message (so auto-capture never fires on it).
+pub fn internal_error_report(width: u32, height: u32) -> Report {
+    let check = Check::new(CheckId::Document, false, None, None)
+        .message(format!(
+            "{}: the analysis of this camera frame failed",
+            guard::INTERNAL_ERROR_MESSAGE
+        ))
+        .hint(INTERNAL_ERROR_HINT);
+    Report {
+        width,
+        height,
+        document: None,
+        checks: vec![check],
+        glare_regions: Vec::new(),
+        blur_kind: None,
+        sharpness: 0.0,
+    }
 }
 
 /// Analysed frames queued for the UI before the oldest are dropped (live mode).
@@ -153,17 +184,21 @@ fn analysis_loop(
         }
         let profile = profile.lock().map(|p| p.clone()).unwrap_or_default();
         let t0 = Instant::now();
-        let assessed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            assess.assess(&frame.image, &profile)
-        }));
-        // A frame the analysis cannot handle is skipped, not fatal.
-        let Ok(report) = assessed else {
-            continue;
-        };
+        let (report, internal_error) =
+            match guard::catch_panic(|| assess.assess(&frame.image, &profile)) {
+                Ok(report) => (report, None),
+                Err(e) => {
+                    // The analyzer's tracker and scratch may be half-updated: start clean.
+                    assess = Box::new(Analyzer::for_stream());
+                    let (w, h) = frame.image.dimensions();
+                    (internal_error_report(w, h), Some(e))
+                }
+            };
         let analysed = Analysed {
             frame,
             report,
             analysis_ms: t0.elapsed().as_secs_f64() * 1e3,
+            internal_error,
         };
         let delivered = if lockstep {
             out.send(analysed).is_ok()
@@ -261,12 +296,14 @@ mod tests {
     }
 
     #[test]
-    fn a_panicking_analysis_skips_the_frame() {
+    fn a_panicking_analysis_reports_an_internal_error_and_the_next_frame_starts_clean() {
+        // Panics on its second frame; were it kept after that, every later frame would carry the
+        // scripted pass report.
         let mut calls = 0u32;
         let assess = move |_: &Frame, _: &Profile| {
             calls += 1;
-            assert!(calls != 1, "first frame's analysis fails");
-            scripted::no_document()
+            assert!(calls != 2, "a bug in the analysis");
+            scripted::report(true, 190.0, 76.0, 1.0)
         };
         let p = Pipeline::start(
             crate::camera::ready(DemoCamera::new(30.0, false)),
@@ -275,7 +312,37 @@ mod tests {
             true,
             noop(),
         );
-        let first = wait_analysed(&p, Duration::from_secs(10)).map(|a| a.frame.seq);
-        assert_eq!(first, Some(1));
+        let got: Vec<Analysed> = (0..3)
+            .filter_map(|_| wait_analysed(&p, Duration::from_secs(30)))
+            .collect();
+        let seqs: Vec<u64> = got.iter().map(|a| a.frame.seq).collect();
+        assert_eq!(seqs, [0, 1, 2], "no frame is lost, the failed one included");
+        assert!(got[0].internal_error.is_none());
+        assert_eq!(got[0].report.verdict(), crate::quality::Verdict::Pass);
+
+        let failed = &got[1];
+        let error = failed
+            .internal_error
+            .as_ref()
+            .expect("the panic is reported");
+        assert!(
+            error.detail.contains("a bug in the analysis"),
+            "{}",
+            error.detail
+        );
+        let problem = failed.report.primary_problem().expect("a failing check");
+        assert_eq!(problem.id, CheckId::Document);
+        assert!(problem.message.contains(guard::INTERNAL_ERROR_MESSAGE));
+        assert_eq!(problem.hint, INTERNAL_ERROR_HINT);
+        assert_eq!((failed.report.width, failed.report.height), (1280, 720));
+
+        // The third frame is scored by a fresh stream analyzer, not the scripted one.
+        let next = &got[2];
+        assert!(next.internal_error.is_none());
+        assert_eq!(
+            next.report.checks.len(),
+            crate::quality::ASSESSED_CHECKS.len()
+        );
+        assert_ne!(next.report, scripted::report(true, 190.0, 76.0, 1.0));
     }
 }

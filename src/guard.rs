@@ -11,7 +11,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 /// What people see for a caught panic.
-pub(crate) const INTERNAL_ERROR_MESSAGE: &str =
+pub const INTERNAL_ERROR_MESSAGE: &str =
     "internal error while reading this file — please report it";
 
 /// A panic caught by `catch_panic`. Its text is `INTERNAL_ERROR_MESSAGE`; `detail` holds the panic's

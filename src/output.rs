@@ -6,6 +6,8 @@
 //! Decides the JSON Lines shape of `idcap check --json` (docs/ARCHITECTURE.md: a public interface; add
 //! fields, never rename) and the short human table printed without `--json`.
 
+use std::path::Path;
+
 use serde_json::{Value, json};
 
 use crate::quality::flags::SoftFlag;
@@ -85,6 +87,47 @@ pub(crate) fn human_warnings(flags: &[SoftFlag]) -> String {
         .collect()
 }
 
+/// A path as text for the `"file"` field and the table, and whether bytes had to be escaped.
+///
+/// A name that is valid UTF-8 comes back unchanged. Otherwise (Linux allows any bytes but `/` and
+/// NUL in a name) each byte that is not part of valid UTF-8 is written `\xHH` (two upper-case hex
+/// digits) and every literal backslash is doubled, so the text stays valid JSON and the original
+/// bytes can be recovered exactly; the caller marks such a line `"file_escaped": true`
+/// (`mark_file_escaped`). On Windows an unpaired surrogate becomes U+FFFD and is also marked.
+pub fn file_name(path: &Path) -> (String, bool) {
+    if let Some(text) = path.to_str() {
+        return (text.to_owned(), false);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        (escape_invalid_utf8(path.as_os_str().as_bytes()), true)
+    }
+    #[cfg(not(unix))]
+    {
+        (path.to_string_lossy().into_owned(), true)
+    }
+}
+
+/// Valid UTF-8 runs as they are (backslashes doubled), each invalid byte as `\xHH`.
+fn escape_invalid_utf8(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() + 8);
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(&chunk.valid().replace('\\', "\\\\"));
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Adds `"file_escaped": true` to a line whose `"file"` came from `file_name` with escaping.
+pub fn mark_file_escaped(line: &mut Value) {
+    if let Some(obj) = line.as_object_mut() {
+        obj.insert("file_escaped".into(), Value::Bool(true));
+    }
+}
+
 /// The JSON object for a file that could not be read.
 pub(crate) fn json_error(file: &str, error: &str) -> Value {
     json!({"file": file, "error": error})
@@ -120,4 +163,24 @@ pub(crate) fn human(file: &str, report: &Report, timings: Timings) -> String {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_bytes_become_hex_escapes_and_backslashes_double_so_nothing_is_lost() {
+        assert_eq!(escape_invalid_utf8(b"caf\xe9.jpg"), "caf\\xE9.jpg");
+        assert_eq!(escape_invalid_utf8(b"a\\x\xff\xfe"), "a\\\\x\\xFF\\xFE");
+        assert_eq!(escape_invalid_utf8("é\u{1F600}".as_bytes()), "é\u{1F600}");
+    }
+
+    #[test]
+    fn a_utf8_name_is_unchanged_and_not_marked() {
+        assert_eq!(
+            file_name(Path::new("dir/é a\\b.jpg")),
+            ("dir/é a\\b.jpg".to_owned(), false)
+        );
+    }
 }

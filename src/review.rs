@@ -5,7 +5,8 @@
 //! (decode → analyse → soft flags → display image and thumbnail), reports each stage over a channel,
 //! and skips or abandons a file whose id was cancelled. The UI thread only drains the channel
 //! (`ReviewSession::poll`), so it never waits on a decoder. A file that cannot be read becomes a
-//! `Failed` entry with the reason, and the others carry on. Images shown on screen are reduced off
+//! `Failed` entry with the reason, and the others carry on; so does a file whose work panics (each
+//! file runs behind `guard::catch_panic`, and the analyzer is replaced afterwards). Images shown on screen are reduced off
 //! the UI thread to at most `DISPLAY_MAX_SIDE_PX` (and `THUMB_MAX_SIDE_PX` for the strip); the
 //! full-resolution pixels are kept once, behind an `Arc`, for export.
 
@@ -18,12 +19,13 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, Sender, unbounded};
 use image::RgbImage;
 
-use crate::decode;
+use crate::analysis::Assess;
 use crate::downscale::reduce;
 use crate::metadata::{self, PhotoMetadata};
 use crate::output::Timings;
 use crate::quality::flags::{self, SoftFlag};
 use crate::quality::{Analyzer, Profile, Report};
+use crate::{decode, guard};
 
 /// Largest side of the image uploaded for display, pixels (a GPU texture of at most 2048² is safe
 /// everywhere and sharp on a 4K screen's review panel).
@@ -136,6 +138,12 @@ pub(crate) struct ReviewWorker {
 impl ReviewWorker {
     /// Starts the worker thread; every photo is scored against `profile`.
     pub(crate) fn spawn(profile: Profile) -> Self {
+        Self::spawn_with(profile, Box::new(Analyzer::new()))
+    }
+
+    /// `spawn` with the analysis supplied (tests inject one that panics). After a panic the worker
+    /// goes on with a fresh `Analyzer`.
+    pub fn spawn_with(profile: Profile, assess: Box<dyn Assess>) -> Self {
         let (job_tx, job_rx) = unbounded::<Job>();
         let (event_tx, event_rx) = unbounded::<Event>();
         let cancelled = Arc::new(Mutex::new(HashSet::new()));
@@ -143,7 +151,7 @@ impl ReviewWorker {
         let thread = std::thread::Builder::new()
             .name("idcap-review".into())
             .spawn(move || {
-                let mut analyzer = Analyzer::new();
+                let mut analyzer = assess;
                 for job in job_rx {
                     let is_cancelled = || {
                         cancelled_in
@@ -155,19 +163,30 @@ impl ReviewWorker {
                         continue;
                     }
                     let send_stage = |stage| event_tx.send(Event::Stage { id: job.id, stage });
-                    let event = match review_one(
-                        &job.source,
-                        &profile,
-                        &mut analyzer,
-                        &send_stage,
-                        &is_cancelled,
-                    ) {
-                        Ok(Some(r)) => Event::Done {
+                    let reviewed = guard::catch_panic(|| {
+                        review_one(
+                            &job.source,
+                            &profile,
+                            analyzer.as_mut(),
+                            &send_stage,
+                            &is_cancelled,
+                        )
+                    });
+                    let event = match reviewed {
+                        Ok(Ok(Some(r))) => Event::Done {
                             id: job.id,
                             reviewed: Box::new(r),
                         },
-                        Ok(None) => continue,
-                        Err(error) => Event::Failed { id: job.id, error },
+                        Ok(Ok(None)) => continue,
+                        Ok(Err(error)) => Event::Failed { id: job.id, error },
+                        Err(panic) => {
+                            // Its scratch may be half-updated: the next file gets a fresh one.
+                            analyzer = Box::new(Analyzer::new());
+                            Event::Failed {
+                                id: job.id,
+                                error: panic.to_string(),
+                            }
+                        }
                     };
                     if event_tx.send(event).is_err() {
                         break;
@@ -226,7 +245,7 @@ impl Drop for ReviewWorker {
 fn review_one(
     source: &Source,
     profile: &Profile,
-    analyzer: &mut Analyzer,
+    analyzer: &mut dyn Assess,
     stage: &dyn Fn(Stage) -> Result<(), crossbeam_channel::SendError<Event>>,
     cancelled: &dyn Fn() -> bool,
 ) -> Result<Option<Reviewed>, String> {
@@ -483,6 +502,49 @@ mod tests {
         assert!(msg(1).contains("PDF"), "{}", msg(1));
         assert!(msg(2).contains("empty"), "{}", msg(2));
         assert!(msg(3).contains("cannot open"), "{}", msg(3));
+    }
+
+    #[test]
+    fn a_panic_on_one_file_fails_that_file_and_the_next_is_reviewed_by_a_fresh_analyzer() {
+        use crate::quality::Frame;
+        // Panics on dark frames; scores everything else with a scripted pass (the real analyzer
+        // finds no document in a flat grey photo, so its report tells the two apart).
+        let panics_on_dark = |frame: &Frame, _: &Profile| {
+            assert!(frame.get_pixel(0, 0).0[0] > 50, "a bug in the analysis");
+            crate::capture::scripted::report(true, 190.0, 76.0, 1.0)
+        };
+        let worker = ReviewWorker::spawn_with(Profile::default(), Box::new(panics_on_dark));
+        let bright = RgbImage::from_pixel(320, 240, Rgb([200, 200, 200]));
+        let dark = RgbImage::from_pixel(320, 240, Rgb([10, 10, 10]));
+        for (id, img) in [(1, &bright), (2, &dark), (3, &bright)] {
+            let bytes = jpeg_bytes(img);
+            let name = format!("{id}.jpg");
+            assert!(worker.submit(id, Source::Bytes { name, bytes }));
+        }
+        let mut finished = Vec::new();
+        while finished.len() < 3 {
+            match worker.wait_event(Duration::from_secs(30)) {
+                Some(Event::Done { id, reviewed }) => finished.push((id, Ok(reviewed.report))),
+                Some(Event::Failed { id, error }) => finished.push((id, Err(error))),
+                Some(Event::Stage { .. }) => {}
+                None => panic!("the worker stopped after {finished:?}"),
+            }
+        }
+        let ids: Vec<u64> = finished.iter().map(|(id, _)| *id).collect();
+        assert_eq!(ids, [1, 2, 3]);
+        assert!(matches!(&finished[0].1, Ok(r) if r.verdict() == crate::quality::Verdict::Pass));
+        assert!(
+            matches!(&finished[1].1, Err(e) if e == guard::INTERNAL_ERROR_MESSAGE),
+            "{:?}",
+            finished[1].1
+        );
+        let Ok(third) = &finished[2].1 else {
+            panic!(
+                "the file after the panic was not reviewed: {:?}",
+                finished[2].1
+            );
+        };
+        assert!(third.document.is_none(), "scored by a fresh real analyzer");
     }
 
     #[test]

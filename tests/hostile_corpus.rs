@@ -1,7 +1,8 @@
 //! Every file of the generated hostile corpus (tests/common/hostile.rs) goes through reading,
 //! decoding and assessment with no panic and the outcome its category calls for; special files
 //! (folder, pipe, devices, links) and a non-UTF-8 name are made on disk. Also: the JPEG damage
-//! check flags none of the 59 real MIDV-500 frames.
+//! check flags none of the 59 real MIDV-500 frames. And the whole corpus plus the committed fuzz
+//! crashers through `idcap check --json` in one process: one line per file, in order, exit 2.
 
 #[path = "common/hostile.rs"]
 mod hostile;
@@ -12,9 +13,10 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use hostile::Expect;
+use idcap::cli::check::{CheckArgs, run as check};
 use idcap::decode::{self, DecodeError};
-use idcap::guard::catch_panic;
-use idcap::quality::{self, Profile};
+use idcap::guard::{INTERNAL_ERROR_MESSAGE, catch_panic};
+use idcap::quality::{self, DocChoice, Preset, Profile};
 
 /// Reads, decodes and assesses `path` behind the panic guard: `Ok(true)` decoded and assessed,
 /// `Ok(false)` refused with a decode error, `Err` a panic.
@@ -60,6 +62,59 @@ fn every_corpus_file_gets_its_expected_outcome_without_a_panic() {
         eprintln!("{category:>18}: {files:>3} files, {decoded:>3} decoded, {refused:>3} refused");
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn check_prints_one_line_per_corpus_file_and_fuzz_crasher_in_order_and_exits_2() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut files = Vec::new();
+    for s in hostile::corpus() {
+        let path = dir.path().join(&s.name);
+        std::fs::write(&path, &s.bytes).expect("write corpus file");
+        files.push(path);
+    }
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_seeds");
+    let mut crashers: Vec<_> = std::fs::read_dir(&seeds)
+        .expect("tests/fuzz_seeds")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    crashers.sort();
+    assert!(!crashers.is_empty(), "the committed crashers are missing");
+    for c in &crashers {
+        let name = c.file_name().expect("a file name");
+        let path = dir.path().join("seed").with_extension(name);
+        std::fs::copy(c, &path).expect("copy a crasher");
+        files.push(path);
+    }
+    let args = CheckArgs {
+        json: true,
+        doc: DocChoice::Auto,
+        preset: Preset::Standard,
+        files: files.clone(),
+    };
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let status = check(&args, &mut out, &mut err);
+    let text = String::from_utf8(out).expect("UTF-8 output");
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is one JSON object"))
+        .collect();
+    let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+    let got: Vec<&str> = lines.iter().filter_map(|l| l["file"].as_str()).collect();
+    assert_eq!(got, names, "exactly one line per file, in the order given");
+    for l in &lines {
+        let error = l["error"].as_str();
+        assert!(
+            error.is_some() != l["verdict"].is_string(),
+            "either an error or a verdict: {l}"
+        );
+        assert!(
+            !error.is_some_and(|e| e.contains(INTERNAL_ERROR_MESSAGE)),
+            "a panic: {l}"
+        );
+    }
+    assert_eq!(status, 2, "unreadable files make the run exit 2");
+    assert!(err.is_empty());
 }
 
 #[test]

@@ -372,16 +372,20 @@ impl ExportDialog {
         let spawned = std::thread::Builder::new()
             .name("idcap-export".into())
             .spawn(move || {
-                let result = export::export_with_profile(
-                    &image,
-                    icc.as_deref(),
-                    report.as_ref(),
-                    &preset,
-                    layout,
-                    &target,
-                    overwrite,
-                )
-                .map_err(|e| e.to_string());
+                // A bug in the export becomes this export's error, not a dead thread.
+                let result = crate::guard::catch_panic(|| {
+                    export::export_with_profile(
+                        &image,
+                        icc.as_deref(),
+                        report.as_ref(),
+                        &preset,
+                        layout,
+                        &target,
+                        overwrite,
+                    )
+                    .map_err(|e| e.to_string())
+                })
+                .unwrap_or_else(|e| Err(e.to_string()));
                 let _ = tx.send(result);
             });
         self.step = match spawned {

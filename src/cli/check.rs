@@ -23,16 +23,19 @@ use crate::{decode, metadata, output, quality};
 
 /// The arguments of `idcap check`.
 #[derive(Clone, Debug)]
-pub(crate) struct CheckArgs {
+pub struct CheckArgs {
     /// One JSON object per file (JSON Lines) instead of the table.
-    pub(crate) json: bool,
-    pub(crate) doc: DocChoice,
-    pub(crate) preset: Preset,
-    pub(crate) files: Vec<PathBuf>,
+    pub json: bool,
+    /// Which document to expect (`auto`: whichever fits).
+    pub doc: DocChoice,
+    /// How strict the checks are.
+    pub preset: Preset,
+    /// The photos to score, in output order.
+    pub files: Vec<PathBuf>,
 }
 
 /// Scores every file with the quality engine and returns the exit status.
-pub(crate) fn run(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
+pub fn run(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
     run_with(args, &mut Analyzer::new(), stdout, stderr)
 }
 
@@ -46,7 +49,8 @@ fn run_with(
     let profile = args.preset.profile(args.doc);
     let (mut any_fail, mut any_error) = (false, false);
     for path in &args.files {
-        let name = path.display().to_string();
+        // A name that is not UTF-8 is escaped (`output::file_name`) and its line marked.
+        let (name, escaped) = output::file_name(path);
         let t0 = Instant::now();
         // One file's reading and scoring behind a fence: a panic becomes this file's error line and
         // the batch goes on (an `Analyzer` for stills rebuilds its scratch on every frame, so it can
@@ -72,6 +76,9 @@ fn run_with(
                 Ok(if args.json {
                     let mut line = output::json_line(&name, &report, timings);
                     output::add_warnings(&mut line, &flags);
+                    if escaped {
+                        output::mark_file_escaped(&mut line);
+                    }
                     line.to_string()
                 } else {
                     output::human(&name, &report, timings) + &output::human_warnings(&flags)
@@ -80,8 +87,14 @@ fn run_with(
         });
         let line = match scored {
             Ok(Ok(line)) => line,
-            Ok(Err(msg)) => error_line(args.json, &name, &msg, &mut any_error),
-            Err(e) => error_line(args.json, &name, &format!("{name}: {e}"), &mut any_error),
+            Ok(Err(msg)) => error_line(args.json, &name, escaped, &msg, &mut any_error),
+            Err(e) => error_line(
+                args.json,
+                &name,
+                escaped,
+                &format!("{name}: {e}"),
+                &mut any_error,
+            ),
         };
         if writeln!(stdout, "{line}")
             .and_then(|()| stdout.flush())
@@ -101,10 +114,14 @@ fn run_with(
 }
 
 /// The line for a file that could not be read or scored; marks the run as having an error.
-fn error_line(json: bool, name: &str, msg: &str, any_error: &mut bool) -> String {
+fn error_line(json: bool, name: &str, escaped: bool, msg: &str, any_error: &mut bool) -> String {
     *any_error = true;
     if json {
-        output::json_error(name, msg).to_string()
+        let mut line = output::json_error(name, msg);
+        if escaped {
+            output::mark_file_escaped(&mut line);
+        }
+        line.to_string()
     } else {
         msg.to_string()
     }
@@ -257,6 +274,53 @@ mod tests {
         );
         assert!(text.ends_with("\n\n"), "{text:?}");
         assert_eq!(status, EXIT_PASS);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_name_that_is_not_utf8_is_escaped_losslessly_and_marked() {
+        use std::ffi::OsStr;
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let plain = grey_png(dir.path(), "plain.png", 200);
+        // Latin-1 "café" and a stray 0xFF: not UTF-8, as a Linux file system allows.
+        let odd = dir.path().join(OsStr::from_bytes(b"caf\xe9-\xff\\x.png"));
+        std::fs::copy(&plain, &odd).expect("copy under the odd name");
+        let missing = dir.path().join(OsStr::from_bytes(b"gone-\xfe.png"));
+        let files = vec![odd, plain.clone(), missing];
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let status = run_with(&args(true, files), &mut pass_if_bright, &mut out, &mut err);
+        assert!(std::str::from_utf8(&out).is_ok(), "the output is UTF-8");
+        let lines = json_lines(&out);
+        assert_eq!(lines.len(), 3);
+        let dir_text = dir.path().to_str().expect("a UTF-8 temp dir");
+        assert_eq!(
+            lines[0]["file"],
+            format!("{dir_text}/caf\\xE9-\\xFF\\\\x.png")
+        );
+        assert_eq!(lines[0]["file_escaped"], true);
+        assert_eq!(lines[0]["verdict"], "pass");
+        assert_eq!(lines[1]["file"], plain.display().to_string());
+        assert!(lines[1].get("file_escaped").is_none(), "only when escaped");
+        assert_eq!(lines[2]["file"], format!("{dir_text}/gone-\\xFE.png"));
+        assert_eq!(lines[2]["file_escaped"], true);
+        assert!(lines[2]["error"].is_string());
+        assert_eq!(status, EXIT_ERROR);
+
+        // The table names the file the same readable way.
+        let odd = dir.path().join(OsStr::from_bytes(b"caf\xe9-\xff\\x.png"));
+        let mut out = Vec::new();
+        run_with(
+            &args(false, vec![odd]),
+            &mut pass_if_bright,
+            &mut out,
+            &mut err,
+        );
+        let text = String::from_utf8(out).expect("UTF-8");
+        assert!(
+            text.starts_with(&format!("{dir_text}/caf\\xE9-\\xFF\\\\x.png: PASS")),
+            "{text}"
+        );
     }
 
     /// Records what was flushed, so a test can see what a reader of stdout would have seen.

@@ -8,15 +8,18 @@
 //!   output exists (without `--force`), the photo cannot meet the preset (too small, no document to
 //!   crop), or the write failed.
 //!
-//! A summary of the written file goes to stdout; warnings and errors go to stderr.
+//! A summary of the written file goes to stdout; warnings and errors go to stderr. Reading,
+//! scoring and writing run behind `guard::catch_panic`: a bug becomes exit 2 with the plain
+//! internal-error message, never a crash (and `export::atomic` leaves nothing half-written).
 
 use std::io::Write;
 use std::path::PathBuf;
 
 use super::{EXIT_ERROR, EXIT_FAIL, EXIT_PASS};
+use crate::analysis::Assess;
 use crate::export::{ExportPreset, Layout, export_with_profile};
 use crate::quality::{Analyzer, DocChoice};
-use crate::{decode, metadata};
+use crate::{decode, guard, metadata};
 
 /// The arguments of `idcap export`.
 #[derive(Clone, Debug)]
@@ -33,6 +36,16 @@ pub(crate) struct ExportArgs {
 
 /// Runs the export and returns the exit status; messages go to `stdout` and `stderr`.
 pub(crate) fn run(args: &ExportArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
+    run_with(args, &mut Analyzer::new(), stdout, stderr)
+}
+
+/// `run` with the analysis supplied (tests inject one that panics).
+fn run_with(
+    args: &ExportArgs,
+    assess: &mut dyn Assess,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> u8 {
     let input = args.input.display();
     let Some(preset) = ExportPreset::by_name(&args.preset) else {
         let _ = writeln!(
@@ -51,6 +64,22 @@ pub(crate) fn run(args: &ExportArgs, stdout: &mut dyn Write, stderr: &mut dyn Wr
         );
         return EXIT_ERROR;
     }
+    let done = guard::catch_panic(|| export_one(args, &preset, assess, stdout, stderr));
+    done.unwrap_or_else(|e| {
+        let _ = writeln!(stderr, "idcap export: {input}: {e}");
+        EXIT_ERROR
+    })
+}
+
+/// Reads, scores and writes the file; returns the exit status.
+fn export_one(
+    args: &ExportArgs,
+    preset: &ExportPreset,
+    assess: &mut dyn Assess,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> u8 {
+    let input = args.input.display();
     let photo = match decode::read_file(&args.input) {
         Ok(p) => p,
         Err(e) => {
@@ -59,12 +88,12 @@ pub(crate) fn run(args: &ExportArgs, stdout: &mut dyn Write, stderr: &mut dyn Wr
         }
     };
     let profile = preset.checks.profile(args.doc);
-    let report = Analyzer::new().assess(&photo.image, &profile);
+    let report = assess.assess(&photo.image, &profile);
     let exported = match export_with_profile(
         &photo.image,
         photo.icc_profile.as_deref(),
         Some(&report),
-        &preset,
+        preset,
         args.layout,
         &args.output,
         args.force,
@@ -111,4 +140,46 @@ pub(crate) fn run(args: &ExportArgs, stdout: &mut dyn Write, stderr: &mut dyn Wr
         );
     }
     EXIT_FAIL
+}
+
+#[cfg(test)]
+mod tests {
+    use image::{Rgb, RgbImage};
+
+    use super::*;
+    use crate::quality::{Frame, Profile, Report};
+
+    #[test]
+    fn a_panic_while_exporting_is_exit_2_with_the_plain_message_and_no_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let input = dir.path().join("in.png");
+        RgbImage::from_pixel(640, 480, Rgb([90, 120, 150]))
+            .save(&input)
+            .expect("write fixture");
+        let output = dir.path().join("out.jpg");
+        let args = ExportArgs {
+            input,
+            output: output.clone(),
+            layout: Layout::FullFrame,
+            preset: "kyc-portal".into(),
+            doc: DocChoice::Auto,
+            force: false,
+        };
+        let mut panics = |_: &Frame, _: &Profile| -> Report { panic!("a bug in the analysis") };
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let status = run_with(&args, &mut panics, &mut out, &mut err);
+        assert_eq!(status, EXIT_ERROR);
+        let err = String::from_utf8_lossy(&err);
+        assert!(err.contains(guard::INTERNAL_ERROR_MESSAGE), "{err}");
+        assert!(out.is_empty());
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("list")
+            .filter_map(|e| e.ok().map(|e| e.file_name()))
+            .collect();
+        assert_eq!(
+            left,
+            [std::ffi::OsString::from("in.png")],
+            "nothing written"
+        );
+    }
 }

@@ -12,7 +12,7 @@
 
 pub mod cameras;
 pub(crate) mod capture;
-pub(crate) mod check;
+pub mod check;
 pub(crate) mod export;
 pub(crate) mod gui;
 
