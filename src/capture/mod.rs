@@ -6,6 +6,7 @@
 //! of the countdown hands back the sharpest frame of the run (by `Report::sharpness`). Time is the
 //! frame's own timestamp, so tests step it and a slow analysis does not stretch the countdown.
 
+pub mod flip;
 pub mod scripted;
 
 use crate::quality::{Check, CheckId, Point, Report, Verdict};
