@@ -399,7 +399,13 @@ impl LiveView {
             .latest
             .as_ref()
             .is_some_and(|a| a.report.primary_problem().is_none());
-        let color = if ok {
+        let refusing_flip = matches!(
+            self.flip_state(),
+            Some(FlipState::TurnOver | FlipState::StillFront(_))
+        );
+        let color = if refusing_flip {
+            style::WARN
+        } else if ok {
             style::PASS
         } else {
             style::GUIDANCE_TEXT

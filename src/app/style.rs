@@ -42,10 +42,10 @@ pub const CORNER_DOT_RADIUS: f32 = 4.0;
 /// Size of the big guidance line, points.
 pub const GUIDANCE_SIZE: f32 = 30.0;
 /// Radius of the countdown's dark disc, as a fraction of the preview's shorter side.
-pub const COUNTDOWN_RADIUS_FRAC: f32 = 0.16;
+pub const COUNTDOWN_RADIUS_FRAC: f32 = 0.22;
 /// Smallest and largest radius of the countdown's disc, points.
-pub const COUNTDOWN_MIN_RADIUS: f32 = 56.0;
-pub const COUNTDOWN_MAX_RADIUS: f32 = 120.0;
+pub const COUNTDOWN_MIN_RADIUS: f32 = 72.0;
+pub const COUNTDOWN_MAX_RADIUS: f32 = 140.0;
 /// Width of the countdown's ring, points.
 pub const COUNTDOWN_RING_WIDTH: f32 = 8.0;
 /// The countdown's dark backing, so the digit reads over a light card.
