@@ -431,7 +431,7 @@ impl ExportDialog {
             _ => path.with_file_name(&front),
         };
         match &self.request {
-            Some(r) => std::iter::once(&*r)
+            Some(r) => std::iter::once(r)
                 .chain(r.other_side.as_deref())
                 .map(named)
                 .collect(),
@@ -492,25 +492,28 @@ impl ExportDialog {
         };
         let (tx, rx) = bounded(1);
         let targets = self.targets(&path);
-        let jobs: Vec<(Arc<RgbImage>, Option<Report>, Option<Arc<[u8]>>, PathBuf)> =
-            std::iter::once(request)
-                .chain(request.other_side.as_deref())
-                .zip(targets)
-                .map(|(r, target)| {
-                    let image = Arc::clone(&r.image);
-                    (image, r.report.clone(), r.icc_profile.clone(), target)
-                })
-                .collect();
+        // Each side alone (its pixels, report and colour profile) with the file it goes to.
+        let jobs: Vec<(ExportRequest, PathBuf)> = std::iter::once(request)
+            .chain(request.other_side.as_deref())
+            .zip(targets)
+            .map(|(r, target)| {
+                let side = ExportRequest {
+                    other_side: None,
+                    ..r.clone()
+                };
+                (side, target)
+            })
+            .collect();
         let (preset, layout) = (self.preset, self.layout);
         let spawned = std::thread::Builder::new()
             .name("idcap-export".into())
             .spawn(move || {
                 let mut written = Vec::new();
-                for (image, report, icc, target) in jobs {
+                for (side, target) in jobs {
                     let result = export::export_with_profile(
-                        &image,
-                        icc.as_deref(),
-                        report.as_ref(),
+                        &side.image,
+                        side.icc_profile.as_deref(),
+                        side.report.as_ref(),
                         &preset,
                         layout,
                         &target,
