@@ -157,6 +157,11 @@ impl Pipeline {
     pub(crate) fn command(&self, cmd: SourceCommand) {
         self.camera.command(cmd);
     }
+
+    /// Stops (or resumes) reading the camera, and so the analysis, while the live view is hidden.
+    pub fn set_paused(&self, paused: bool) {
+        self.camera.set_paused(paused);
+    }
 }
 
 fn analysis_loop(

@@ -275,7 +275,7 @@ fn capture_button_works_too() {
     }));
     assert!(step_until(&mut h, 30.0, |app| app.live.latest().is_some()));
     h.step();
-    h.get_by_label("Capture now (Space)").click();
+    h.get_by_label("Capture  (Space)").click();
     assert!(step_until(&mut h, 5.0, |app| app.showing_still));
 }
 

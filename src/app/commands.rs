@@ -96,6 +96,7 @@ impl App {
                 self.live.reset_capture();
                 if doc == DocumentKind::Passport {
                     self.side = Side::Front;
+                    self.live.expect_front();
                 }
             }
             Command::SetMirror(m) => self.settings.mirror = m,

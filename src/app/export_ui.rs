@@ -18,6 +18,7 @@ use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
 use image::RgbImage;
 
 use super::dialogs::{Answer, DialogSlot, Reply, await_on_thread};
+use super::stills::Side;
 use super::style;
 use crate::export::{self, ExportPreset, Exported, Layout};
 use crate::quality::Report;
@@ -59,6 +60,11 @@ pub(crate) struct ExportRequest {
     pub(crate) icc_profile: Option<Arc<[u8]>>,
     /// The file name offered in the save dialog ("passport-idcap.jpg").
     pub(crate) suggested_name: String,
+    /// Which side of an ID card this is, named in the dialog; `None` for a photo or a passport.
+    pub side: Option<Side>,
+    /// The other side of an ID card, offered as "Both sides" (written as …-front.jpg and
+    /// …-back.jpg, this one first).
+    pub other_side: Option<Box<ExportRequest>>,
 }
 
 impl ExportRequest {
@@ -73,7 +79,21 @@ impl ExportRequest {
             flags: Vec::new(),
             icc_profile: None,
             suggested_name,
+            side: None,
+            other_side: None,
         }
+    }
+
+    /// Names the side this request exports.
+    pub fn for_side(mut self, side: Side) -> Self {
+        self.side = Some(side);
+        self
+    }
+
+    /// Offers `other` (the other side) for a "Both sides" export.
+    pub fn with_other_side(mut self, other: ExportRequest) -> Self {
+        self.other_side = Some(Box::new(other));
+        self
     }
 
     /// "IMG_2041.jpg" → "IMG_2041-idcap.jpg".
@@ -94,8 +114,8 @@ enum Step {
     ChoosingFile(DialogSlot<PathBuf>),
     /// The chosen file exists: replace it?
     ConfirmReplace(PathBuf),
-    /// A worker thread is writing the file.
-    Writing(PathBuf, Receiver<Result<Exported, String>>),
+    /// A worker thread is writing the file (both files, for both sides).
+    Writing(PathBuf, Receiver<Result<Vec<Exported>, String>>),
     /// Finished: the file, or why not.
     Done(Result<Exported, String>),
 }
@@ -109,6 +129,10 @@ pub struct ExportDialog {
     /// Shown under the buttons after a cancelled save dialog.
     note: Option<String>,
     picker: SavePicker,
+    /// Export both sides of an ID card (offered when the request has the other side).
+    both_sides: bool,
+    /// Files written besides the one `Step::Done` reports (the back, for both sides).
+    also_written: Vec<Exported>,
 }
 
 impl Default for ExportDialog {
@@ -120,6 +144,8 @@ impl Default for ExportDialog {
             layout: Layout::FullFrame,
             note: None,
             picker: rfd_save_picker(),
+            both_sides: false,
+            also_written: Vec::new(),
         }
     }
 }
@@ -144,9 +170,29 @@ impl ExportDialog {
         {
             self.layout = Layout::FullFrame;
         }
+        // Two sides to export: offer both by default, as portals ask for both.
+        self.both_sides = request.other_side.is_some();
         self.request = Some(request);
         self.step = Step::Options;
         self.note = None;
+        self.also_written.clear();
+    }
+
+    /// Every file the last finished export wrote (two for both sides).
+    pub fn written(&self) -> Vec<&Exported> {
+        match &self.step {
+            Step::Done(Ok(first)) => std::iter::once(first).chain(&self.also_written).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Chooses "both sides" (true) or only the side the dialog was opened for.
+    pub fn set_both_sides(&mut self, both: bool) {
+        self.both_sides = both
+            && self
+                .request
+                .as_ref()
+                .is_some_and(|r| r.other_side.is_some());
     }
 
     pub(crate) fn is_open(&self) -> bool {
@@ -231,6 +277,33 @@ impl ExportDialog {
             .report
             .as_ref()
             .is_some_and(|r| r.document.is_some());
+        if let Some(side) = request.side.map(Side::label) {
+            ui.label(RichText::new("Which side").strong());
+            match &request.other_side {
+                Some(other) => {
+                    let other_name = other.side.map(Side::label).unwrap_or("other side");
+                    let (a, b) = both_names(&request.suggested_name);
+                    ui.radio_value(
+                        &mut self.both_sides,
+                        true,
+                        format!("Both sides: {a} and {b}"),
+                    );
+                    ui.radio_value(&mut self.both_sides, false, format!("{side} only"));
+                    ui.label(
+                        RichText::new(format!(
+                            "Portals ask for the two sides as two uploads. ({side} and {other_name} \
+                             are written with the same settings.)"
+                        ))
+                        .small()
+                        .weak(),
+                    );
+                }
+                None => {
+                    ui.label(format!("{side} only"));
+                }
+            }
+            ui.add_space(style::ROW_SPACING);
+        }
         ui.label(RichText::new("Portal rules").strong());
         egui::ComboBox::from_id_salt("export-preset")
             .selected_text(self.preset.label)
@@ -266,8 +339,18 @@ impl ExportDialog {
             .weak(),
         );
         ui.add_space(style::ROW_SPACING);
-        if let Some(warning) = request.report.as_ref().and_then(export::failure_warning) {
-            warning_box(ui, &format!("{warning}\nYou can still export it."));
+        let both = self.both_sides && request.other_side.is_some();
+        let sides: Vec<&ExportRequest> = std::iter::once(request)
+            .chain(request.other_side.as_deref().filter(|_| both))
+            .collect();
+        for r in &sides {
+            if let Some(warning) = r.report.as_ref().and_then(export::failure_warning) {
+                let side = r
+                    .side
+                    .map(|s| format!("{}: ", s.label()))
+                    .unwrap_or_default();
+                warning_box(ui, &format!("{side}{warning}\nYou can still export it."));
+            }
         }
         for flag in &request.flags {
             warning_box(ui, &format!("{}: {}", flag.id.label(), flag.message));
@@ -276,7 +359,12 @@ impl ExportDialog {
         let mut choose = false;
         let mut cancel = false;
         ui.horizontal(|ui| {
-            choose = ui.button("Choose file and export…").clicked();
+            let label = if both {
+                "Choose file and export both…"
+            } else {
+                "Choose file and export…"
+            };
+            choose = ui.button(label).clicked();
             cancel = ui.button("Cancel").clicked();
         });
         if let Some(note) = &self.note {
@@ -310,7 +398,7 @@ impl ExportDialog {
             }
             Some(Answer::Chosen(path)) => {
                 let path = with_jpg_extension(path);
-                if path.exists() {
+                if self.targets(&path).iter().any(|p| p.exists()) {
                     self.step = Step::ConfirmReplace(path);
                 } else {
                     self.step = Step::Options;
@@ -320,10 +408,44 @@ impl ExportDialog {
         }
     }
 
+    /// The files an export to `path` writes: `path`, or its -front and -back names.
+    fn targets(&self, path: &Path) -> Vec<PathBuf> {
+        let both = self.both_sides
+            && self
+                .request
+                .as_ref()
+                .is_some_and(|r| r.other_side.is_some());
+        if !both {
+            return vec![path.to_path_buf()];
+        }
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let (front, back) = both_names(&name);
+        let named = |r: &ExportRequest| match r.side {
+            Some(Side::Back) => path.with_file_name(&back),
+            _ => path.with_file_name(&front),
+        };
+        match &self.request {
+            Some(r) => std::iter::once(r)
+                .chain(r.other_side.as_deref())
+                .map(named)
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+
     fn confirm_ui(&mut self, ui: &mut Ui, path: PathBuf) {
+        let existing: Vec<String> = self
+            .targets(&path)
+            .iter()
+            .filter(|p| p.exists())
+            .map(|p| p.display().to_string())
+            .collect();
         ui.label(format!(
             "{} already exists. Replace it with the export?",
-            path.display()
+            existing.join(" and ")
         ));
         ui.horizontal(|ui| {
             if ui.button("Replace").clicked() {
@@ -339,9 +461,11 @@ impl ExportDialog {
         match result {
             Ok(e) => {
                 ui.label(RichText::new("Exported").color(style::PASS).strong());
-                ui.label(e.summary());
-                for note in &e.notes {
-                    ui.label(RichText::new(note).small());
+                for e in std::iter::once(e).chain(&self.also_written) {
+                    ui.label(e.summary());
+                    for note in &e.notes {
+                        ui.label(RichText::new(note).small());
+                    }
                 }
             }
             Err(e) => {
@@ -364,29 +488,48 @@ impl ExportDialog {
             return;
         };
         let (tx, rx) = bounded(1);
-        let image = Arc::clone(&request.image);
-        let report = request.report.clone();
-        let icc = request.icc_profile.clone();
+        let targets = self.targets(&path);
+        // Each side alone (its pixels, report and colour profile) with the file it goes to.
+        let jobs: Vec<(ExportRequest, PathBuf)> = std::iter::once(request)
+            .chain(request.other_side.as_deref())
+            .zip(targets)
+            .map(|(r, target)| {
+                let side = ExportRequest {
+                    other_side: None,
+                    ..r.clone()
+                };
+                (side, target)
+            })
+            .collect();
         let (preset, layout) = (self.preset, self.layout);
-        let target = path.clone();
         let spawned = std::thread::Builder::new()
             .name("idcap-export".into())
             .spawn(move || {
-                // A bug in the export becomes this export's error, not a dead thread.
-                let result = crate::guard::catch_panic(|| {
-                    export::export_with_profile(
-                        &image,
-                        icc.as_deref(),
-                        report.as_ref(),
-                        &preset,
-                        layout,
-                        &target,
-                        overwrite,
-                    )
-                    .map_err(|e| e.to_string())
-                })
-                .unwrap_or_else(|e| Err(e.to_string()));
-                let _ = tx.send(result);
+                let mut written = Vec::new();
+                for (side, target) in jobs {
+                    // A bug in the export becomes this export's error, not a dead thread.
+                    let result = crate::guard::catch_panic(|| {
+                        export::export_with_profile(
+                            &side.image,
+                            side.icc_profile.as_deref(),
+                            side.report.as_ref(),
+                            &preset,
+                            layout,
+                            &target,
+                            overwrite,
+                        )
+                        .map_err(|e| e.to_string())
+                    })
+                    .unwrap_or_else(|e| Err(e.to_string()));
+                    match result {
+                        Ok(e) => written.push(e),
+                        Err(e) => {
+                            let _ = tx.send(Err(format!("{}: {e}", target.display())));
+                            return;
+                        }
+                    }
+                }
+                let _ = tx.send(Ok(written));
             });
         self.step = match spawned {
             Ok(_) => Step::Writing(path, rx),
@@ -397,7 +540,13 @@ impl ExportDialog {
     fn poll_writer(&mut self, ctx: &egui::Context) {
         if let Step::Writing(_, rx) = &self.step {
             match rx.try_recv() {
-                Ok(result) => self.step = Step::Done(result),
+                Ok(Ok(mut written)) if !written.is_empty() => {
+                    let first = written.remove(0);
+                    self.also_written = written;
+                    self.step = Step::Done(Ok(first));
+                }
+                Ok(Ok(_)) => self.step = Step::Done(Err("nothing was written".into())),
+                Ok(Err(e)) => self.step = Step::Done(Err(e)),
                 Err(TryRecvError::Empty) => {
                     ctx.request_repaint_after(std::time::Duration::from_millis(50));
                 }
@@ -407,6 +556,28 @@ impl ExportDialog {
             }
         }
     }
+}
+
+/// The two file names of a both-sides export for a chosen `name`: "id-idcap.jpg" →
+/// ("id-idcap-front.jpg", "id-idcap-back.jpg"); a chosen name already ending in -front or -back
+/// is not doubled.
+pub fn both_names(name: &str) -> (String, String) {
+    let path = Path::new(name);
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = stem
+        .strip_suffix("-front")
+        .or_else(|| stem.strip_suffix("-back"))
+        .unwrap_or(&stem)
+        .to_string();
+    let stem = if stem.is_empty() { "id".into() } else { stem };
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "jpg".into());
+    (format!("{stem}-front.{ext}"), format!("{stem}-back.{ext}"))
 }
 
 /// Adds ".jpg" to a name chosen without an extension.
@@ -440,6 +611,14 @@ mod tests {
             "IMG_2041-idcap.jpg"
         );
         assert_eq!(ExportRequest::name_for(""), "photo-idcap.jpg");
+        assert_eq!(
+            both_names("id-idcap.jpg"),
+            ("id-idcap-front.jpg".into(), "id-idcap-back.jpg".into())
+        );
+        assert_eq!(
+            both_names("mine-back.jpeg"),
+            ("mine-front.jpeg".into(), "mine-back.jpeg".into())
+        );
         assert_eq!(
             with_jpg_extension(PathBuf::from("/tmp/out")),
             PathBuf::from("/tmp/out.jpg")

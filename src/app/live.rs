@@ -9,10 +9,11 @@ use std::time::Instant;
 
 use egui::{Align2, Color32, FontId, RichText, TextureHandle, TextureOptions, Ui};
 
-use super::overlay::{OverlayOptions, fit_rect, paint_report};
+use super::overlay::{OverlayOptions, fit_rect, guide_rect, paint_report};
 use super::{Command, style};
 use crate::analysis::{Analysed, Pipeline};
 use crate::camera::{ControlInfo, SourceStatus};
+use crate::capture::flip::{FlipGuard, FlipState, Signature};
 use crate::capture::{AutoCapture, CaptureConfig, Captured, Phase};
 use crate::quality::{DocumentKind, Report};
 
@@ -119,6 +120,10 @@ pub struct LiveView {
     latest: Option<Analysed>,
     auto: AutoCapture<Analysed>,
     phase: Phase,
+    /// After the front was kept: watches for the card to be turned over before the auto-capture
+    /// may take the back.
+    flip: Option<FlipGuard>,
+    paused: bool,
     pub(crate) stats: Stats,
 }
 
@@ -143,12 +148,46 @@ impl LiveView {
             latest: None,
             auto: AutoCapture::new(config),
             phase: Phase::Idle,
+            flip: None,
+            paused: false,
             stats: Stats::default(),
+        }
+    }
+
+    /// The next capture is the back of the card whose front has signature `front`: ask for the
+    /// card to be turned over and never auto-capture a document that still looks like the front.
+    /// `None` (no front signature): capture as usual.
+    pub fn expect_back(&mut self, front: Option<Signature>) {
+        self.flip = front.map(FlipGuard::new);
+        self.reset_capture();
+    }
+
+    /// The next capture is a front (or a passport page): no flip to wait for.
+    pub fn expect_front(&mut self) {
+        self.flip = None;
+        self.reset_capture();
+    }
+
+    /// Where the flip to the back stands (`None` when no flip is expected).
+    pub fn flip_state(&self) -> Option<FlipState> {
+        self.flip.as_ref().map(FlipGuard::state)
+    }
+
+    /// Stops reading the camera while the live view is hidden (a still, the review), resumes when
+    /// it is shown again.
+    pub fn set_paused(&mut self, paused: bool) {
+        if paused == self.paused {
+            return;
+        }
+        self.paused = paused;
+        if let Some(p) = &self.pipeline {
+            p.set_paused(paused);
         }
     }
 
     /// Replaces the running source (dropping the old one stops its threads).
     pub(crate) fn set_pipeline(&mut self, name: String, pipeline: Pipeline) {
+        pipeline.set_paused(self.paused);
         self.pipeline = Some(pipeline);
         self.source_name = name;
         self.state = SourceState::Starting;
@@ -181,6 +220,13 @@ impl LiveView {
         match (&self.state, &self.latest) {
             (SourceState::Waiting(msg) | SourceState::Failed(msg), _) => return msg.clone(),
             (_, None) => return "Starting the camera…".to_string(),
+            _ => {}
+        }
+        match self.flip_state() {
+            Some(FlipState::TurnOver) => return "Turn the card over".to_string(),
+            Some(FlipState::StillFront(_)) => {
+                return "This is still the front — turn the card over".to_string();
+            }
             _ => {}
         }
         if let Phase::Countdown { .. } = self.phase {
@@ -231,6 +277,20 @@ impl LiveView {
         let mut captured = None;
         for a in pipeline.poll() {
             self.stats.analysed(a.analysis_ms);
+            if let Some(guard) = &mut self.flip {
+                let seen = a
+                    .report
+                    .document
+                    .as_ref()
+                    .and_then(|d| Signature::of(&a.frame.image, d.quad.corners()));
+                if guard.push(seen.as_ref()) != FlipState::Ready {
+                    // Not turned over (yet): nothing may be captured from this frame.
+                    self.auto.reset();
+                    self.phase = Phase::Idle;
+                    self.latest = Some(a);
+                    continue;
+                }
+            }
             if captured.is_none() && self.auto_enabled {
                 let (phase, cap) = self.auto.push(a.frame.time_s, &a.report, a.clone());
                 self.phase = phase;
@@ -273,6 +333,21 @@ impl LiveView {
     ) -> Vec<Command> {
         let mut commands = Vec::new();
         egui::Panel::bottom("live-status").show(ui, |ui| {
+            ui.add_space(style::ACTION_GAP);
+            // One big capture button under the preview, as desktop camera apps have.
+            ui.vertical_centered(|ui| {
+                let can_capture = self.latest.is_some();
+                let button = egui::Button::new(
+                    RichText::new("Capture  (Space)")
+                        .size(style::PRIMARY_TEXT_SIZE)
+                        .strong(),
+                )
+                .min_size(style::PRIMARY_BUTTON_SIZE)
+                .corner_radius(style::PRIMARY_BUTTON_SIZE.y / 2.0);
+                if ui.add_enabled(can_capture, button).clicked() {
+                    commands.push(Command::CaptureNow);
+                }
+            });
             ui.horizontal(|ui| {
                 let source = match &self.state {
                     SourceState::Live { width, height } => {
@@ -282,13 +357,6 @@ impl LiveView {
                 };
                 ui.label(RichText::new(format!("{source} · {}", self.stats.line())).small());
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    let can_capture = self.latest.is_some();
-                    if ui
-                        .add_enabled(can_capture, egui::Button::new("Capture now (Space)"))
-                        .clicked()
-                    {
-                        commands.push(Command::CaptureNow);
-                    }
                     let mut auto = self.auto_enabled;
                     if ui.checkbox(&mut auto, "Auto-capture").changed() {
                         commands.push(Command::SetAutoCapture(auto));
@@ -319,6 +387,8 @@ impl LiveView {
                 egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0))
             };
             painter.image(texture.id(), rect, uv, Color32::WHITE);
+            // Dim what lies outside the alignment frame, so the eye goes to where the card belongs.
+            dim_outside(&painter, rect, guide_rect(rect, guide));
             if let Some(a) = &self.latest {
                 let opts = OverlayOptions {
                     guide: Some(guide),
@@ -327,13 +397,8 @@ impl LiveView {
                 paint_report(&painter, rect, self.shown_size, &a.report, &opts);
             }
             if let Phase::Countdown { remaining_s } = self.phase {
-                painter.text(
-                    rect.center(),
-                    Align2::CENTER_CENTER,
-                    format!("{}", remaining_s.ceil().max(1.0) as u32),
-                    FontId::proportional(style::COUNTDOWN_SIZE),
-                    style::COUNTDOWN,
-                );
+                let total = self.auto.config().countdown_s.max(1e-3);
+                paint_countdown(&painter, rect, remaining_s, total);
             }
         });
         commands
@@ -345,7 +410,13 @@ impl LiveView {
             .latest
             .as_ref()
             .is_some_and(|a| a.report.primary_problem().is_none());
-        let color = if ok {
+        let refusing_flip = matches!(
+            self.flip_state(),
+            Some(FlipState::TurnOver | FlipState::StillFront(_))
+        );
+        let color = if refusing_flip {
+            style::WARN
+        } else if ok {
             style::PASS
         } else {
             style::GUIDANCE_TEXT
@@ -376,4 +447,61 @@ impl LiveView {
             time_s: a.frame.time_s,
         })
     }
+}
+
+/// Shades the parts of `image` outside `frame` with `style::OUTSIDE_GUIDE_SHADE`.
+fn dim_outside(painter: &egui::Painter, image: egui::Rect, frame: egui::Rect) {
+    let frame = frame.intersect(image);
+    let shade = style::OUTSIDE_GUIDE_SHADE;
+    let bands = [
+        egui::Rect::from_min_max(image.min, egui::pos2(image.max.x, frame.min.y)),
+        egui::Rect::from_min_max(egui::pos2(image.min.x, frame.max.y), image.max),
+        egui::Rect::from_min_max(
+            egui::pos2(image.min.x, frame.min.y),
+            egui::pos2(frame.min.x, frame.max.y),
+        ),
+        egui::Rect::from_min_max(
+            egui::pos2(frame.max.x, frame.min.y),
+            egui::pos2(image.max.x, frame.max.y),
+        ),
+    ];
+    for band in bands {
+        if band.is_positive() {
+            painter.rect_filled(band, 0.0, shade);
+        }
+    }
+}
+
+/// The countdown: a big digit on a dark disc, with a ring that empties as the capture nears.
+fn paint_countdown(painter: &egui::Painter, image: egui::Rect, remaining_s: f64, total_s: f64) {
+    let radius = (image.height().min(image.width()) * style::COUNTDOWN_RADIUS_FRAC)
+        .clamp(style::COUNTDOWN_MIN_RADIUS, style::COUNTDOWN_MAX_RADIUS);
+    let centre = image.center();
+    painter.circle_filled(centre, radius, style::COUNTDOWN_BACKING);
+    let ring_r = radius - style::COUNTDOWN_RING_WIDTH;
+    painter.circle_stroke(
+        centre,
+        ring_r,
+        egui::Stroke::new(style::COUNTDOWN_RING_WIDTH, style::COUNTDOWN_RING_TRACK),
+    );
+    let left = (remaining_s / total_s).clamp(0.0, 1.0) as f32;
+    let steps = (64.0 * left).ceil().max(2.0) as usize;
+    let start = -std::f32::consts::FRAC_PI_2;
+    let points: Vec<egui::Pos2> = (0..=steps)
+        .map(|i| {
+            let a = start + std::f32::consts::TAU * left * i as f32 / steps as f32;
+            centre + ring_r * egui::vec2(a.cos(), a.sin())
+        })
+        .collect();
+    painter.add(egui::Shape::line(
+        points,
+        egui::Stroke::new(style::COUNTDOWN_RING_WIDTH, style::COUNTDOWN),
+    ));
+    painter.text(
+        centre,
+        Align2::CENTER_CENTER,
+        format!("{}", remaining_s.ceil().max(1.0) as u32),
+        FontId::proportional(radius * 1.1),
+        style::COUNTDOWN,
+    );
 }

@@ -115,6 +115,10 @@ pub struct App {
     pending: Vec<Command>,
     /// The camera to start when the live view is first shown (the app opened on photos).
     deferred_source: Option<DeferredSource>,
+    /// The window width the text sizes were last set for, points.
+    styled_for_width: f32,
+    /// When the last still was captured: the shutter flash fades from then.
+    flash_started: Option<std::time::Instant>,
 }
 
 /// A camera source not started yet: its factory, the analysis to run on it, and its spec.
@@ -165,6 +169,8 @@ impl App {
             ctx: cc.egui_ctx.clone(),
             pending: Vec::new(),
             deferred_source: None,
+            styled_for_width: 0.0,
+            flash_started: None,
         };
         let assess = options.assess.take();
         let (source, spec) = match options.injected_source.take() {
@@ -247,12 +253,12 @@ impl App {
         self.pending.extend(drops::dropped_photos(ctx));
         let keys = self.shortcuts(ctx);
         self.pending.extend(keys);
-        if self.mode == Mode::Live && !self.showing_still {
-            if let Some(c) = self.live.poll(ctx) {
-                self.keep(c, true);
-            }
-            // Keep the preview moving at ≥ 30 fps whatever the analysis does.
-            ctx.request_repaint_after(std::time::Duration::from_millis(30));
+        // The camera is read only while its view is shown; repaints come from its frames and
+        // reports (the pipeline's waker) and from animations, never from a timer.
+        let live_shown = self.mode == Mode::Live && !self.showing_still;
+        self.live.set_paused(!live_shown);
+        if live_shown && let Some(c) = self.live.poll(ctx) {
+            self.keep(c, true);
         }
         // "Open photos…" from either view: the chosen photos open the review.
         if let Some(paths) = self.open_photos.poll() {
@@ -346,6 +352,11 @@ impl eframe::App for App {
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
         let started = std::time::Instant::now();
         let ctx = ui.ctx().clone();
+        let width = ctx.content_rect().width();
+        if (width - self.styled_for_width).abs() > 1.0 {
+            style::apply_text_style(&ctx, width);
+            self.styled_for_width = width;
+        }
         self.logic(&ctx);
         let mut commands = Vec::new();
         egui::Panel::top("top-bar").show(ui, |ui| {
@@ -389,7 +400,10 @@ impl eframe::App for App {
                     report: report.as_ref(),
                     show_checks: !self.showing_still,
                 };
-                commands.extend(panel.ui(ui));
+                // A still has its own checklist: the photo gets the panel's width.
+                if !self.showing_still {
+                    commands.extend(panel.ui(ui));
+                }
                 let waiting = match &self.live.state {
                     SourceState::Waiting(m) | SourceState::Failed(m)
                         if self.live.latest().is_none() =>

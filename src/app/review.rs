@@ -62,8 +62,14 @@ impl ReviewView {
 
     /// Adds image files to review (read, decoded and scored in the background).
     pub(crate) fn add_paths(&mut self, paths: Vec<PathBuf>) {
+        let first_new = self.len();
+        let added = !paths.is_empty();
         for p in paths {
             self.session().add(Source::Path(p));
+        }
+        // Open on the first of the photos just added, the one the person chose or dropped first.
+        if added {
+            self.select(first_new);
         }
     }
 
@@ -332,6 +338,7 @@ impl ReviewView {
                     }
                 }
                 ui.add_space(style::ROW_SPACING);
+                what_to_fix_ui(ui, &r.report);
                 checklist_ui(ui, Some(&r.report));
             }
         }
@@ -421,6 +428,51 @@ fn empty_ui(ui: &mut Ui) {
     });
 }
 
+/// One line above the checklist naming the most important thing to fix, as the live view's
+/// guidance line does, or saying the photo is ready.
+fn what_to_fix_ui(ui: &mut Ui, report: &crate::quality::Report) {
+    let (text, color) = match report.primary_problem() {
+        Some(c) => (format!("To fix: {}", c.message), style::WARN),
+        None if report.verdict() == Verdict::Pass => (
+            "Ready to upload: every check passes.".to_string(),
+            style::PASS,
+        ),
+        None => match report.failing_checks().first() {
+            Some(c) => (format!("To fix: {}", c.message), style::WARN),
+            None => (String::new(), style::PASS),
+        },
+    };
+    if !text.is_empty() {
+        ui.label(
+            RichText::new(text)
+                .size(style::WHAT_TO_FIX_SIZE)
+                .color(color)
+                .strong(),
+        );
+        ui.add_space(style::ROW_SPACING);
+    }
+}
+
+/// What a badge means, for its tooltip (the amber PASS in particular).
+pub fn badge_meaning(entry: &Entry) -> String {
+    match &entry.state {
+        EntryState::Working(_) => "Being checked…".into(),
+        EntryState::Failed(_) => "This file cannot be checked.".into(),
+        EntryState::Done(r) => match r.report.verdict() {
+            Verdict::Pass if r.flags.is_empty() => "PASS (green): every check passes.".into(),
+            Verdict::Pass => format!(
+                "PASS (amber): every check passes, but with {} warning{} a portal may question \
+                 (see Warnings beside the photo).",
+                r.flags.len(),
+                if r.flags.len() == 1 { "" } else { "s" }
+            ),
+            Verdict::Fail => {
+                "FAIL (red): at least one check fails; the list says what to fix.".into()
+            }
+        },
+    }
+}
+
 /// The badge of an entry: a short word and its colour. Words, not symbols: egui's built-in fonts
 /// have no check-mark glyphs, and a badge must read the same on every system.
 pub(crate) fn badge(entry: &Entry) -> (&'static str, Color32) {
@@ -493,7 +545,7 @@ fn thumbnail_ui(ui: &mut Ui, entry: &Entry, tex: Option<&TextureHandle>, selecte
         );
         painter.rect_filled(badge, 3.0, color);
         painter.galley(badge.min + vec2(3.0, 1.0), galley, Color32::WHITE);
-        clicked |= response.clicked();
+        clicked |= response.on_hover_text(badge_meaning(entry)).clicked();
         clicked |= ui
             .add(egui::Button::selectable(selected, entry.name.as_str()).truncate())
             .on_hover_text(&entry.name)

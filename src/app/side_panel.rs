@@ -30,8 +30,10 @@ pub(crate) struct SidePanel<'a> {
 impl SidePanel<'_> {
     pub(crate) fn ui(&mut self, ui: &mut Ui) -> Vec<Command> {
         let mut commands = Vec::new();
+        // A quarter of the window at most, so a 1024-point window keeps its width for the preview.
+        let width = style::side_panel_width(ui.ctx().content_rect().width());
         egui::Panel::right("side-panel")
-            .default_size(style::SIDE_PANEL_WIDTH)
+            .exact_size(width)
             .show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| {
                     self.camera_ui(ui, &mut commands);

@@ -14,6 +14,7 @@ use super::export_ui::ExportRequest;
 use super::{App, checklist, overlay, save, style};
 use crate::analysis::Analysed;
 use crate::capture::Captured;
+use crate::capture::flip::Signature;
 use crate::quality::{DocumentKind, Report};
 
 /// The side of the document being captured.
@@ -30,6 +31,21 @@ impl Side {
         match self {
             Side::Front => 0,
             Side::Back => 1,
+        }
+    }
+
+    /// "Front" or "Back".
+    pub fn label(self) -> &'static str {
+        match self {
+            Side::Front => "Front",
+            Side::Back => "Back",
+        }
+    }
+
+    fn other(self) -> Side {
+        match self {
+            Side::Front => Side::Back,
+            Side::Back => Side::Front,
         }
     }
 }
@@ -60,6 +76,7 @@ impl App {
         };
         self.stills[self.side.index()] = Some(still);
         self.showing_still = true;
+        self.flash_started = Some(std::time::Instant::now());
         if auto
             && let Some(req) = &self.capture_request
             && req.accept_auto
@@ -73,7 +90,17 @@ impl App {
         self.stills[side.index()] = None;
         self.side = side;
         self.showing_still = false;
-        self.live.reset_capture();
+        match side {
+            Side::Front => self.live.expect_front(),
+            Side::Back => self.live.expect_back(self.front_signature()),
+        }
+    }
+
+    /// The signature of the kept front, to tell a turned-over card from the front shown again.
+    fn front_signature(&self) -> Option<Signature> {
+        let front = self.stills[Side::Front.index()].as_ref()?;
+        let doc = front.report().document.as_ref()?;
+        Signature::of(&front.frame.frame.image, doc.quad.corners())
     }
 
     /// The person keeps the still of the current side.
@@ -111,7 +138,8 @@ impl App {
         {
             self.side = Side::Back;
             self.showing_still = false;
-            self.live.reset_capture();
+            let front = self.front_signature();
+            self.live.expect_back(front);
         } else {
             // Both sides (or the passport page) are done: stay on the stills.
             self.showing_still = true;
@@ -120,20 +148,34 @@ impl App {
 
     /// Opens the compliant export dialog (presets, size band, no metadata, crop, warnings about
     /// failing checks, overwrite protection, atomic write) for the still of `side`.
+    /// With both sides of an ID card captured, the dialog offers "both sides" (…-front.jpg and
+    /// …-back.jpg), and names the side it exports either way.
     pub(super) fn export(&mut self, side: Side) {
-        let Some(still) = &self.stills[side.index()] else {
+        let request_for = |side: Side| -> Option<ExportRequest> {
+            let still = self.stills[side.index()].as_ref()?;
+            let name = match (self.settings.doc, side) {
+                (DocumentKind::Passport, _) => "passport-idcap.jpg",
+                (DocumentKind::IdCard, Side::Front) => "id-idcap-front.jpg",
+                (DocumentKind::IdCard, Side::Back) => "id-idcap-back.jpg",
+            };
+            let request = ExportRequest::new(
+                Arc::clone(&still.frame.frame.image),
+                Some(still.report().clone()),
+                name.to_string(),
+            );
+            Some(match self.settings.doc {
+                DocumentKind::Passport => request,
+                DocumentKind::IdCard => request.for_side(side),
+            })
+        };
+        let Some(mut request) = request_for(side) else {
             return;
         };
-        let name = match (self.settings.doc, side) {
-            (DocumentKind::Passport, _) => "passport-idcap.jpg",
-            (DocumentKind::IdCard, Side::Front) => "id-front-idcap.jpg",
-            (DocumentKind::IdCard, Side::Back) => "id-back-idcap.jpg",
-        };
-        let request = ExportRequest::new(
-            Arc::clone(&still.frame.frame.image),
-            Some(still.report().clone()),
-            name.to_string(),
-        );
+        if self.settings.doc == DocumentKind::IdCard
+            && let Some(other) = request_for(side.other())
+        {
+            request = request.with_other_side(other);
+        }
         self.export.open(request);
     }
 
@@ -159,10 +201,12 @@ impl App {
         let id_card = self.settings.doc == DocumentKind::IdCard;
         let capture_mode = self.capture_request.is_some();
         egui::Panel::bottom("still-actions").show(ui, |ui| {
+            ui.add_space(style::ACTION_GAP);
+            if let Some(n) = &self.notice {
+                ui.label(n);
+            }
+            // The primary actions, big and centred under the stills.
             ui.horizontal(|ui| {
-                if let Some(n) = &self.notice {
-                    ui.label(n);
-                }
                 let accept_label = if capture_mode {
                     "Use this photo"
                 } else if id_card && current_side == Side::Front && self.stills[1].is_none() {
@@ -172,10 +216,22 @@ impl App {
                 };
                 let is_done = !capture_mode
                     && (!id_card || self.stills[0].is_some() && self.stills[1].is_some());
-                if !is_done && ui.button(accept_label).clicked() {
+                let export_label = if id_card && sides.len() == 2 {
+                    "Export both sides…"
+                } else {
+                    "Export…"
+                };
+                let n = if is_done { 1.0 } else { 2.0 };
+                let width = n * style::PRIMARY_BUTTON_SIZE.x + (n - 1.0) * style::ACTION_GAP;
+                ui.add_space(((ui.available_width() - width) / 2.0).max(0.0));
+                if !is_done && primary_button(ui, accept_label).clicked() {
                     commands.push(Command::Accept);
                 }
+                if primary_button(ui, export_label).clicked() {
+                    commands.push(Command::Export(current_side));
+                }
             });
+            ui.add_space(style::ACTION_GAP);
         });
         egui::CentralPanel::default().show(ui, |ui| {
             let n = sides.len().max(1) as f32;
@@ -202,12 +258,12 @@ impl App {
                         } else {
                             "captured"
                         };
-                        ui.label(RichText::new(format!("{title} — {how}")).heading());
                         ui.horizontal(|ui| {
-                            if ui.button("Retake").clicked() {
+                            ui.label(RichText::new(format!("{title} — {how}")).heading());
+                            if ui.button(RichText::new("Retake").strong()).clicked() {
                                 commands.push(Command::Retake(*side));
                             }
-                            if ui.button("Export…").clicked() {
+                            if ui.button("Export this side…").clicked() {
                                 commands.push(Command::Export(*side));
                             }
                         });
@@ -272,7 +328,27 @@ impl App {
                     },
                 );
             }
+            // The shutter: a white flash over the new still that fades in `FLASH_S`.
+            if let Some(t0) = self.flash_started {
+                let t = t0.elapsed().as_secs_f32() / style::FLASH_S;
+                if t < 1.0 {
+                    let alpha = (220.0 * (1.0 - t)) as u8;
+                    ui.painter()
+                        .rect_filled(avail, 0.0, egui::Color32::from_white_alpha(alpha));
+                    ctx.request_repaint();
+                } else {
+                    self.flash_started = None;
+                }
+            }
         });
         commands
     }
+}
+
+/// A big button for a primary action (next side, export).
+fn primary_button(ui: &mut Ui, label: &str) -> egui::Response {
+    ui.add(
+        egui::Button::new(RichText::new(label).size(style::PRIMARY_TEXT_SIZE).strong())
+            .min_size(style::PRIMARY_BUTTON_SIZE),
+    )
 }

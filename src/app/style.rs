@@ -41,8 +41,74 @@ pub(crate) const CORNER_DOT_RADIUS: f32 = 4.0;
 
 /// Size of the big guidance line, points.
 pub(crate) const GUIDANCE_SIZE: f32 = 30.0;
-/// Size of the countdown digits, points.
-pub(crate) const COUNTDOWN_SIZE: f32 = 96.0;
+/// Radius of the countdown's dark disc, as a fraction of the preview's shorter side.
+pub const COUNTDOWN_RADIUS_FRAC: f32 = 0.22;
+/// Smallest and largest radius of the countdown's disc, points.
+pub const COUNTDOWN_MIN_RADIUS: f32 = 72.0;
+pub const COUNTDOWN_MAX_RADIUS: f32 = 140.0;
+/// Width of the countdown's ring, points.
+pub const COUNTDOWN_RING_WIDTH: f32 = 8.0;
+/// The countdown's dark backing, so the digit reads over a light card.
+pub const COUNTDOWN_BACKING: Color32 = Color32::from_rgba_premultiplied(0, 0, 0, 190);
+/// The part of the countdown's ring already used up.
+pub const COUNTDOWN_RING_TRACK: Color32 = Color32::from_rgba_premultiplied(90, 90, 90, 160);
+/// Shade over the preview outside the alignment frame.
+pub const OUTSIDE_GUIDE_SHADE: Color32 = Color32::from_black_alpha(110);
+/// The white flash over a still just captured: how long it fades, seconds.
+pub const FLASH_S: f32 = 0.35;
+/// Size of a primary action button (capture, next side, export), points.
+pub const PRIMARY_BUTTON_SIZE: egui::Vec2 = egui::vec2(260.0, 46.0);
+/// Text size of a primary action button, points.
+pub const PRIMARY_TEXT_SIZE: f32 = 20.0;
+/// Space around the primary actions, points.
+pub const ACTION_GAP: f32 = 6.0;
+/// Smallest text anywhere (detail lines, values, the status line), points at a 1280-point-wide
+/// window; text grows with wider windows (`text_scale`).
+pub const SMALL_TEXT_SIZE: f32 = 12.5;
+/// Body text size, points at a 1280-point-wide window.
+pub const BODY_TEXT_SIZE: f32 = 14.0;
+/// Weak (secondary) text: light grey, 8:1 contrast on egui's dark panel fill (WCAG AA asks 4.5:1).
+pub const WEAK_TEXT: Color32 = Color32::from_gray(185);
+/// Width of the live view's side panel as a fraction of the window, and its bounds, points.
+pub const SIDE_PANEL_FRAC: f32 = 0.24;
+pub const SIDE_PANEL_MIN: f32 = 230.0;
+
+/// How much text grows with the window: 1 up to 1280 points wide, up to 1.3 at 1920 and beyond.
+pub fn text_scale(window_width: f32) -> f32 {
+    (window_width / 1280.0).clamp(1.0, 1.3)
+}
+
+/// Sets the text sizes and the weak text colour for a window `window_width` points wide.
+pub fn apply_text_style(ctx: &egui::Context, window_width: f32) {
+    use egui::{FontId, TextStyle};
+    let k = text_scale(window_width);
+    ctx.all_styles_mut(|style| {
+        let sizes = [
+            (TextStyle::Small, SMALL_TEXT_SIZE),
+            (TextStyle::Body, BODY_TEXT_SIZE),
+            (TextStyle::Button, BODY_TEXT_SIZE),
+            (TextStyle::Monospace, SMALL_TEXT_SIZE + 0.5),
+            (TextStyle::Heading, 20.0),
+        ];
+        for (text_style, size) in sizes {
+            let family = style
+                .text_styles
+                .get(&text_style)
+                .map(|f| f.family.clone())
+                .unwrap_or(egui::FontFamily::Proportional);
+            style
+                .text_styles
+                .insert(text_style, FontId::new(size * k, family));
+        }
+        style.visuals.weak_text_color = Some(WEAK_TEXT);
+    });
+}
+
+/// Width of the live view's side panel in a window `window_width` points wide: a quarter of the
+/// width, at least `SIDE_PANEL_MIN`, at most `SIDE_PANEL_WIDTH`.
+pub fn side_panel_width(window_width: f32) -> f32 {
+    (window_width * SIDE_PANEL_FRAC).clamp(SIDE_PANEL_MIN, SIDE_PANEL_WIDTH)
+}
 /// Width of the side panels, points.
 pub(crate) const SIDE_PANEL_WIDTH: f32 = 330.0;
 /// Diameter of a checklist pass/fail mark, points.
@@ -60,8 +126,10 @@ pub(crate) const THUMB_CELL_WIDTH: f32 = 120.0;
 pub(crate) const STRIP_HEIGHT: f32 = THUMB_HEIGHT + 34.0;
 /// Fill of a thumbnail whose texture is not uploaded yet.
 pub(crate) const THUMB_PLACEHOLDER: Color32 = Color32::from_gray(60);
+/// Size of the review's "To fix: …" line above the checklist, points.
+pub const WHAT_TO_FIX_SIZE: f32 = 16.0;
 /// Size of the PASS / FAIL badge text on a thumbnail, points.
-pub(crate) const BADGE_TEXT_SIZE: f32 = 11.0;
+pub const BADGE_TEXT_SIZE: f32 = 12.0;
 /// Size of the empty review's "Drop photos here" line, points.
 pub(crate) const EMPTY_TITLE_SIZE: f32 = 24.0;
 /// Size of the "Cannot check …" line of a file that failed, points.

@@ -1,32 +1,38 @@
 //! The built-in demo camera: a rendered ID card, marked SPECIMEN, filmed on a wooden desk.
 //!
-//! Decides the demo's script, a 20 s loop in which every problem the live view explains shows up
-//! once: the card drifts in from the left, small and cut off (0–3 s), is held close but out of focus
-//! (3–5.5 s), catches a glare spot that moves across it (5.5–8 s), is tilted away (8–10.5 s), then
-//! settles sharp and flat (10.5–20 s), so auto-capture fires about 12.5 s in. Frames are a pure
-//! function of time (`render`), and time is frame index / fps, so tests are deterministic. The card
-//! is drawn once at high resolution; each frame projects it through a pinhole camera onto the
-//! desk, which needs no files and no fonts.
+//! Decides the demo's script (`SCRIPT`, a 33 s loop of acts) in which every problem the live view
+//! explains shows up once: the card drifts in from the left, small and cut off (0–3 s), is held
+//! close but out of focus (3–5.5 s), catches a glare spot that moves across it (5.5–8 s), is tilted
+//! away (8–10.5 s), then settles sharp and flat (10.5–17.5 s), so auto-capture of the front fires
+//! about 12.5 s in; it is then turned over (17.5–20 s) and the back is held still (20–31 s) before
+//! the card is taken away. Frames are a pure function of time (`render`), and time is frame index /
+//! fps, so tests are deterministic. While the live view is hidden the camera is not read; a paced
+//! demo then resumes its script where it stopped. Both sides are drawn once at high resolution;
+//! each frame projects one through a pinhole camera onto the desk, which needs no files and no
+//! fonts.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use image::{Rgb, RgbImage};
-use imageproc::drawing::{draw_filled_circle_mut, draw_filled_ellipse_mut, draw_filled_rect_mut};
-use imageproc::rect::Rect;
+
+mod art;
 
 use super::{CameraFrame, FrameSource, SourceError};
 use crate::quality::geometry::Homography;
 use crate::quality::{DocumentKind, Point};
+use art::{render_card, render_card_back, render_desk};
 
 /// Frame size of the demo camera, pixels.
 pub(crate) const DEMO_SIZE: (u32, u32) = (1280, 720);
 /// Frames per second the demo camera delivers.
 pub(crate) const DEMO_FPS: f64 = 30.0;
 /// Length of the demo's loop, seconds.
-pub(crate) const LOOP_S: f64 = 20.0;
-/// When the card is settled sharp and flat, seconds into the loop.
-pub const SETTLED_S: f64 = 10.5;
+pub const LOOP_S: f64 = act_start(Act::Leave) + 2.0;
+/// When the card is settled sharp and flat, front up, seconds into the loop.
+pub const SETTLED_S: f64 = act_start(Act::SettleFront);
+/// When the card is settled sharp and flat, back up, seconds into the loop.
+pub const BACK_SETTLED_S: f64 = act_start(Act::SettleBack);
 /// Card texture resolution, pixels per millimetre.
 const CARD_PX_PER_MM: f64 = 13.0;
 /// Focal length of the simulated camera, pixels (≈ 70° horizontal field of view at 1280 px).
@@ -34,37 +40,23 @@ const FOCAL_PX: f64 = 914.0;
 /// Width of the settled card in the frame, pixels (≈ 285 dpi across an ID-1 card).
 const SETTLED_WIDTH_PX: f64 = 960.0;
 
-/// A tiny deterministic random generator (xorshift), so the card is the same on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u32) -> u32 {
-        (self.next() % u64::from(n.max(1))) as u32
-    }
-}
-
 /// Where the card is and how it looks at one moment.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub(crate) struct Pose {
+pub struct Pose {
     /// Card centre offset from the frame centre, pixels at the settled distance.
-    pub(crate) dx: f64,
-    pub(crate) dy: f64,
+    pub dx: f64,
+    /// Card centre offset down from the frame centre, pixels at the settled distance.
+    pub dy: f64,
     /// Size relative to the settled card (1 = settled).
-    pub(crate) scale: f64,
+    pub scale: f64,
     /// Rotation about the vertical axis (out of plane), degrees.
-    pub(crate) yaw_deg: f64,
+    pub yaw_deg: f64,
     /// Rotation in the image plane, degrees.
-    pub(crate) roll_deg: f64,
+    pub roll_deg: f64,
     /// 0 = sharp, 1 = fully defocused.
-    pub(crate) blur: f64,
+    pub blur: f64,
     /// Glare spot centre in card coordinates (0–1 across, 0–1 down), when there is one.
-    pub(crate) glare: Option<(f64, f64)>,
+    pub glare: Option<(f64, f64)>,
 }
 
 fn smooth(a: f64, b: f64, t: f64) -> f64 {
@@ -73,8 +65,69 @@ fn smooth(a: f64, b: f64, t: f64) -> f64 {
     a + (b - a) * s
 }
 
+/// One act of the demo's script; each lasts its `SCRIPT` duration and shapes the pose from the
+/// act's progress `u` (0–1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Act {
+    /// The card drifts in from the left, small and cut off.
+    Enter,
+    /// Held close but out of focus.
+    Defocus,
+    /// A glare spot moves across it.
+    Glare,
+    /// Turned away from the camera, then back.
+    Tilt,
+    /// Held sharp and flat, front up: the front is captured here.
+    SettleFront,
+    /// Lifted and turned over about its vertical axis (edge-on half-way).
+    Flip,
+    /// Held sharp and flat, back up: the back is captured here.
+    SettleBack,
+    /// Taken away to the right before the loop starts again.
+    Leave,
+}
+
+/// The demo's script: each act and how long it lasts, seconds. A new act is one more row here and
+/// one more arm in `pose_at`.
+pub const SCRIPT: [(Act, f64); 8] = [
+    (Act::Enter, 3.0),
+    (Act::Defocus, 2.5),
+    (Act::Glare, 2.5),
+    (Act::Tilt, 2.5),
+    (Act::SettleFront, 7.0),
+    (Act::Flip, 2.5),
+    (Act::SettleBack, 11.0),
+    (Act::Leave, 2.0),
+];
+
+/// When `act` starts, seconds into the loop.
+pub const fn act_start(act: Act) -> f64 {
+    let mut t = 0.0;
+    let mut i = 0;
+    while i < SCRIPT.len() {
+        if SCRIPT[i].0 as u8 == act as u8 {
+            return t;
+        }
+        t += SCRIPT[i].1;
+        i += 1;
+    }
+    t
+}
+
+/// The act at `t` seconds into the loop and its progress 0–1.
+pub fn act_at(t: f64) -> (Act, f64) {
+    let mut start = 0.0;
+    for (act, len) in SCRIPT {
+        if t < start + len {
+            return (act, ((t - start) / len).clamp(0.0, 1.0));
+        }
+        start += len;
+    }
+    (Act::Leave, 1.0)
+}
+
 /// The demo's script: the card's pose at `t` seconds (looping every `LOOP_S`).
-pub(crate) fn pose_at(t: f64) -> Pose {
+pub fn pose_at(t: f64) -> Pose {
     let t = t.rem_euclid(LOOP_S);
     // A hand never holds perfectly still: a sub-pixel tremor, larger while the card moves.
     let tremor = 0.25;
@@ -87,18 +140,16 @@ pub(crate) fn pose_at(t: f64) -> Pose {
         blur: 0.0,
         glare: None,
     };
-    if t < 3.0 {
-        let u = t / 3.0;
-        Pose {
+    let (act, u) = act_at(t);
+    match act {
+        Act::Enter => Pose {
             dx: smooth(-820.0, -40.0, u),
             dy: smooth(60.0, 10.0, u),
             scale: smooth(0.55, 0.9, u),
             roll_deg: smooth(-12.0, -2.0, u),
             ..still
-        }
-    } else if t < 5.5 {
-        let u = (t - 3.0) / 2.5;
-        Pose {
+        },
+        Act::Defocus => Pose {
             dx: smooth(-40.0, 0.0, u) + 3.0 * (t * 3.0).sin(),
             dy: smooth(10.0, 0.0, u),
             scale: smooth(0.9, 1.0, u),
@@ -109,29 +160,52 @@ pub(crate) fn pose_at(t: f64) -> Pose {
                 smooth(1.0, 0.0, (u - 0.85) / 0.15)
             },
             ..still
-        }
-    } else if t < 8.0 {
-        let u = (t - 5.5) / 2.5;
-        Pose {
+        },
+        Act::Glare => Pose {
             glare: Some((smooth(0.25, 0.8, u), 0.4 + 0.1 * (u * 6.0).sin())),
             ..still
+        },
+        Act::Tilt => {
+            // Turned away by 18° (nearly twice the 10° limit), a little farther so no corner leaves
+            // the frame.
+            let k = if u < 0.7 {
+                smooth(0.0, 1.0, u / 0.25)
+            } else {
+                smooth(1.0, 0.0, (u - 0.7) / 0.3)
+            };
+            Pose {
+                yaw_deg: 18.0 * k,
+                scale: 1.0 - 0.05 * k,
+                ..still
+            }
         }
-    } else if t < SETTLED_S {
-        let u = (t - 8.0) / (SETTLED_S - 8.0);
-        // Turned away by 18° (nearly twice the 10° limit), a little farther so no corner leaves the frame.
-        let k = if u < 0.7 {
-            smooth(0.0, 1.0, u / 0.25)
-        } else {
-            smooth(1.0, 0.0, (u - 0.7) / 0.3)
-        };
-        Pose {
-            yaw_deg: 18.0 * k,
-            scale: 1.0 - 0.05 * k,
+        Act::SettleFront => still,
+        Act::Flip => {
+            // Lifted towards the camera a little while it turns, as a hand does.
+            let lift = (u * std::f64::consts::PI).sin();
+            Pose {
+                yaw_deg: smooth(0.0, 180.0, u),
+                scale: 1.0 - 0.12 * lift,
+                dy: -30.0 * lift,
+                ..still
+            }
+        }
+        Act::SettleBack => Pose {
+            yaw_deg: 180.0,
             ..still
-        }
-    } else {
-        still
+        },
+        Act::Leave => Pose {
+            yaw_deg: 180.0,
+            dx: smooth(0.0, 900.0, u),
+            scale: smooth(1.0, 0.7, u),
+            ..still
+        },
     }
+}
+
+/// Whether `pose` shows the back of the card (turned more than a quarter turn).
+pub fn shows_back(pose: &Pose) -> bool {
+    pose.yaw_deg.rem_euclid(360.0).abs() > 90.0 && pose.yaw_deg.rem_euclid(360.0) < 270.0
 }
 
 /// The demo camera: renders frames on demand, paced to `fps` unless unpaced (tests).
@@ -143,7 +217,12 @@ pub struct DemoCamera {
     /// Index of the next frame on the frame-time grid (paced: never behind the wall clock).
     tick: u64,
     start: Option<Instant>,
+    /// When a frame was last asked for (paced), to resume the script after a pause.
+    last_read: Option<Instant>,
 }
+
+/// A paced demo not read for longer than this was paused, not slow: it resumes its script.
+const RESUME_GAP: Duration = Duration::from_millis(500);
 
 impl DemoCamera {
     /// A demo camera at `fps` frames per second; `paced` sleeps between frames like a camera,
@@ -156,12 +235,18 @@ impl DemoCamera {
             seq: 0,
             tick: 0,
             start: None,
+            last_read: None,
         }
     }
 
     /// The frame at `t` seconds.
     pub fn frame_at(&self, t: f64) -> RgbImage {
         self.scene.render(&pose_at(t))
+    }
+
+    /// The frame of the card in `pose` (tests pose it outside the script).
+    pub fn render_pose(&self, pose: &Pose) -> RgbImage {
+        self.scene.render(pose)
     }
 }
 
@@ -174,7 +259,16 @@ impl FrameSource for DemoCamera {
         if self.paced {
             // Keep to the wall clock: when rendering is slower than `fps`, frames are skipped (as a
             // real camera drops them) so the script still plays in real time.
-            let start = *self.start.get_or_insert_with(Instant::now);
+            let now = Instant::now();
+            // Not read for a while (the live view was hidden): go on from where the script stopped
+            // rather than jumping ahead by the time it was hidden.
+            if let Some(last) = self.last_read
+                && now.duration_since(last) > RESUME_GAP
+            {
+                self.start = Some(now - Duration::from_secs_f64(self.tick as f64 / self.fps));
+            }
+            self.last_read = Some(now);
+            let start = *self.start.get_or_insert(now);
             let now_tick = (start.elapsed().as_secs_f64() * self.fps).floor() as u64;
             self.tick = self.tick.max(now_tick);
             let due = start + Duration::from_secs_f64(self.tick as f64 / self.fps);
@@ -200,11 +294,13 @@ impl FrameSource for DemoCamera {
 struct Scene {
     card: RgbImage,
     card_blurred: RgbImage,
+    back: RgbImage,
+    back_blurred: RgbImage,
     desk: RgbImage,
 }
 
-/// Card texture size in pixels.
-fn card_size() -> (u32, u32) {
+/// Card texture size in pixels (both sides).
+pub fn card_size() -> (u32, u32) {
     let (w, h) = DocumentKind::IdCard.size_mm();
     (
         (w * CARD_PX_PER_MM).round() as u32,
@@ -216,9 +312,13 @@ impl Scene {
     fn new() -> Self {
         let card = render_card();
         let card_blurred = imageproc::filter::gaussian_blur_f32(&card, 9.0);
+        let back = render_card_back();
+        let back_blurred = imageproc::filter::gaussian_blur_f32(&back, 9.0);
         Scene {
             card,
             card_blurred,
+            back,
+            back_blurred,
             desk: render_desk(),
         }
     }
@@ -254,16 +354,23 @@ impl Scene {
         let blur = pose.blur.clamp(0.0, 1.0);
         let glare = pose.glare.map(|(gx, gy)| (gx * cwf, gy * chf));
         let glare_r = 0.09 * cwf;
+        // Seen from behind, the card's own left edge is on the right of the projected texture.
+        let back = shows_back(pose);
+        let (card, card_blurred) = if back {
+            (&self.back, &self.back_blurred)
+        } else {
+            (&self.card, &self.card_blurred)
+        };
         for y in ys..ye {
             for x in xs..xe {
                 let p = h.apply(Point::new(f64::from(x) + 0.5, f64::from(y) + 0.5));
-                let (u, v) = (p.x, p.y);
+                let (u, v) = if back { (cwf - p.x, p.y) } else { (p.x, p.y) };
                 if !inside_rounded(u, v, cwf, chf, radius) {
                     continue;
                 }
-                let mut c = sample(&self.card, u, v);
+                let mut c = sample(card, u, v);
                 if blur > 0.0 {
-                    let b = sample(&self.card_blurred, u, v);
+                    let b = sample(card_blurred, u, v);
                     for k in 0..3 {
                         c[k] = c[k] * (1.0 - blur) + b[k] * blur;
                     }
@@ -349,300 +456,5 @@ fn sample(img: &RgbImage, u: f64, v: f64) -> [f64; 3] {
     out
 }
 
-/// A wooden desk: dark brown grain with knots and fine noise, so the pale card stands out.
-fn render_desk() -> RgbImage {
-    let (w, h) = DEMO_SIZE;
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    RgbImage::from_fn(w, h, |x, y| {
-        let (xf, yf) = (f64::from(x), f64::from(y));
-        let grain = (yf * 0.09 + (xf * 0.011).sin() * 6.0 + (xf * 0.0023).sin() * 14.0).sin();
-        let fine = (yf * 0.8 + xf * 0.02).sin() * 0.3;
-        let noise = (rng.below(17) as f64) - 8.0;
-        let base = 62.0 + 16.0 * grain + 6.0 * fine + noise;
-        Rgb([
-            (base * 1.35).clamp(0.0, 255.0) as u8,
-            (base * 0.92).clamp(0.0, 255.0) as u8,
-            (base * 0.62).clamp(0.0, 255.0) as u8,
-        ])
-    })
-}
-
-/// Draws a thick line from a to b by stamping discs of `r` pixels.
-fn thick_line(img: &mut RgbImage, a: (f64, f64), b: (f64, f64), r: i32, color: Rgb<u8>) {
-    let len = ((b.0 - a.0).powi(2) + (b.1 - a.1).powi(2)).sqrt();
-    let steps = len.ceil().max(1.0) as i32;
-    for i in 0..=steps {
-        let t = f64::from(i) / f64::from(steps);
-        let x = a.0 + (b.0 - a.0) * t;
-        let y = a.1 + (b.1 - a.1) * t;
-        draw_filled_circle_mut(img, (x.round() as i32, y.round() as i32), r, color);
-    }
-}
-
-/// Stroke glyphs on a 4 × 6 grid for the letters of SPECIMEN.
-fn glyph(c: char) -> &'static [&'static [(f64, f64)]] {
-    match c {
-        'S' => &[&[
-            (4.0, 0.0),
-            (0.0, 0.0),
-            (0.0, 3.0),
-            (4.0, 3.0),
-            (4.0, 6.0),
-            (0.0, 6.0),
-        ]],
-        'P' => &[&[(0.0, 6.0), (0.0, 0.0), (4.0, 0.0), (4.0, 3.0), (0.0, 3.0)]],
-        'E' => &[
-            &[(4.0, 0.0), (0.0, 0.0), (0.0, 6.0), (4.0, 6.0)],
-            &[(0.0, 3.0), (3.0, 3.0)],
-        ],
-        'C' => &[&[(4.0, 0.0), (0.0, 0.0), (0.0, 6.0), (4.0, 6.0)]],
-        'I' => &[
-            &[(2.0, 0.0), (2.0, 6.0)],
-            &[(1.0, 0.0), (3.0, 0.0)],
-            &[(1.0, 6.0), (3.0, 6.0)],
-        ],
-        'M' => &[&[(0.0, 6.0), (0.0, 0.0), (2.0, 3.0), (4.0, 0.0), (4.0, 6.0)]],
-        'N' => &[&[(0.0, 6.0), (0.0, 0.0), (4.0, 6.0), (4.0, 0.0)]],
-        _ => &[],
-    }
-}
-
-/// Writes `text` with stroke glyphs, `cell` pixels per grid unit, from (x, y), slanted by `slope`
-/// (pixels of rise per pixel across).
-fn stroke_text(
-    img: &mut RgbImage,
-    text: &str,
-    x: f64,
-    y: f64,
-    cell: f64,
-    slope: f64,
-    color: Rgb<u8>,
-) {
-    let r = (cell * 0.45).round() as i32;
-    for (i, c) in text.chars().enumerate() {
-        let ox = x + i as f64 * cell * 6.0;
-        let oy = y - (i as f64 * cell * 6.0) * slope;
-        for stroke in glyph(c) {
-            for pair in stroke.windows(2) {
-                let a = (
-                    ox + pair[0].0 * cell,
-                    oy + pair[0].1 * cell - pair[0].0 * cell * slope,
-                );
-                let b = (
-                    ox + pair[1].0 * cell,
-                    oy + pair[1].1 * cell - pair[1].0 * cell * slope,
-                );
-                thick_line(img, a, b, r, color);
-            }
-        }
-    }
-}
-
-/// Rows of small pseudo-characters: 3 × 5 random bitmaps at `px` pixels per dot. Fine detail that
-/// a focus measure can see, without a font.
-fn text_line(
-    img: &mut RgbImage,
-    rng: &mut Rng,
-    x: i32,
-    y: i32,
-    chars: u32,
-    px: i32,
-    color: Rgb<u8>,
-) {
-    let mut cx = x;
-    for i in 0..chars {
-        if i > 0 && rng.below(6) == 0 {
-            cx += 3 * px; // a word gap
-            continue;
-        }
-        let bits = rng.next();
-        for row in 0..5 {
-            for col in 0..3 {
-                if (bits >> (row * 3 + col)) & 1 == 1 || col == 0 && row % 2 == 0 {
-                    draw_filled_rect_mut(
-                        img,
-                        Rect::at(cx + col * px, y + row * px).of_size(px as u32, px as u32),
-                        color,
-                    );
-                }
-            }
-        }
-        cx += 4 * px;
-    }
-}
-
-/// The ID card: pale security print with fine guilloche lines, a portrait, data lines, an MRZ-like
-/// band and a red SPECIMEN stamp.
-fn render_card() -> RgbImage {
-    let (w, h) = card_size();
-    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
-    let mut card = RgbImage::from_fn(w, h, |x, y| {
-        let (u, v) = (f64::from(x) / f64::from(w), f64::from(y) / f64::from(h));
-        let guilloche = ((u * 90.0 + (v * 11.0).sin() * 3.0).sin() * (v * 70.0).cos()).abs();
-        let line = if guilloche > 0.93 { 30.0 } else { 0.0 };
-        Rgb([
-            (228.0 - 18.0 * v - line * 0.8) as u8,
-            (236.0 - 8.0 * v - line * 0.5) as u8,
-            (246.0 - line * 0.2) as u8,
-        ])
-    });
-    let s = CARD_PX_PER_MM;
-    let mm = |v: f64| (v * s).round() as i32;
-    // Header band.
-    draw_filled_rect_mut(
-        &mut card,
-        Rect::at(0, 0).of_size(w, mm(9.0) as u32),
-        Rgb([32, 72, 140]),
-    );
-    text_line(
-        &mut card,
-        &mut rng,
-        mm(4.0),
-        mm(2.8),
-        26,
-        5,
-        Rgb([240, 240, 250]),
-    );
-    // Portrait.
-    let (px, py, pw, ph) = (mm(4.0), mm(12.5), mm(24.0), mm(30.0));
-    draw_filled_rect_mut(
-        &mut card,
-        Rect::at(px, py).of_size(pw as u32, ph as u32),
-        Rgb([176, 188, 200]),
-    );
-    draw_filled_ellipse_mut(
-        &mut card,
-        (px + pw / 2, py + ph * 2 / 5),
-        pw / 4,
-        ph / 4,
-        Rgb([120, 96, 84]),
-    );
-    draw_filled_ellipse_mut(
-        &mut card,
-        (px + pw / 2, py + ph),
-        pw * 9 / 20,
-        ph * 3 / 10,
-        Rgb([54, 62, 80]),
-    );
-    // Data fields: a small label line and a bigger value line each.
-    for (i, len) in [14u32, 18, 10, 16, 12].iter().enumerate() {
-        let y = mm(12.5) + i as i32 * mm(6.2);
-        text_line(&mut card, &mut rng, mm(31.0), y, 10, 3, Rgb([90, 100, 130]));
-        text_line(
-            &mut card,
-            &mut rng,
-            mm(31.0),
-            y + mm(1.8),
-            *len,
-            5,
-            Rgb([20, 24, 36]),
-        );
-    }
-    // Signature-like scribble.
-    let mut prev = (f64::from(mm(60.0)), f64::from(mm(40.0)));
-    for k in 1..40 {
-        let t = f64::from(k) / 40.0;
-        let next = (
-            f64::from(mm(60.0)) + t * f64::from(mm(20.0)),
-            f64::from(mm(40.0)) + (t * 25.0).sin() * f64::from(mm(1.6)),
-        );
-        thick_line(&mut card, prev, next, 2, Rgb([30, 40, 110]));
-        prev = next;
-    }
-    // Machine-readable band.
-    for row in 0..2 {
-        text_line(
-            &mut card,
-            &mut rng,
-            mm(4.0),
-            mm(45.5) + row * mm(3.6),
-            44,
-            5,
-            Rgb([16, 16, 20]),
-        );
-    }
-    // SPECIMEN, diagonal, in red.
-    stroke_text(
-        &mut card,
-        "SPECIMEN",
-        f64::from(mm(17.0)),
-        f64::from(mm(37.0)),
-        f64::from(mm(1.25)),
-        0.28,
-        Rgb([205, 40, 40]),
-    );
-    card
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn frames_are_deterministic_and_sized() {
-        let cam = DemoCamera::new(DEMO_FPS, false);
-        let a = cam.frame_at(11.0);
-        let b = cam.frame_at(11.0);
-        assert_eq!(a.dimensions(), DEMO_SIZE);
-        assert!(a == b);
-    }
-
-    #[test]
-    fn settled_card_is_inside_the_frame_and_large() {
-        let (cw, ch) = card_size();
-        let q = project(&pose_at(12.0), cw, ch);
-        for p in &q {
-            assert!(
-                p.x > 20.0 && p.x < 1260.0 && p.y > 20.0 && p.y < 700.0,
-                "{p:?}"
-            );
-        }
-        let width = q[1].x - q[0].x;
-        assert!(width > 900.0, "{width}");
-    }
-
-    #[test]
-    fn script_starts_cut_off_and_tilts_before_settling() {
-        let (cw, ch) = card_size();
-        let start = project(&pose_at(0.2), cw, ch);
-        assert!(start.iter().any(|p| p.x < 0.0), "the card starts cut off");
-        assert!(pose_at(4.0).blur > 0.9);
-        assert!(pose_at(6.5).glare.is_some());
-        assert!(pose_at(9.0).yaw_deg > 15.0);
-        let settled = pose_at(SETTLED_S + 0.5);
-        assert_eq!(
-            (settled.blur, settled.yaw_deg, settled.glare),
-            (0.0, 0.0, None)
-        );
-    }
-
-    #[test]
-    fn glare_clips_pixels_on_the_card() {
-        let cam = DemoCamera::new(DEMO_FPS, false);
-        let f = cam.frame_at(6.5);
-        let clipped = f.pixels().filter(|p| p.0.iter().all(|&c| c >= 250)).count();
-        assert!(clipped > 500, "{clipped}");
-        let s = cam.frame_at(12.0);
-        let clipped = s.pixels().filter(|p| p.0.iter().all(|&c| c >= 250)).count();
-        assert_eq!(clipped, 0);
-    }
-
-    #[test]
-    fn paced_source_keeps_to_the_wall_clock() {
-        let mut cam = DemoCamera::new(30.0, true);
-        let a = cam.next_frame().expect("frame");
-        std::thread::sleep(Duration::from_millis(400));
-        let b = cam.next_frame().expect("frame");
-        assert_eq!((a.seq, b.seq), (0, 1));
-        assert!(b.time_s >= 0.39, "{}", b.time_s);
-    }
-
-    #[test]
-    fn unpaced_source_counts_time_by_frames() {
-        let mut cam = DemoCamera::new(10.0, false);
-        let a = cam.next_frame().expect("frame");
-        let b = cam.next_frame().expect("frame");
-        assert_eq!((a.seq, b.seq), (0, 1));
-        assert!((b.time_s - 0.1).abs() < 1e-12);
-    }
-}
+mod tests;

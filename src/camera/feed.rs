@@ -36,9 +36,13 @@ pub(crate) struct CameraFeed {
     status: Receiver<SourceStatus>,
     commands: Sender<SourceCommand>,
     stop: Arc<AtomicBool>,
+    paused: Arc<AtomicBool>,
     produced: Arc<AtomicU64>,
     newest: Arc<Mutex<Option<CameraFrame>>>,
 }
+
+/// How often a paused camera thread looks for a command, the resume or the stop.
+const PAUSE_POLL: Duration = Duration::from_millis(100);
 
 impl CameraFeed {
     /// Starts the camera thread. Returns the feed and the reading side of the frame slot.
@@ -51,6 +55,7 @@ impl CameraFeed {
         let (status_tx, status_rx) = unbounded();
         let (cmd_tx, cmd_rx) = unbounded();
         let stop = Arc::new(AtomicBool::new(false));
+        let paused = Arc::new(AtomicBool::new(false));
         let produced = Arc::new(AtomicU64::new(0));
         let newest = Arc::new(Mutex::new(None));
 
@@ -61,6 +66,7 @@ impl CameraFeed {
             status: status_tx.clone(),
             commands: cmd_rx,
             stop: stop.clone(),
+            paused: paused.clone(),
             produced: produced.clone(),
             lockstep,
             waker,
@@ -78,6 +84,7 @@ impl CameraFeed {
             status: status_rx,
             commands: cmd_tx,
             stop,
+            paused,
             produced,
             newest,
         };
@@ -115,6 +122,12 @@ impl CameraFeed {
     pub(crate) fn command(&self, cmd: SourceCommand) {
         let _ = self.commands.send(cmd);
     }
+
+    /// Stops (or resumes) reading the source: while paused no frame is taken, converted or
+    /// rendered, so a hidden live view costs nothing. A demo resumes its script where it stopped.
+    pub fn set_paused(&self, paused: bool) {
+        self.paused.store(paused, Ordering::Relaxed);
+    }
 }
 
 impl Drop for CameraFeed {
@@ -131,6 +144,7 @@ struct CameraThread {
     status: Sender<SourceStatus>,
     commands: Receiver<SourceCommand>,
     stop: Arc<AtomicBool>,
+    paused: Arc<AtomicBool>,
     produced: Arc<AtomicU64>,
     lockstep: bool,
     waker: Waker,
@@ -146,6 +160,12 @@ impl CameraThread {
             while let Ok(cmd) = self.commands.try_recv() {
                 source.command(&cmd);
                 readback = READBACK_FRAMES;
+            }
+            if self.paused.load(Ordering::Relaxed) {
+                if let Ok(cmd) = self.commands.recv_timeout(PAUSE_POLL) {
+                    source.command(&cmd);
+                }
+                continue;
             }
             // A camera driver that panics must not take the app's camera thread with it: treat
             // it as the camera going away, and retry.
@@ -191,6 +211,8 @@ impl CameraThread {
                     if let Ok(mut n) = self.newest.lock() {
                         *n = Some(frame.clone());
                     }
+                    // The preview follows the camera: one repaint per frame, none without one.
+                    (self.waker)();
                     if !self.deliver(frame) {
                         return;
                     }

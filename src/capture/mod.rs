@@ -6,6 +6,7 @@
 //! of the countdown hands back the sharpest frame of the run (by `Report::sharpness`). Time is the
 //! frame's own timestamp, so tests step it and a slow analysis does not stretch the countdown.
 
+pub mod flip;
 pub mod scripted;
 
 use crate::quality::{Check, CheckId, Point, Report, Verdict};
@@ -15,16 +16,16 @@ use crate::quality::{Check, CheckId, Point, Report, Verdict};
 pub struct CaptureConfig {
     /// How long, in seconds, every check must pass with steady corners before the countdown starts.
     /// Default 0.3 s (≈ 9 frames at 30 fps).
-    pub(crate) stable_window_s: f64,
+    pub stable_window_s: f64,
     /// Corner jitter limit: the largest distance any corner may move from its position in the newest
     /// frame, as a fraction of the document's diagonal. Default 0.005 (0.5 %: 5 px on a 1000 px
     /// diagonal).
-    pub(crate) max_jitter_frac: f64,
+    pub max_jitter_frac: f64,
     /// Length of the visible countdown, seconds. Default 1.5 s.
-    pub(crate) countdown_s: f64,
+    pub countdown_s: f64,
     /// Most full-resolution frames held for the best-frame pick (the sharpest ones of the run are
     /// kept). Default 6.
-    pub(crate) max_kept_frames: usize,
+    pub max_kept_frames: usize,
 }
 
 impl Default for CaptureConfig {
@@ -104,6 +105,11 @@ impl<T> AutoCapture<T> {
             done: false,
             last_jitter: None,
         }
+    }
+
+    /// The timings and tolerances this auto-capture runs with.
+    pub(crate) fn config(&self) -> &CaptureConfig {
+        &self.config
     }
 
     /// Forgets everything (after a retake, a new camera, a new document type).

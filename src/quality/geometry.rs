@@ -157,7 +157,6 @@ impl Quad {
     }
 
     /// The part of the quad's area that lies inside a `width` × `height` image, 0–1.
-    #[cfg(test)]
     pub(crate) fn fraction_inside(&self, width: f64, height: f64) -> f64 {
         let frame = [
             Point::new(0.0, 0.0),
