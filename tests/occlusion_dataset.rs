@@ -158,7 +158,7 @@ struct Cover {
 fn paint(img: &RgbImage, map: &DocMap, cover: &Cover) -> RgbImage {
     let mut out = img.clone();
     let (w, h) = map.size_mm;
-    let len = if cover.side % 2 == 0 { w } else { h };
+    let len = if cover.side.is_multiple_of(2) { w } else { h };
     let centre = cover.at * len;
     let half = cover.width_mm / 2.0;
     for y in 0..img.height() {
@@ -309,7 +309,7 @@ fn occlusion_and_background_on_real_and_synthetic_frames() {
             let fraction = 0.05 + 0.10 * ((k * 7) % 11) as f64 / 10.0;
             let width_mm = 15.0 + 5.0 * ((k * 3) % 5) as f64 / 4.0;
             let depth_mm =
-                (fraction * w * h / width_mm).min(if side % 2 == 0 { h } else { w } * 0.8);
+                (fraction * w * h / width_mm).min(if side.is_multiple_of(2) { h } else { w } * 0.8);
             let cover = Cover {
                 side,
                 at: 0.2 + 0.6 * ((k * 5) % 7) as f64 / 6.0,
@@ -342,7 +342,7 @@ fn occlusion_and_background_on_real_and_synthetic_frames() {
         let sleeve = Cover {
             side,
             at: 0.5,
-            width_mm: if side % 2 == 0 { w } else { h } + 20.0,
+            width_mm: if side.is_multiple_of(2) { w } else { h } + 20.0,
             depth_mm: 6.0 + (n % 3) as f64 * 2.0,
             tone: [38.0, 40.0, 48.0],
             round_tip: false,

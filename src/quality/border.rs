@@ -95,7 +95,7 @@ impl<'a> Border<'a> {
 
     /// Length of `side` in millimetres.
     pub fn side_len_mm(&self, side: u8) -> f64 {
-        if side % 2 == 0 {
+        if side.is_multiple_of(2) {
             self.size_mm.0
         } else {
             self.size_mm.1
