@@ -69,6 +69,7 @@ pub fn internal_error_report(width: u32, height: u32) -> Report {
         document: None,
         checks: vec![check],
         glare_regions: Vec::new(),
+        occlusion_regions: Vec::new(),
         blur_kind: None,
         sharpness: 0.0,
     }

@@ -54,6 +54,11 @@ pub(crate) fn json_line(file: &str, report: &Report, timings: Timings) -> Value 
         .iter()
         .map(|r| json!([round1(r.x), round1(r.y), round1(r.w), round1(r.h)]))
         .collect();
+    let occlusion: Vec<Value> = report
+        .occlusion_regions
+        .iter()
+        .map(|r| json!([round1(r.x), round1(r.y), round1(r.w), round1(r.h)]))
+        .collect();
     json!({
         "file": file,
         "width": report.width,
@@ -62,6 +67,7 @@ pub(crate) fn json_line(file: &str, report: &Report, timings: Timings) -> Value 
         "document": document,
         "checks": checks,
         "glare_regions": glare,
+        "occlusion_regions": occlusion,
         "blur_kind": report.blur_kind,
         "timings_ms": {"decode": round1(timings.decode_ms), "analyze": round1(timings.analyze_ms)},
     })

@@ -91,7 +91,9 @@ fn json_lines_follow_the_contract_in_input_order() {
             "resolution",
             "focus",
             "glare",
-            "exposure"
+            "exposure",
+            "occlusion",
+            "background"
         ]
     );
     for c in first["checks"].as_array().expect("checks") {

@@ -120,6 +120,16 @@ pub(crate) fn paint_report(
             StrokeKind::Outside,
         );
     }
+    for r in &report.occlusion_regions {
+        let a = map.point(r.x, r.y);
+        let b = map.point(r.x + r.w, r.y + r.h);
+        clipped.rect_stroke(
+            Rect::from_two_pos(a, b).expand(2.0),
+            4.0,
+            Stroke::new(style::OCCLUSION_WIDTH, style::OCCLUSION),
+            StrokeKind::Outside,
+        );
+    }
     if let Some(doc) = &report.document {
         let color = outline_color(report);
         let points: Vec<Pos2> = doc

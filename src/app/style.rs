@@ -17,6 +17,8 @@ pub(crate) const NOT_MEASURED: Color32 = Color32::from_rgb(140, 140, 140);
 pub(crate) const GUIDE: Color32 = Color32::from_rgba_premultiplied(235, 235, 235, 200);
 /// Outline of glare regions.
 pub(crate) const GLARE: Color32 = Color32::from_rgb(255, 0, 220);
+/// Outline of the parts of the document something covers (a finger, a sleeve).
+pub const OCCLUSION: Color32 = Color32::from_rgb(255, 150, 0);
 /// Background behind the big guidance line.
 pub(crate) const GUIDANCE_BG: Color32 = Color32::from_rgba_premultiplied(0, 0, 0, 170);
 /// Text of the big guidance line.
@@ -30,6 +32,8 @@ pub(crate) const COUNTDOWN: Color32 = Color32::from_rgb(255, 255, 255);
 pub(crate) const OUTLINE_WIDTH: f32 = 3.0;
 /// Glare region stroke width, points.
 pub(crate) const GLARE_WIDTH: f32 = 2.0;
+/// Covered-region stroke width, points.
+pub const OCCLUSION_WIDTH: f32 = 2.5;
 /// Alignment-frame stroke width, points.
 pub(crate) const GUIDE_WIDTH: f32 = 2.5;
 /// Length of the alignment frame's corner brackets, as a fraction of the frame's shorter side.

@@ -241,7 +241,11 @@ impl DemoCamera {
 
     /// The frame at `t` seconds.
     pub fn frame_at(&self, t: f64) -> RgbImage {
-        self.scene.render(&pose_at(t))
+        let pose = pose_at(t);
+        let mut frame = self.scene.render(&pose);
+        let (cw, ch) = card_size();
+        super::demo_thumb::draw(&mut frame, &project(&pose, cw, ch), t, LOOP_S);
+        frame
     }
 
     /// The frame of the card in `pose` (tests pose it outside the script).

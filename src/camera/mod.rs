@@ -10,6 +10,7 @@
 pub(crate) mod backend;
 pub mod controls;
 pub mod demo;
+pub mod demo_thumb;
 pub mod device;
 pub mod fake;
 pub(crate) mod feed;

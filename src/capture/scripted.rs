@@ -38,6 +38,7 @@ pub fn report(pass: bool, x: f64, y: f64, sharpness: f64) -> Report {
         }),
         checks,
         glare_regions: Vec::new(),
+        occlusion_regions: Vec::new(),
         blur_kind: None,
         sharpness,
     }
@@ -55,6 +56,7 @@ pub fn no_document() -> Report {
                 .hint("Show the document to the camera"),
         ],
         glare_regions: Vec::new(),
+        occlusion_regions: Vec::new(),
         blur_kind: None,
         sharpness: 0.0,
     }

@@ -335,6 +335,7 @@ mod tests {
                 .map(|id| Check::new(*id, !failing.contains(id), None, None).message("why"))
                 .collect(),
             glare_regions: vec![],
+            occlusion_regions: vec![],
             blur_kind: None,
             sharpness: 0.0,
         }

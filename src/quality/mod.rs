@@ -5,6 +5,7 @@
 //! pass/value/limit/message, plus the wording portals use when they reject). The analyzer owns scratch
 //! buffers so a live stream does not allocate per frame.
 
+pub mod border;
 pub mod checks;
 pub(crate) mod detect;
 pub mod flags;
@@ -20,7 +21,9 @@ mod simd;
 mod test_card;
 pub mod track;
 
-use checks::{corners, document, exposure, fill, focus, glare, resolution, tilt};
+use checks::{
+    background, corners, document, exposure, fill, focus, glare, occlusion, resolution, tilt,
+};
 use serde::Serialize;
 
 pub use geometry::{Point, Quad};
@@ -49,6 +52,10 @@ pub enum CheckId {
     Glare,
     /// `exposure`: the document is neither too dark nor washed out.
     Exposure,
+    /// Something (a finger, a sleeve) covers part of the document (issue 15).
+    Occlusion,
+    /// The document's outline barely stands out from the surface behind it (issue 15).
+    Background,
     /// Live only: the document held still over several frames (set by `capture`, not by `assess`).
     Stability,
 }
@@ -65,6 +72,8 @@ impl CheckId {
             CheckId::Focus => "focus",
             CheckId::Glare => "glare",
             CheckId::Exposure => "exposure",
+            CheckId::Occlusion => "occlusion",
+            CheckId::Background => "background",
             CheckId::Stability => "stability",
         }
     }
@@ -80,6 +89,8 @@ impl CheckId {
             CheckId::Focus => "Sharp",
             CheckId::Glare => "No reflections",
             CheckId::Exposure => "Well lit",
+            CheckId::Occlusion => "Nothing covers it",
+            CheckId::Background => "Stands out from the background",
             CheckId::Stability => "Held still",
         }
     }
@@ -95,6 +106,8 @@ impl CheckId {
             CheckId::Focus => "mm blur",
             CheckId::Glare => "% of document",
             CheckId::Exposure => "",
+            CheckId::Occlusion => "% of document",
+            CheckId::Background => "levels",
             CheckId::Stability => "% of diagonal",
         }
     }
@@ -163,6 +176,8 @@ pub(crate) fn default_portal_wording(id: CheckId) -> &'static str {
         CheckId::Focus => "Photo too blurry",
         CheckId::Glare => "Reflection detected",
         CheckId::Exposure => "Photo too dark",
+        CheckId::Occlusion => "Document not fully visible",
+        CheckId::Background => "Background too dark",
         CheckId::Stability => "Photo too blurry",
     }
 }
@@ -227,6 +242,9 @@ pub struct Report {
     pub checks: Vec<Check>,
     /// Specular highlights on the document, in image pixels, for an overlay.
     pub(crate) glare_regions: Vec<Region>,
+    /// Parts of the document something covers (a finger, a sleeve), in image pixels, for an
+    /// overlay; empty when `occlusion` passes.
+    pub occlusion_regions: Vec<Region>,
     /// Motion blur or defocus, when focus fails and the kind can be told.
     pub(crate) blur_kind: Option<BlurKind>,
     /// Higher is sharper: the reciprocal of the measured blur in mm (0 without a document). Used to
@@ -235,7 +253,7 @@ pub struct Report {
 }
 
 /// The checks `Analyzer::assess` reports, in report order (`stability` is added by `capture`).
-pub(crate) const ASSESSED_CHECKS: [CheckId; 8] = [
+pub const ASSESSED_CHECKS: [CheckId; 10] = [
     CheckId::Document,
     CheckId::Corners,
     CheckId::Fill,
@@ -244,11 +262,17 @@ pub(crate) const ASSESSED_CHECKS: [CheckId; 8] = [
     CheckId::Focus,
     CheckId::Glare,
     CheckId::Exposure,
+    CheckId::Occlusion,
+    CheckId::Background,
 ];
 
 /// The order in which problems are worth fixing: the first failing check in this list is the one
 /// the live view tells the person about.
-pub(crate) const GUIDANCE_ORDER: [CheckId; 9] = [
+///
+/// `background` and `occlusion` come last: a weak outline or a finger is worth mentioning when the
+/// document is otherwise fine, and a finger over the card also lowers the outline's support, which
+/// the checks before them report in their own words.
+pub const GUIDANCE_ORDER: [CheckId; 11] = [
     CheckId::Document,
     CheckId::Exposure,
     CheckId::Corners,
@@ -258,6 +282,8 @@ pub(crate) const GUIDANCE_ORDER: [CheckId; 9] = [
     CheckId::Stability,
     CheckId::Focus,
     CheckId::Glare,
+    CheckId::Background,
+    CheckId::Occlusion,
 ];
 
 impl Report {
@@ -368,8 +394,9 @@ impl Analyzer {
             width,
             height,
             document: None,
-            checks: Vec::with_capacity(8),
+            checks: Vec::with_capacity(ASSESSED_CHECKS.len()),
             glare_regions: Vec::new(),
+            occlusion_regions: Vec::new(),
             blur_kind: None,
             sharpness: 0.0,
         };
@@ -390,6 +417,13 @@ impl Analyzer {
                 self.prepared.luma_percentile(0.95),
                 profile,
             ));
+            for id in [CheckId::Occlusion, CheckId::Background] {
+                report.checks.push(
+                    Check::new(id, false, None, None)
+                        .message("Not measured: no document was found.")
+                        .hint("Show the document to the camera"),
+                );
+            }
             return report;
         };
         report.checks.push(document::found(&doc, profile));
@@ -428,6 +462,21 @@ impl Analyzer {
             frame_clipped,
             profile,
         ));
+        let border = border::Border::new(frame, &self.rectified);
+        let stations = border.as_ref().map(border::Border::stations);
+        match (&border, &stations) {
+            (Some(b), Some(s)) => {
+                let occlusion = occlusion::assess_stations(b, s, profile);
+                report.occlusion_regions = occlusion.regions;
+                report.checks.push(occlusion.check);
+                report.checks.push(background::assess_stations(s, profile));
+            }
+            _ => {
+                let occlusion = occlusion::assess(frame, &self.rectified, profile);
+                report.checks.push(occlusion.check);
+                report.checks.push(background::assess(None, profile));
+            }
+        }
         report.document = Some(doc);
         report
     }
@@ -453,6 +502,7 @@ mod report_order_tests {
                 .map(|&(id, pass)| Check::new(id, pass, None, None))
                 .collect(),
             glare_regions: vec![],
+            occlusion_regions: vec![],
             blur_kind: None,
             sharpness: 0.0,
         }

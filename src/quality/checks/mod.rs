@@ -2,15 +2,18 @@
 //! the message, the live-view hint and the portal's rejection wording.
 //!
 //! What they measure comes from the stages beside this module: `detect` and `track` (the quad),
-//! `geometry` (its pose), `sharpness` (edge blur), `histogram` (luma). `glare` and `exposure`
+//! `geometry` (its pose), `sharpness` (edge blur), `histogram` (luma), `border` (colours across
+//! the outline: `occlusion`, `background`). `glare` and `exposure`
 //! measure on the rectified document themselves: their measurements are short.
 
+pub mod background;
 pub mod corners;
 pub(crate) mod document;
 pub mod exposure;
 pub(crate) mod fill;
 pub mod focus;
 pub mod glare;
+pub mod occlusion;
 pub(crate) mod resolution;
 pub(crate) mod tilt;
 
