@@ -267,7 +267,7 @@ fn review_one(
         return Ok(None);
     }
     let _ = stage(Stage::Preparing);
-    let metadata = metadata::read(photo.exif.as_deref(), photo.format);
+    let metadata = metadata::of_photo(&photo);
     let flags = flags::soft_flags(&photo.image, &report, &metadata);
     Ok(Some(Reviewed {
         image: Arc::new(photo.image),

@@ -63,7 +63,7 @@ fn run_with(
                     decode_ms,
                     analyze_ms,
                 };
-                let meta = metadata::read(photo.exif.as_deref(), photo.format);
+                let meta = metadata::of_photo(&photo);
                 let flags = quality::flags::soft_flags(&photo.image, &report, &meta);
                 Ok(if args.json {
                     let mut line = output::json_line(&name, &report, timings);

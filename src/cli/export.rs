@@ -85,7 +85,7 @@ pub fn run(args: &ExportArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) ->
     for note in &exported.notes {
         let _ = writeln!(stderr, "note: {note}");
     }
-    let meta = metadata::read(photo.exif.as_deref(), photo.format);
+    let meta = metadata::of_photo(&photo);
     for flag in crate::quality::flags::soft_flags(&photo.image, &report, &meta) {
         let _ = writeln!(stderr, "warning: {}", flag.message);
     }

@@ -16,6 +16,7 @@ pub mod colour;
 pub mod deskew;
 pub mod jpeg;
 pub mod preset;
+pub mod signature;
 
 use std::path::{Path, PathBuf};
 
@@ -194,7 +195,7 @@ impl Exported {
     pub fn summary(&self) -> String {
         let dpi = self.dpi.map(|d| format!(", {d} dpi")).unwrap_or_default();
         format!(
-            "wrote {}: {}×{}, {}, JPEG quality {}{dpi}",
+            "wrote {}: {}×{}, {}, JPEG quality {}{dpi}; camera data (EXIF, GPS, comments) left out on purpose",
             self.path.display(),
             self.width,
             self.height,
