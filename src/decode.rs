@@ -112,6 +112,9 @@ pub struct Photo {
     pub exif: Option<Vec<u8>>,
     /// The embedded ICC colour profile, when the file has one (export converts to sRGB with it).
     pub icc_profile: Option<Vec<u8>>,
+    /// The file is a JPEG idcap exported (`export::signature`): its camera data was removed on
+    /// purpose.
+    pub idcap_export: bool,
 }
 
 /// Reads and decodes an image file: `read_bytes`, then `decode_bytes`.
@@ -234,6 +237,8 @@ pub fn decode_bytes(bytes: &[u8]) -> Result<Photo, DecodeError> {
         format,
         exif,
         icc_profile,
+        idcap_export: format == ImageFormat::Jpeg
+            && crate::export::signature::is_idcap_export(bytes),
     })
 }
 

@@ -30,6 +30,8 @@ pub struct PhotoMetadata {
     pub(crate) taken_at: Option<String>,
     /// The file format.
     pub(crate) format: Option<ImageFormat>,
+    /// The file is idcap's own export, which leaves camera data out on purpose.
+    pub idcap_export: bool,
 }
 
 impl PhotoMetadata {
@@ -41,6 +43,14 @@ impl PhotoMetadata {
             (Some(one), None) | (None, Some(one)) => Some(one.clone()),
             (None, None) => None,
         }
+    }
+}
+
+/// What a decoded photo's file says about itself (`read`, plus whether idcap exported it).
+pub fn of_photo(photo: &crate::decode::Photo) -> PhotoMetadata {
+    PhotoMetadata {
+        idcap_export: photo.idcap_export,
+        ..read(photo.exif.as_deref(), photo.format)
     }
 }
 
@@ -135,7 +145,8 @@ pub(crate) fn flags(meta: &PhotoMetadata) -> Vec<SoftFlag> {
                  photograph the document itself."
             ),
         ));
-    } else if !has_camera && meta.format == Some(ImageFormat::Jpeg) {
+    } else if !has_camera && meta.format == Some(ImageFormat::Jpeg) && !meta.idcap_export {
+        // (idcap's own export has no camera data because idcap removed it: nothing to warn about.)
         out.push(SoftFlag::new(
             FlagId::NoCameraInfo,
             "No camera information in the file (it may have been re-saved, sent through a \
@@ -250,6 +261,11 @@ pub(crate) mod tests {
         assert_eq!(png[0].id, FlagId::Screenshot);
         let bare_jpeg = flags(&read(None, ImageFormat::Jpeg));
         assert_eq!(bare_jpeg[0].id, FlagId::NoCameraInfo);
+        let own_export = PhotoMetadata {
+            idcap_export: true,
+            ..read(None, ImageFormat::Jpeg)
+        };
+        assert!(flags(&own_export).is_empty());
     }
 
     #[test]

@@ -11,7 +11,7 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use crate::quality::flags::SoftFlag;
-use crate::quality::{Report, Verdict};
+use crate::quality::{Frame, Report, Verdict};
 
 /// Decode and analysis time of one file, milliseconds.
 #[derive(Clone, Copy, Debug, Default)]
@@ -19,6 +19,12 @@ pub struct Timings {
     pub decode_ms: f64,
     pub analyze_ms: f64,
 }
+
+/// Width of the id column of the human table (check ids and warning ids, "no-camera-info" the
+/// longest), characters.
+const ID_WIDTH: usize = 14;
+/// Width of the value column ("-1.25 / 2.00% of short side" the longest), characters.
+const VALUE_WIDTH: usize = 26;
 
 fn round1(v: f64) -> f64 {
     (v * 10.0).round() / 10.0
@@ -43,6 +49,7 @@ pub(crate) fn json_line(file: &str, report: &Report, timings: Timings) -> Value 
                 "pass": c.pass,
                 "value": c.value,
                 "limit": c.limit,
+                "unit": c.unit,
                 "message": c.message,
                 "hint": c.hint,
                 "portal": c.portal,
@@ -85,11 +92,28 @@ pub(crate) fn add_warnings(line: &mut Value, flags: &[SoftFlag]) {
     }
 }
 
+/// The JSON line `idcap capture` prints for the photo it wrote: `json_line` with the warnings
+/// the pixels support (`warnings` is always present, as in `check --json`; a camera frame has no
+/// file metadata to warn about).
+pub fn capture_line(file: &str, report: &Report, timings: Timings, frame: &Frame) -> Value {
+    let mut line = json_line(file, report, timings);
+    let quad = report.document.as_ref().map(|d| &d.quad);
+    add_warnings(&mut line, &crate::quality::flags::pixel_flags(frame, quad));
+    line
+}
+
 /// The warning lines appended to the human table.
 pub(crate) fn human_warnings(flags: &[SoftFlag]) -> String {
     flags
         .iter()
-        .map(|f| format!("  warn {:<11} {}\n", f.id.as_str(), f.message))
+        .map(|f| {
+            format!(
+                "  warn {:<ID_WIDTH$} {:<VALUE_WIDTH$} {}\n",
+                f.id.as_str(),
+                "",
+                f.message
+            )
+        })
         .collect()
 }
 
@@ -156,13 +180,9 @@ pub(crate) fn human(file: &str, report: &Report, timings: Timings) -> String {
     ));
     for c in &report.checks {
         let mark = if c.pass { "ok  " } else { "FAIL" };
-        let value = match (c.value, c.limit) {
-            (Some(v), Some(l)) => format!("{v:.2} / {l:.2}"),
-            (Some(v), None) => format!("{v:.2}"),
-            _ => String::new(),
-        };
+        let value = crate::quality::shown::value_text(c);
         out.push_str(&format!(
-            "  {mark} {:<11} {:<16} {}\n",
+            "  {mark} {:<ID_WIDTH$} {:<VALUE_WIDTH$} {}\n",
             c.id.as_str(),
             value,
             c.message

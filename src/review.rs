@@ -294,8 +294,8 @@ fn review_one(
         return Ok(None);
     }
     let _ = stage(Stage::Preparing);
-    let metadata = metadata::read(photo.exif.as_deref(), photo.format);
-    let flags = flags::soft_flags(&photo.image, &report, crate::metadata::flags(&metadata));
+    let metadata = metadata::of_photo(&photo);
+    let flags = flags::soft_flags(&photo.image, &report, metadata::flags(&metadata));
     Ok(Some(Reviewed {
         image: Arc::new(photo.image),
         icc_profile: photo.icc_profile.map(Arc::from),

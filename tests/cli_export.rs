@@ -168,3 +168,38 @@ fn check_json_lists_soft_flag_warnings() {
     // Warnings do not change the verdict's exit status (1: no document).
     assert_eq!(o.status.code(), Some(1));
 }
+
+#[test]
+fn check_does_not_warn_about_the_camera_data_export_removed() {
+    let Some(dir) = common::midv::dataset_dir() else {
+        eprintln!("dataset missing; skipped");
+        return;
+    };
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let sample = &common::midv::load(&dir)[0];
+    let out = tmp.path().join("exported.jpg");
+    let o = idcap(&["export", s(&sample.image), "-o", s(&out)]);
+    let said = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(
+        said.contains("camera data") && said.contains("on purpose"),
+        "{said}"
+    );
+    let warnings = |path: &Path| -> Vec<String> {
+        let o = idcap(&["check", "--json", s(path)]);
+        let line: serde_json::Value = serde_json::from_slice(&o.stdout).expect("one JSON object");
+        line["warnings"]
+            .as_array()
+            .expect("warnings array")
+            .iter()
+            .filter_map(|w| w["id"].as_str().map(str::to_string))
+            .collect()
+    };
+    assert!(!warnings(&out).contains(&"no-camera-info".to_string()));
+    // The same pixels re-saved by another program still get the warning.
+    let resaved = tmp.path().join("resaved.jpg");
+    image::open(&out)
+        .expect("decode")
+        .save(&resaved)
+        .expect("save");
+    assert!(warnings(&resaved).contains(&"no-camera-info".to_string()));
+}

@@ -117,7 +117,8 @@ impl App {
                         decode_ms: 0.0,
                         analyze_ms: still.frame.analysis_ms,
                     };
-                    crate::output::json_line(&name, still.report(), timings).to_string()
+                    let image = &still.frame.frame.image;
+                    crate::output::capture_line(&name, still.report(), timings, image).to_string()
                 })
                 .map_err(|e| format!("{e:#}"));
             let ok = result.is_ok();

@@ -138,10 +138,20 @@ mod tests {
     fn the_thumb_shows_only_in_its_window_and_covers_the_card_from_the_bottom() {
         let blank = RgbImage::from_pixel(1280, 720, Rgb([240, 240, 240]));
         let mut before = blank.clone();
-        draw(&mut before, &card(), THUMB_WINDOW_S.0 - 0.5, super::super::demo::LOOP_S);
+        draw(
+            &mut before,
+            &card(),
+            THUMB_WINDOW_S.0 - 0.5,
+            super::super::demo::LOOP_S,
+        );
         assert!(before == blank);
         let mut during = blank.clone();
-        draw(&mut during, &card(), THUMB_WINDOW_S.0 + 1.0, super::super::demo::LOOP_S);
+        draw(
+            &mut during,
+            &card(),
+            THUMB_WINDOW_S.0 + 1.0,
+            super::super::demo::LOOP_S,
+        );
         // The thumb's centre, 5 mm above the card's bottom edge (11.2 px per mm), is skin.
         let centre = during
             .get_pixel((160.0 + CENTRE_MM * 11.215) as u32, 705 - 56)

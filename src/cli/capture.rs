@@ -42,7 +42,7 @@ pub(crate) fn run(args: &CaptureArgs, stdout: &mut dyn Write, stderr: &mut dyn W
         ..AppOptions::default()
     };
     if let Err(e) = app::run(options) {
-        let _ = writeln!(stderr, "idcap: cannot open the window: {e}");
+        let _ = writeln!(stderr, "idcap: {}", super::window_error(&e));
         return EXIT_ERROR;
     }
     let outcome = result.lock().ok().and_then(|mut r| r.take());

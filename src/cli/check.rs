@@ -67,12 +67,9 @@ fn run_with(
                     decode_ms,
                     analyze_ms,
                 };
-                let meta = metadata::read(photo.exif.as_deref(), photo.format);
-                let flags = quality::flags::soft_flags(
-                    &photo.image,
-                    &report,
-                    crate::metadata::flags(&meta),
-                );
+                let meta = metadata::of_photo(&photo);
+                let flags =
+                    quality::flags::soft_flags(&photo.image, &report, metadata::flags(&meta));
                 Ok(if args.json {
                     let mut line = output::json_line(&name, &report, timings);
                     output::add_warnings(&mut line, &flags);

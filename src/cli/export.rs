@@ -114,10 +114,8 @@ fn export_one(
     for note in &exported.notes {
         let _ = writeln!(stderr, "note: {note}");
     }
-    let meta = metadata::read(photo.exif.as_deref(), photo.format);
-    for flag in
-        crate::quality::flags::soft_flags(&photo.image, &report, crate::metadata::flags(&meta))
-    {
+    let meta = metadata::of_photo(&photo);
+    for flag in crate::quality::flags::soft_flags(&photo.image, &report, metadata::flags(&meta)) {
         let _ = writeln!(stderr, "warning: {}", flag.message);
     }
     let failing = report.failing_checks();

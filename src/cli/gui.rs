@@ -30,7 +30,7 @@ pub(crate) fn run(args: &OpenArgs, _stdout: &mut dyn Write, stderr: &mut dyn Wri
     match app::run(options) {
         Ok(()) => EXIT_PASS,
         Err(e) => {
-            let _ = writeln!(stderr, "idcap: cannot open the window: {e}");
+            let _ = writeln!(stderr, "idcap: {}", super::window_error(&e));
             EXIT_ERROR
         }
     }

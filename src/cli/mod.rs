@@ -19,7 +19,7 @@ pub(crate) mod gui;
 use std::io::Write;
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::camera::SourceSpec;
 use crate::quality::{DocChoice, DocumentKind, Preset};
@@ -52,13 +52,43 @@ pub struct Cli {
     /// dropped on its window (the camera starts only when you switch to the live view).
     #[arg(value_name = "FILE")]
     pub(crate) files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) frames: FrameSourceArgs,
+}
+
+// `--source` and `--fps`: only where a camera runs (the app and `capture`), so `check --help` and
+// `export --help` do not list options that would do nothing there.
+#[derive(Args, Clone, Debug)]
+#[expect(missing_docs, reason = "a doc comment on a clap type becomes help text")]
+pub struct FrameSourceArgs {
     /// Where frames come from: `webcam` (default), `demo` (built-in demo camera) or a folder of
     /// images replayed as a camera.
-    #[arg(long, global = true, value_name = "demo|webcam|DIR")]
+    #[arg(long, value_name = "demo|webcam|DIR")]
     pub(crate) source: Option<String>,
-    /// Frames per second when replaying a folder.
-    #[arg(long, global = true, default_value_t = 5.0)]
+    /// Frames per second when replaying a folder (more than 0).
+    #[arg(long, default_value_t = 5.0, value_parser = parse_fps)]
     pub(crate) fps: f64,
+}
+
+impl FrameSourceArgs {
+    fn spec(&self) -> Option<SourceSpec> {
+        self.source
+            .as_deref()
+            .map(|s| SourceSpec::parse(s, self.fps))
+    }
+}
+
+/// `--fps`: a finite number of frames per second above 0 (0 would freeze the view).
+fn parse_fps(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(fps) if fps.is_finite() && fps > 0.0 => Ok(fps),
+        Ok(_) => Err(format!(
+            "{text} is not a frame rate: give a number of frames per second above 0, such as 5"
+        )),
+        Err(_) => Err(format!(
+            "{text} is not a number: give frames per second above 0, such as 5"
+        )),
+    }
 }
 
 // `--doc`.
@@ -172,12 +202,13 @@ pub enum Command {
         /// Accept the first automatic capture without asking.
         #[arg(long)]
         accept_auto: bool,
+        #[command(flatten)]
+        frames: FrameSourceArgs,
     },
 }
 
 /// Runs the command line and returns the exit status; output goes to `stdout` and `stderr`.
 pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
-    let source = cli.source.as_deref().map(|s| SourceSpec::parse(s, cli.fps));
     match cli.command {
         Some(Command::Check {
             json,
@@ -219,9 +250,10 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
             output,
             doc,
             accept_auto,
+            frames,
         }) => {
             let args = capture::CaptureArgs {
-                source,
+                source: frames.spec(),
                 doc: live_doc(doc),
                 output,
                 accept_auto,
@@ -237,7 +269,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
         }
         None => {
             let args = gui::OpenArgs {
-                source,
+                source: cli.frames.spec(),
                 files: cli.files,
             };
             gui::run(&args, stdout, stderr)
@@ -251,5 +283,90 @@ fn live_doc(doc: DocArg) -> Option<DocumentKind> {
         DocArg::IdCard => Some(DocumentKind::IdCard),
         DocArg::Passport => Some(DocumentKind::Passport),
         DocArg::Auto => None,
+    }
+}
+
+/// What to print when the app's window cannot open: a sentence saying what to do when there is
+/// no display at all, otherwise the reason without the source location (a dependency's file and
+/// line) that the windowing library puts into its errors.
+pub(crate) fn window_error(error: &dyn std::fmt::Display) -> String {
+    let no_display =
+        std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none();
+    if cfg!(target_os = "linux") && no_display {
+        return "no display to open the window on: run idcap in a desktop session (DISPLAY or \
+                WAYLAND_DISPLAY set) or under xvfb-run; `idcap check` and `idcap export` need no \
+                display"
+            .to_string();
+    }
+    format!(
+        "cannot open the window: {}",
+        without_source_location(&error.to_string())
+    )
+}
+
+/// `message` without "os error at /path/to/file.rs:123: " style source locations.
+fn without_source_location(message: &str) -> String {
+    let mut out = message.to_string();
+    while let Some(rs) = out.find(".rs:") {
+        let start = out[..rs].rfind(" at ").map_or(0, |i| i + 1).min(rs);
+        let rest = &out[rs + 4..];
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let after = rest[digits..]
+            .strip_prefix(": ")
+            .or_else(|| rest[digits..].strip_prefix(':'))
+            .unwrap_or(&rest[digits..]);
+        let prefix = out[..start].trim_end_matches("os error ").to_string();
+        out = format!("{prefix}{after}");
+    }
+    out.trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("idcap").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn source_and_fps_belong_to_the_app_and_capture_only() {
+        assert!(parse(&["--source", "demo", "--fps", "2"]).is_ok());
+        assert!(parse(&["capture", "-o", "x.jpg", "--source", "demo", "--fps", "2"]).is_ok());
+        assert!(parse(&["check", "--source", "demo", "a.jpg"]).is_err());
+        assert!(parse(&["export", "a.jpg", "-o", "b.jpg", "--fps", "2"]).is_err());
+        for sub in ["check", "export"] {
+            let help = parse(&[sub, "--help"]).err().map(|e| e.to_string());
+            let help = help.unwrap_or_default();
+            assert!(help.contains("--doc"), "{help}");
+            assert!(
+                !help.contains("--source") && !help.contains("--fps"),
+                "{help}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_frame_rate_must_be_a_finite_number_above_zero() {
+        for bad in ["0", "-1", "NaN", "inf", "fast"] {
+            let e = parse(&["--source", "demo", &format!("--fps={bad}")]).err();
+            let text = e.map(|e| e.to_string()).unwrap_or_default();
+            assert!(text.contains("above 0"), "{bad}: {text}");
+        }
+        let ok = parse(&["capture", "-o", "x.jpg", "--fps", "0.5"]);
+        assert!(matches!(
+            ok.map(|c| c.command),
+            Ok(Some(Command::Capture { frames, .. })) if frames.fps == 0.5
+        ));
+    }
+
+    #[test]
+    fn window_errors_leave_out_the_libraries_source_paths() {
+        let winit = "os error at /home/u/.cargo/registry/src/index/winit-0.30.13/src/platform_impl/linux/mod.rs:765: neither WAYLAND_DISPLAY nor DISPLAY is set.";
+        assert_eq!(
+            without_source_location(winit),
+            "neither WAYLAND_DISPLAY nor DISPLAY is set."
+        );
+        assert_eq!(without_source_location("no GPU adapter"), "no GPU adapter");
     }
 }

@@ -6,7 +6,8 @@
 //! `MIN_QUALITY` is scaled down (the only pixel change idcap ever makes) until it fits.
 //!
 //! The encoder is given pixels only, so the file carries no EXIF, GPS, XMP, comments or maker notes:
-//! just the JFIF header (with the pixel density when known) and the image.
+//! just the JFIF header (with the pixel density when known, and idcap's mark: `signature`) and the
+//! image.
 
 use image::codecs::jpeg::{JpegEncoder, PixelDensity};
 use image::{RgbImage, imageops};
@@ -42,7 +43,8 @@ pub(crate) struct Fitted {
     pub(crate) encodes: u32,
 }
 
-/// Encodes `image` at `quality` with an optional dots-per-inch header.
+/// Encodes `image` at `quality` with an optional dots-per-inch header and idcap's mark
+/// (`signature::sign`).
 pub(crate) fn encode(image: &RgbImage, quality: u8, dpi: Option<u16>) -> Result<Vec<u8>, String> {
     let mut out = Vec::with_capacity(image.as_raw().len() / 8);
     let mut enc = JpegEncoder::new_with_quality(&mut out, quality);
@@ -50,7 +52,7 @@ pub(crate) fn encode(image: &RgbImage, quality: u8, dpi: Option<u16>) -> Result<
         enc.set_pixel_density(PixelDensity::dpi(d));
     }
     enc.encode_image(image).map_err(|e| e.to_string())?;
-    Ok(out)
+    Ok(super::signature::sign(out))
 }
 
 /// Above this many pixels the quality is first estimated on a sample of the photo (every n-th band

@@ -16,6 +16,7 @@ pub(crate) mod colour;
 pub(crate) mod deskew;
 pub(crate) mod jpeg;
 pub(crate) mod preset;
+pub mod signature;
 
 use std::path::{Path, PathBuf};
 
@@ -212,7 +213,7 @@ impl Exported {
     pub(crate) fn summary(&self) -> String {
         let dpi = self.dpi.map(|d| format!(", {d} dpi")).unwrap_or_default();
         format!(
-            "wrote {}: {}×{}, {}, JPEG quality {}{dpi}",
+            "wrote {}: {}×{}, {}, JPEG quality {}{dpi}; camera data (EXIF, GPS, comments) left out on purpose",
             self.path.display(),
             self.width,
             self.height,

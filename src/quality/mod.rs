@@ -16,6 +16,7 @@ pub mod prepare;
 pub(crate) mod profile;
 pub mod rectify;
 pub(crate) mod sharpness;
+pub mod shown;
 mod simd;
 #[cfg(test)]
 mod test_card;
@@ -124,6 +125,10 @@ pub struct Check {
     pub value: Option<f64>,
     /// The threshold `value` was compared with.
     pub limit: Option<f64>,
+    /// The unit of `value` and `limit`: `CheckId::unit`, unless the check reports another
+    /// measurement for the problem it found (`tilt` failing on the shape reports the aspect ratio,
+    /// unitless).
+    pub unit: &'static str,
     /// What is wrong and what to do, with the numbers ("Move closer: the card covers 31% of the
     /// frame width, 40% needed").
     pub message: String,
@@ -142,6 +147,7 @@ impl Check {
             pass,
             value,
             limit,
+            unit: id.unit(),
             message: String::new(),
             hint: String::new(),
             portal: default_portal_wording(id),
@@ -161,6 +167,12 @@ impl Check {
 
     pub(crate) fn portal(mut self, portal: &'static str) -> Self {
         self.portal = portal;
+        self
+    }
+
+    /// Reports `value` and `limit` in another unit than the id's (see `unit`).
+    pub fn unit(mut self, unit: &'static str) -> Self {
+        self.unit = unit;
         self
     }
 }
@@ -267,12 +279,13 @@ pub const ASSESSED_CHECKS: [CheckId; 10] = [
 ];
 
 /// The order in which problems are worth fixing: the first failing check in this list is the one
-/// the live view tells the person about.
+/// the live view tells the person about. A report adjusts it to its own causes
+/// (`Report::guidance_order`).
 ///
 /// `background` and `occlusion` come last: a weak outline or a finger is worth mentioning when the
 /// document is otherwise fine, and a finger over the card also lowers the outline's support, which
 /// the checks before them report in their own words.
-pub const GUIDANCE_ORDER: [CheckId; 11] = [
+pub(crate) const GUIDANCE_ORDER: [CheckId; 11] = [
     CheckId::Document,
     CheckId::Exposure,
     CheckId::Corners,
@@ -306,30 +319,67 @@ impl Report {
         self.check(id).is_some_and(|c| c.pass)
     }
 
-    /// The most important failing check, by `GUIDANCE_ORDER` (a check not in it is never the
+    /// The most important failing check, by `guidance_order` (a check not in it is never the
     /// primary problem).
     pub(crate) fn primary_problem(&self) -> Option<&Check> {
+        let order = self.guidance_order();
         self.checks
             .iter()
-            .filter(|c| !c.pass && GUIDANCE_ORDER.contains(&c.id))
-            .min_by_key(|c| guidance_rank(c.id))
+            .filter(|c| !c.pass && order.contains(&c.id))
+            .min_by_key(|c| guidance_rank(&order, c.id))
     }
 
-    /// Every failing check, in the order worth fixing: `GUIDANCE_ORDER`, then any other check in
+    /// Every failing check, in the order worth fixing: `guidance_order`, then any other check in
     /// report order.
-    pub(crate) fn failing_checks(&self) -> Vec<&Check> {
+    pub fn failing_checks(&self) -> Vec<&Check> {
+        let order = self.guidance_order();
         let mut failing: Vec<&Check> = self.checks.iter().filter(|c| !c.pass).collect();
-        failing.sort_by_key(|c| guidance_rank(c.id));
+        failing.sort_by_key(|c| guidance_rank(&order, c.id));
         failing
+    }
+
+    /// `GUIDANCE_ORDER`, with the causes this report shows put first:
+    /// - a failing `focus` comes before `corners` and `tilt`: a blurred edge makes the outline
+    ///   overshoot, so its corners and shape are not to be trusted. It stays after `fill` and
+    ///   `resolution`: a document too small in the frame reads as blurred in millimetres, and
+    ///   moving closer is the fix then (an overshooting outline only makes it look bigger);
+    /// - a failing `glare` comes before a `tilt` that fails on the shape (aspect) alone: a
+    ///   reflection over an edge moves the outline.
+    pub fn guidance_order(&self) -> Vec<CheckId> {
+        let fails = |id: CheckId| self.check(id).is_some_and(|c| !c.pass);
+        let mut order = GUIDANCE_ORDER.to_vec();
+        if self.document.is_some() && fails(CheckId::Focus) {
+            move_after(&mut order, CheckId::Focus, CheckId::Resolution);
+            move_after(&mut order, CheckId::Corners, CheckId::Focus);
+        }
+        let tilt_on_shape = self
+            .check(CheckId::Tilt)
+            .is_some_and(|c| !c.pass && c.unit.is_empty());
+        if fails(CheckId::Glare) && tilt_on_shape {
+            move_after(&mut order, CheckId::Tilt, CheckId::Glare);
+        }
+        order
     }
 }
 
-/// A check's place in `GUIDANCE_ORDER` (`usize::MAX` for a check not in it).
-fn guidance_rank(id: CheckId) -> usize {
-    GUIDANCE_ORDER
-        .iter()
-        .position(|g| *g == id)
-        .unwrap_or(usize::MAX)
+/// Moves `id` to just after `anchor` in `order` (no change when either is missing).
+fn move_after(order: &mut Vec<CheckId>, id: CheckId, anchor: CheckId) {
+    if !order.contains(&anchor) {
+        return;
+    }
+    if let Some(i) = order.iter().position(|c| *c == id) {
+        order.remove(i);
+        let at = order
+            .iter()
+            .position(|c| *c == anchor)
+            .map_or(order.len(), |a| a + 1);
+        order.insert(at, id);
+    }
+}
+
+/// A check's place in `order` (`usize::MAX` for a check not in it).
+fn guidance_rank(order: &[CheckId], id: CheckId) -> usize {
+    order.iter().position(|g| *g == id).unwrap_or(usize::MAX)
 }
 
 /// Runs every check; owns scratch memory so that analysing a stream does not allocate per frame.
@@ -522,5 +572,52 @@ mod report_order_tests {
         let passing = report(&[(CheckId::Glare, true)]);
         assert!(passing.failing_checks().is_empty());
         assert!(passing.primary_problem().is_none());
+    }
+
+    /// `report` with a document found (the outline's checks were measured).
+    fn with_document(mut r: Report) -> Report {
+        r.document = Some(Document {
+            kind: DocumentKind::IdCard,
+            quad: Quad::rect(100.0, 100.0, 856.0, 540.0),
+            edge_support: 1.0,
+        });
+        r
+    }
+
+    #[test]
+    fn blur_is_named_before_tilt_and_corners_but_after_distance() {
+        let blurred_and_tilted = with_document(report(&[
+            (CheckId::Document, true),
+            (CheckId::Corners, false),
+            (CheckId::Tilt, false),
+            (CheckId::Focus, false),
+        ]));
+        let ids: Vec<CheckId> = blurred_and_tilted
+            .failing_checks()
+            .iter()
+            .map(|c| c.id)
+            .collect();
+        assert_eq!(ids, [CheckId::Focus, CheckId::Corners, CheckId::Tilt]);
+        // Sharp: the outline is trusted and the tilt comes first again.
+        let sharp = with_document(report(&[(CheckId::Tilt, false), (CheckId::Focus, true)]));
+        assert_eq!(sharp.primary_problem().map(|c| c.id), Some(CheckId::Tilt));
+        // Too small in the frame: moving closer also fixes the blur read in millimetres.
+        let far = with_document(report(&[
+            (CheckId::Fill, false),
+            (CheckId::Tilt, false),
+            (CheckId::Focus, false),
+        ]));
+        let ids: Vec<CheckId> = far.failing_checks().iter().map(|c| c.id).collect();
+        assert_eq!(ids, [CheckId::Fill, CheckId::Focus, CheckId::Tilt]);
+    }
+
+    #[test]
+    fn a_reflection_is_named_before_a_shape_it_may_have_caused() {
+        let mut r = with_document(report(&[(CheckId::Tilt, false), (CheckId::Glare, false)]));
+        // Tilt failing on the angle: hold it flat first (that also moves the reflection).
+        assert_eq!(r.primary_problem().map(|c| c.id), Some(CheckId::Tilt));
+        // Tilt failing on the aspect ratio (unitless): the reflection first.
+        r.checks[0].unit = "";
+        assert_eq!(r.primary_problem().map(|c| c.id), Some(CheckId::Glare));
     }
 }

@@ -47,6 +47,22 @@ impl DocumentKind {
             DocumentKind::Passport => "Passport page",
         }
     }
+
+    /// The label inside a sentence, with its article: "an ID card", "a passport page".
+    pub fn with_article(self) -> &'static str {
+        match self {
+            DocumentKind::IdCard => "an ID card",
+            DocumentKind::Passport => "a passport page",
+        }
+    }
+
+    /// The other kind (the one a person may have meant to choose).
+    pub fn other(self) -> DocumentKind {
+        match self {
+            DocumentKind::IdCard => DocumentKind::Passport,
+            DocumentKind::Passport => DocumentKind::IdCard,
+        }
+    }
 }
 
 /// Which document to look for: a fixed kind, or whichever fits the detected shape best.

@@ -18,8 +18,9 @@ pub(crate) fn missing(profile: &Profile) -> Check {
 /// by edges (0–1), limit `profile.min_edge_support`.
 pub(crate) fn found(doc: &Document, profile: &Profile) -> Check {
     let limit = profile.min_edge_support;
-    let pass = doc.edge_support >= limit;
+    // Decided on the reported value, rounded to two decimals.
     let value = (doc.edge_support * 100.0).round() / 100.0;
+    let pass = value >= limit;
     let check = Check::new(CheckId::Document, pass, Some(value), Some(limit));
     if pass {
         check

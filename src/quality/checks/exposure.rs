@@ -132,7 +132,7 @@ fn washed_out(frame_clipped: f64, profile: &Profile) -> Check {
     Check::new(
         CheckId::Exposure,
         false,
-        Some((1000.0 * frame_clipped).round() / 10.0),
+        Some(100.0 * frame_clipped),
         Some(100.0 * profile.max_frame_clipped_frac),
     )
     .message(format!(

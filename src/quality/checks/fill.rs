@@ -5,7 +5,7 @@
 use super::round2;
 use crate::quality::geometry::Quad;
 use crate::quality::profile::Profile;
-use crate::quality::{Check, CheckId};
+use crate::quality::{Check, CheckId, shown};
 
 /// How much of the frame the document covers along its long axis, 0–1: its long side over the
 /// frame's width when the long side runs across, over the frame's height when it runs up and down.
@@ -26,20 +26,23 @@ pub(crate) fn fill_fraction(quad: &Quad, width: u32, height: u32) -> f64 {
 
 /// `fill`: value and limit in % of the frame extent along the document's long side.
 pub(crate) fn fill(quad: &Quad, width: u32, height: u32, profile: &Profile) -> Check {
-    let fill = fill_fraction(quad, width, height);
-    let pass = fill >= profile.min_fill_frac;
-    let (value, limit) = (100.0 * fill, 100.0 * profile.min_fill_frac);
-    let check = Check::new(CheckId::Fill, pass, Some(round2(value)), Some(limit));
+    let (value, limit) = (
+        round2(100.0 * fill_fraction(quad, width, height)),
+        100.0 * profile.min_fill_frac,
+    );
+    let pass = value >= limit;
+    let check = Check::new(CheckId::Fill, pass, Some(value), Some(limit));
+    let (value, limit) = shown::pair(value, limit);
     if pass {
         check
             .message(format!(
-                "The document spans {value:.0}% of the frame ({limit:.0}% needed)."
+                "The document spans {value}% of the frame ({limit}% needed)."
             ))
             .hint("Good distance")
     } else {
         check
             .message(format!(
-                "Move closer: the document spans {value:.0}% of the frame, {limit:.0}% needed."
+                "Move closer: the document spans {value}% of the frame, {limit}% needed."
             ))
             .hint("Move closer")
     }

@@ -11,7 +11,7 @@ use crate::quality::sharpness::{FocusScratch, measure_with};
 
 /// What this check judges, for callers that want the reading itself.
 pub use crate::quality::sharpness::{EdgeBlur, measure};
-use crate::quality::{BlurKind, Check, CheckId};
+use crate::quality::{BlurKind, Check, CheckId, shown};
 
 /// The result of the focus check, with what live capture needs.
 pub struct FocusResult {
@@ -50,7 +50,8 @@ pub(crate) fn assess_with(
             sharpness: 0.0,
         };
     };
-    let blur_mm = m.sigma_px / doc.px_per_mm;
+    // Reported and decided in thousandths of a millimetre (see `checks::round2`).
+    let blur_mm = super::round3(m.sigma_px / doc.px_per_mm);
     let pass = blur_mm <= limit;
     let kind = if m.isotropy < profile.motion_anisotropy {
         BlurKind::Motion
@@ -58,24 +59,25 @@ pub(crate) fn assess_with(
         BlurKind::OutOfFocus
     };
     let check = Check::new(CheckId::Focus, pass, Some(blur_mm), Some(limit));
+    let (blur_mm, limit) = shown::pair(blur_mm, limit);
     let check = if pass {
         check
             .message(format!(
-                "Sharp: edges blurred by {blur_mm:.2} mm (up to {limit:.2} mm accepted)."
+                "Sharp: edges blurred by {blur_mm} mm (up to {limit} mm accepted)."
             ))
             .hint("Sharp")
     } else if kind == BlurKind::Motion {
         check
             .message(format!(
-                "Photo too blurry: hold the camera still (motion blur of {blur_mm:.2} mm, \
-                 {limit:.2} mm accepted)."
+                "Photo too blurry: hold the camera still (motion blur of {blur_mm} mm, \
+                 {limit} mm accepted)."
             ))
             .hint("Hold still")
     } else {
         check
             .message(format!(
-                "Out of focus: move back a little so the camera can focus (blur {blur_mm:.2} mm, \
-                 {limit:.2} mm accepted)."
+                "Out of focus: move back a little so the camera can focus (blur {blur_mm} mm, \
+                 {limit} mm accepted)."
             ))
             .hint("Move back to focus")
     };

@@ -227,19 +227,21 @@ pub(crate) fn assess_with(
             })
         })
         .collect();
-    let value = 100.0 * m.fraction;
+    // Reported and decided in thousandths of a percent (see `checks::round2`).
+    let value = super::round3(100.0 * m.fraction);
     let pass = value <= limit;
     let check = Check::new(CheckId::Glare, pass, Some(value), Some(limit));
+    let (value, limit) = crate::quality::shown::pair(value, limit);
     let check = if pass {
         check
             .message(format!(
-                "No reflections: {value:.2}% of the document is washed out ({limit:.1}% accepted)."
+                "No reflections: {value}% of the document is washed out ({limit}% accepted)."
             ))
             .hint("No reflections")
     } else {
         check
             .message(format!(
-                "Reflection on the document: {value:.1}% of it is washed out ({limit:.1}% \
+                "Reflection on the document: {value}% of it is washed out ({limit}% \
                  accepted). Tilt the card slightly or move it away from the lamp."
             ))
             .hint("Tilt the card to move the reflection")

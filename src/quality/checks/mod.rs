@@ -17,7 +17,13 @@ pub mod occlusion;
 pub(crate) mod resolution;
 pub(crate) mod tilt;
 
-/// `v` rounded to two decimals, for a check's `value`.
+/// `v` rounded to two decimals, for a check's `value`. A check decides pass or fail on the value
+/// it reports, so the value never sits on the other side of its limit than the verdict says.
 fn round2(v: f64) -> f64 {
     (v * 100.0).round() / 100.0
+}
+
+/// `v` rounded to three decimals (aspect ratios, millimetres of blur), as `round2`.
+fn round3(v: f64) -> f64 {
+    (v * 1000.0).round() / 1000.0
 }

@@ -5,7 +5,7 @@
 use super::round2;
 use crate::quality::geometry::{Pose, Quad};
 use crate::quality::profile::{DocumentKind, Profile};
-use crate::quality::{Check, CheckId};
+use crate::quality::{Check, CheckId, shown};
 
 /// Millimetres per inch.
 const MM_PER_INCH: f64 = 25.4;
@@ -19,28 +19,22 @@ pub(crate) fn dpi(quad: &Quad, kind: DocumentKind) -> f64 {
 /// `resolution`: value and limit in dots per inch across the document.
 pub(crate) fn resolution(quad: &Quad, pose: &Pose, kind: DocumentKind, profile: &Profile) -> Check {
     let _ = pose;
-    let dpi = dpi(quad, kind);
+    let dpi = round2(dpi(quad, kind));
     let needed_px = profile.min_dpi * kind.size_mm().0 / MM_PER_INCH;
     let pass = dpi >= profile.min_dpi;
-    let check = Check::new(
-        CheckId::Resolution,
-        pass,
-        Some(round2(dpi)),
-        Some(profile.min_dpi),
-    );
+    let check = Check::new(CheckId::Resolution, pass, Some(dpi), Some(profile.min_dpi));
+    let (shown_dpi, needed_dpi) = shown::pair(dpi, profile.min_dpi);
     if pass {
         check
             .message(format!(
-                "{dpi:.0} dpi across the document ({:.0} needed).",
-                profile.min_dpi
+                "{shown_dpi} dpi across the document ({needed_dpi} needed)."
             ))
             .hint("Enough detail")
     } else {
         let (long, _) = quad.side_lengths();
         check
             .message(format!(
-                "Not enough detail: {dpi:.0} dpi ({long:.0} px across), {:.0} dpi ({needed_px:.0} px) needed. Move closer or use a higher camera resolution.",
-                profile.min_dpi
+                "Not enough detail: {shown_dpi} dpi ({long:.0} px across), {needed_dpi} dpi ({needed_px:.0} px) needed. Move closer or use a higher camera resolution."
             ))
             .hint("Move closer")
     }
@@ -63,5 +57,21 @@ mod tests {
         let c = resolution(&low, &pose(&low), DocumentKind::IdCard, &p);
         assert!(!c.pass);
         assert!(c.message.contains("843 px"), "{}", c.message);
+    }
+
+    #[test]
+    fn a_card_just_short_of_the_limit_fails_and_says_so_in_numbers_that_differ() {
+        let p = Profile::default();
+        // 842.5 px across an ID-1 card: 249.99 dpi, which rounds to 250 without more digits.
+        let q = Quad::rect(0.0, 0.0, 842.5, 531.3);
+        let c = resolution(&q, &pose(&q), DocumentKind::IdCard, &p);
+        assert!(!c.pass);
+        assert!(c.value.is_some_and(|v| v < 250.0), "{c:?}");
+        assert_eq!(shown::value_text(&c), "249.99 / 250.00 dpi");
+        assert!(
+            c.message.starts_with("Not enough detail: 249.99 dpi"),
+            "{}",
+            c.message
+        );
     }
 }
