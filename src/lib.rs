@@ -16,6 +16,7 @@ pub mod app;
 pub mod camera;
 pub mod capture;
 pub mod cli;
+pub mod clock;
 pub mod decode;
 pub mod downscale;
 pub mod export;

@@ -40,6 +40,7 @@ pub fn report(pass: bool, x: f64, y: f64, sharpness: f64) -> Report {
         glare_regions: Vec::new(),
         blur_kind: None,
         sharpness,
+        mrz: None,
     }
 }
 
@@ -57,5 +58,6 @@ pub fn no_document() -> Report {
         glare_regions: Vec::new(),
         blur_kind: None,
         sharpness: 0.0,
+        mrz: None,
     }
 }

@@ -18,6 +18,7 @@ use std::time::Instant;
 use super::{EXIT_ERROR, EXIT_FAIL, EXIT_PASS};
 use crate::analysis::Assess;
 use crate::guard;
+use crate::quality::mrz::CalendarDate;
 use crate::quality::{Analyzer, DocChoice, Preset, Verdict};
 use crate::{decode, metadata, output, quality};
 
@@ -28,6 +29,8 @@ pub struct CheckArgs {
     pub json: bool,
     pub doc: DocChoice,
     pub preset: Preset,
+    /// The day document expiry is judged against (`--today`, else the system date).
+    pub today: CalendarDate,
     pub files: Vec<PathBuf>,
 }
 
@@ -43,7 +46,10 @@ fn run_with(
     stdout: &mut dyn Write,
     _stderr: &mut dyn Write,
 ) -> u8 {
-    let profile = args.preset.profile(args.doc);
+    let profile = quality::Profile {
+        today: Some(args.today),
+        ..args.preset.profile(args.doc)
+    };
     let (mut any_fail, mut any_error) = (false, false);
     for path in &args.files {
         let name = path.display().to_string();
@@ -131,6 +137,7 @@ mod tests {
             json,
             doc: DocChoice::Auto,
             preset: Preset::Standard,
+            today: CalendarDate::new(2026, 12, 4).expect("a date"),
             files,
         }
     }

@@ -15,7 +15,8 @@ use std::path::PathBuf;
 
 use super::{EXIT_ERROR, EXIT_FAIL, EXIT_PASS};
 use crate::export::{ExportPreset, Layout, export_with_profile};
-use crate::quality::{Analyzer, DocChoice};
+use crate::quality::mrz::CalendarDate;
+use crate::quality::{Analyzer, DocChoice, Profile};
 use crate::{decode, metadata};
 
 /// The arguments of `idcap export`.
@@ -29,6 +30,8 @@ pub struct ExportArgs {
     pub doc: DocChoice,
     /// Replace an existing output file.
     pub force: bool,
+    /// The day document expiry is judged against (`--today`, else the system date).
+    pub today: CalendarDate,
 }
 
 /// Runs the export and returns the exit status; messages go to `stdout` and `stderr`.
@@ -58,7 +61,10 @@ pub fn run(args: &ExportArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) ->
             return EXIT_ERROR;
         }
     };
-    let profile = preset.checks.profile(args.doc);
+    let profile = Profile {
+        today: Some(args.today),
+        ..preset.checks.profile(args.doc)
+    };
     let report = Analyzer::new().assess(&photo.image, &profile);
     let exported = match export_with_profile(
         &photo.image,

@@ -319,6 +319,7 @@ mod tests {
             glare_regions: vec![],
             blur_kind: None,
             sharpness: 0.0,
+            mrz: None,
         }
     }
 

@@ -11,6 +11,8 @@ pub mod flags;
 pub mod geometry;
 pub mod histogram;
 pub mod mrz;
+pub mod mrz_extend;
+pub mod mrz_stage;
 pub mod prepare;
 pub mod profile;
 pub mod rectify;
@@ -20,10 +22,13 @@ mod simd;
 mod test_card;
 pub mod track;
 
-use checks::{corners, document, exposure, fill, focus, glare, resolution, tilt};
+use checks::{
+    corners, document, expiry, exposure, fill, focus, glare, mrz as mrz_check, resolution, tilt,
+};
 use serde::Serialize;
 
 pub use geometry::{Point, Quad};
+pub use mrz_stage::MrzSeen;
 pub use profile::{DocChoice, DocumentKind, Preset, Profile};
 
 /// The frame type every check reads: 8-bit RGB, row-major, after EXIF orientation.
@@ -43,6 +48,10 @@ pub enum CheckId {
     Exposure,
     /// Live only: the document held still over several frames (set by `capture`, not by `assess`).
     Stability,
+    /// The machine-readable zone is there (passport page) and every check digit holds.
+    Mrz,
+    /// The document has not expired (judged from the zone's expiry date).
+    Expiry,
 }
 
 impl CheckId {
@@ -57,6 +66,8 @@ impl CheckId {
             CheckId::Glare => "glare",
             CheckId::Exposure => "exposure",
             CheckId::Stability => "stability",
+            CheckId::Mrz => "mrz",
+            CheckId::Expiry => "expiry",
         }
     }
 
@@ -72,6 +83,8 @@ impl CheckId {
             CheckId::Glare => "No reflections",
             CheckId::Exposure => "Well lit",
             CheckId::Stability => "Held still",
+            CheckId::Mrz => "Lines at the bottom readable",
+            CheckId::Expiry => "Not expired",
         }
     }
 
@@ -87,6 +100,8 @@ impl CheckId {
             CheckId::Glare => "% of document",
             CheckId::Exposure => "",
             CheckId::Stability => "% of diagonal",
+            CheckId::Mrz => "",
+            CheckId::Expiry => "days left",
         }
     }
 }
@@ -150,6 +165,8 @@ pub fn default_portal_wording(id: CheckId) -> &'static str {
         CheckId::Glare => "Reflection detected",
         CheckId::Exposure => "Photo too dark",
         CheckId::Stability => "Photo too blurry",
+        CheckId::Mrz => "Document not fully visible",
+        CheckId::Expiry => "Document expired",
     }
 }
 
@@ -205,10 +222,12 @@ pub struct Report {
     /// Higher is sharper: the reciprocal of the measured blur in mm (0 without a document). Used to
     /// keep the sharpest of several frames of the same document.
     pub sharpness: f64,
+    /// The machine-readable zone, when one was seen (read on this frame or, in a stream, carried).
+    pub mrz: Option<MrzSeen>,
 }
 
 /// The checks `Analyzer::assess` reports, in report order (`stability` is added by `capture`).
-pub const ASSESSED_CHECKS: [CheckId; 8] = [
+pub const ASSESSED_CHECKS: [CheckId; 10] = [
     CheckId::Document,
     CheckId::Corners,
     CheckId::Fill,
@@ -217,11 +236,13 @@ pub const ASSESSED_CHECKS: [CheckId; 8] = [
     CheckId::Focus,
     CheckId::Glare,
     CheckId::Exposure,
+    CheckId::Mrz,
+    CheckId::Expiry,
 ];
 
 /// The order in which problems are worth fixing: the first failing check in this list is the one
 /// the live view tells the person about.
-pub const GUIDANCE_ORDER: [CheckId; 9] = [
+pub const GUIDANCE_ORDER: [CheckId; 11] = [
     CheckId::Document,
     CheckId::Exposure,
     CheckId::Corners,
@@ -231,6 +252,8 @@ pub const GUIDANCE_ORDER: [CheckId; 9] = [
     CheckId::Stability,
     CheckId::Focus,
     CheckId::Glare,
+    CheckId::Mrz,
+    CheckId::Expiry,
 ];
 
 impl Report {
@@ -287,6 +310,9 @@ pub struct Analyzer {
     rectified: rectify::Rectified,
     focus_scratch: sharpness::FocusScratch,
     glare_scratch: glare::GlareScratch,
+    mrz: mrz_stage::MrzStage,
+    /// Scratch for `mrz_extend` (a still's look below its quad).
+    mrz_reader: mrz::MrzReader,
 }
 
 impl Analyzer {
@@ -339,10 +365,11 @@ impl Analyzer {
             width,
             height,
             document: None,
-            checks: Vec::with_capacity(8),
+            checks: Vec::with_capacity(ASSESSED_CHECKS.len()),
             glare_regions: Vec::new(),
             blur_kind: None,
             sharpness: 0.0,
+            mrz: None,
         };
         let Some(doc) = found else {
             report.checks.push(document::missing(profile));
@@ -361,8 +388,58 @@ impl Analyzer {
                 self.prepared.luma_percentile(0.95),
                 profile,
             ));
+            // A still may be only the document (a scan, an exported crop): its zone still reads.
+            report.mrz = match self.tracker {
+                None => self.mrz.whole_photo(frame, profile),
+                Some(_) => {
+                    self.mrz.lost();
+                    None
+                }
+            };
+            let zone = report.mrz.as_ref().map(|m| &m.report);
+            report.checks.push(mrz_check::mrz(zone, None, false));
+            report.checks.push(expiry::expiry(zone, profile));
             return report;
         };
+        if self.tracker.is_some() {
+            return self.score(frame, doc, profile, frame_clipped, report);
+        }
+        // A still: when no valid zone reads, the quad may stop just above a passport's zone.
+        let first = self.score(frame, doc.clone(), profile, frame_clipped, report.clone());
+        if first.mrz.as_ref().is_some_and(|m| m.report.valid) {
+            return first;
+        }
+        match mrz_extend::look_below(
+            frame,
+            &doc,
+            profile.doc,
+            profile.today,
+            &mut self.rectified,
+            &mut self.mrz_reader,
+        ) {
+            Some(mrz_extend::Beyond::Extended(extended)) => {
+                let second = self.score(frame, extended, profile, frame_clipped, report);
+                if second.mrz.as_ref().is_some_and(|m| m.report.valid) {
+                    second
+                } else {
+                    first
+                }
+            }
+            Some(mrz_extend::Beyond::Zone(zone)) => with_zone(first, *zone, profile),
+            None => first,
+        }
+    }
+
+    /// The checks of a found document, added to `report` (which holds nothing yet).
+    fn score(
+        &mut self,
+        frame: &Frame,
+        doc: Document,
+        profile: &Profile,
+        frame_clipped: f64,
+        mut report: Report,
+    ) -> Report {
+        let (width, height) = frame.dimensions();
         report.checks.push(document::found(&doc, profile));
         let pose =
             geometry::Pose::estimate(&doc.quad, doc.kind, width, height, profile.assumed_hfov_deg);
@@ -399,9 +476,37 @@ impl Analyzer {
             frame_clipped,
             profile,
         ));
+        report.mrz = match self.tracker {
+            None => self.mrz.still(&self.rectified, doc.kind, profile),
+            Some(_) => self
+                .mrz
+                .stream(&self.rectified, &doc.quad, doc.kind, profile),
+        };
+        let waiting = self.tracker.is_some() && !self.mrz.tried();
+        let zone = report.mrz.as_ref().map(|m| &m.report);
+        report
+            .checks
+            .push(mrz_check::mrz(zone, Some(doc.kind), waiting));
+        report.checks.push(expiry::expiry(zone, profile));
         report.document = Some(doc);
         report
     }
+}
+
+/// `report` with its zone, and the `mrz` and `expiry` checks judged on it, replaced by `zone`.
+fn with_zone(mut report: Report, zone: MrzSeen, profile: &Profile) -> Report {
+    let kind = report.document.as_ref().map(|d| d.kind);
+    let judged = [
+        mrz_check::mrz(Some(&zone.report), kind, false),
+        expiry::expiry(Some(&zone.report), profile),
+    ];
+    for check in judged {
+        if let Some(slot) = report.checks.iter_mut().find(|c| c.id == check.id) {
+            *slot = check;
+        }
+    }
+    report.mrz = Some(zone);
+    report
 }
 
 /// Scores one frame with a fresh analyzer (convenient for stills; use an `Analyzer` for streams).
@@ -426,6 +531,7 @@ mod report_order_tests {
             glare_regions: vec![],
             blur_kind: None,
             sharpness: 0.0,
+            mrz: None,
         }
     }
 

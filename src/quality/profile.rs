@@ -6,6 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::mrz::CalendarDate;
+
 /// The physical document the frame should contain.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -176,6 +178,16 @@ pub struct Profile {
     /// the tracker's floor (`track::MIN_TRACKED_MEAN_SUPPORT`, 0.6) is above the default, so a
     /// tracked document counts as found.
     pub min_edge_support: f64,
+
+    /// `expiry`: the check passes but warns (message and hint) when fewer than this many days
+    /// remain before the document expires. Days, 0–365; default 30 (issue 11: portals refuse a
+    /// document about to expire during their review).
+    pub expiry_warn_days: i64,
+
+    /// `expiry`: the day the expiry date is judged against. `quality/` has no clock: the shell
+    /// sets it (`idcap check --today`, the system date in the app). `None`: expiry is not judged.
+    #[serde(skip)]
+    pub today: Option<CalendarDate>,
 }
 
 impl Default for Profile {
@@ -201,6 +213,8 @@ impl Default for Profile {
             max_unevenness: 0.50,
             frame_clip_level: 250,
             min_edge_support: 0.5,
+            expiry_warn_days: 30,
+            today: None,
         }
     }
 }

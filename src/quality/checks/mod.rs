@@ -7,10 +7,12 @@
 
 pub mod corners;
 pub mod document;
+pub mod expiry;
 pub mod exposure;
 pub mod fill;
 pub mod focus;
 pub mod glare;
+pub mod mrz;
 pub mod resolution;
 pub mod tilt;
 

@@ -17,6 +17,7 @@ pub mod layout;
 pub mod locate;
 pub mod segment;
 
+
 use serde::Serialize;
 
 use self::classify::{CLASSES, Mlp};
