@@ -14,6 +14,7 @@ pub mod dialogs;
 pub mod drops;
 pub mod export_ui;
 pub mod live;
+pub mod mrz_panel;
 pub mod open_photos;
 pub mod overlay;
 pub mod review;
@@ -114,7 +115,11 @@ pub fn profile_for(doc: DocumentKind) -> Profile {
         DocumentKind::IdCard => DocChoice::IdCard,
         DocumentKind::Passport => DocChoice::Passport,
     };
-    Preset::Standard.profile(choice)
+    // The app's clock gives "today" for the `expiry` check (quality/ has none).
+    Profile {
+        today: Some(crate::clock::today()),
+        ..Preset::Standard.profile(choice)
+    }
 }
 
 impl App {

@@ -47,7 +47,10 @@ impl Default for ReviewView {
     fn default() -> Self {
         ReviewView {
             session: None,
-            profile: Preset::Standard.profile(DocChoice::Auto),
+            profile: Profile {
+                today: Some(crate::clock::today()),
+                ..Preset::Standard.profile(DocChoice::Auto)
+            },
             textures: HashMap::new(),
         }
     }
@@ -343,6 +346,10 @@ impl ReviewView {
                 }
                 ui.add_space(style::ROW_SPACING);
                 checklist_ui(ui, Some(&r.report));
+                if let Some(zone) = &r.report.mrz {
+                    ui.add_space(style::ROW_SPACING);
+                    super::mrz_panel::ui(ui, &zone.report);
+                }
             }
         }
     }

@@ -16,7 +16,7 @@ pub mod fields;
 pub mod layout;
 pub mod locate;
 pub mod segment;
-
+pub mod vote;
 
 use serde::Serialize;
 
