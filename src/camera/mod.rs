@@ -18,6 +18,7 @@ pub mod frames;
 pub mod inspect;
 #[cfg(target_os = "linux")]
 mod linux_probe;
+pub mod mrz_specimen;
 pub mod nokhwa_backend;
 pub mod platform;
 pub mod replay;
