@@ -111,6 +111,7 @@ fn table(dir: &Path) -> std::io::Result<()> {
             json: true,
             doc: DocChoice::Auto,
             preset: Preset::Standard,
+            today: idcap::quality::mrz::CalendarDate::new(2026, 12, 4).expect("a date"),
             files: vec![path.clone()],
         };
         let (mut out, mut err) = (Vec::new(), Vec::new());

@@ -70,6 +70,7 @@ pub fn internal_error_report(width: u32, height: u32) -> Report {
         checks: vec![check],
         glare_regions: Vec::new(),
         occlusion_regions: Vec::new(),
+        mrz: None,
         blur_kind: None,
         sharpness: 0.0,
     }

@@ -27,6 +27,7 @@ pub mod app;
 pub mod camera;
 pub mod capture;
 pub mod cli;
+pub mod clock;
 pub mod decode;
 pub(crate) mod downscale;
 pub mod export;

@@ -76,6 +76,7 @@ pub(crate) fn json_line(file: &str, report: &Report, timings: Timings) -> Value 
         "glare_regions": glare,
         "occlusion_regions": occlusion,
         "blur_kind": report.blur_kind,
+        "mrz": report.mrz.as_ref().map(|m| &m.report),
         "timings_ms": {"decode": round1(timings.decode_ms), "analyze": round1(timings.analyze_ms)},
     })
 }
@@ -188,7 +189,37 @@ pub(crate) fn human(file: &str, report: &Report, timings: Timings) -> String {
             c.message
         ));
     }
+    if let Some(line) = human_mrz(report) {
+        out.push_str(&line);
+    }
     out
+}
+
+/// The table's line for the machine-readable zone: what it says, for the person who asked (stdout
+/// only, never a log).
+fn human_mrz(report: &Report) -> Option<String> {
+    let zone = &report.mrz.as_ref()?.report;
+    let state = if zone.valid { "valid" } else { "not valid" };
+    let fields = zone.fields.as_ref().filter(|_| zone.valid).map(|f| {
+        let date = |d: Option<crate::quality::mrz::CalendarDate>| {
+            d.map_or_else(|| "unknown".to_string(), |d| d.to_string())
+        };
+        format!(
+            ": {}, {} · no. {} · {} · born {} · expires {}",
+            f.surname,
+            f.given_names,
+            f.document_number,
+            f.nationality,
+            date(f.birth_date),
+            date(f.expiry_date)
+        )
+    });
+    Some(format!(
+        "  zone {:<11} {}{}\n",
+        zone.format.as_str(),
+        state,
+        fields.unwrap_or_default()
+    ))
 }
 
 #[cfg(test)]

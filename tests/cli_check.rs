@@ -93,9 +93,13 @@ fn json_lines_follow_the_contract_in_input_order() {
             "glare",
             "exposure",
             "occlusion",
-            "background"
+            "background",
+            "mrz",
+            "expiry"
         ]
     );
+    // An ID card's front has no machine-readable zone: `mrz` is null and the check passes.
+    assert!(first["mrz"].is_null());
     for c in first["checks"].as_array().expect("checks") {
         assert!(c["pass"].is_boolean());
         assert!(c["message"].as_str().is_some_and(|m| !m.is_empty()), "{c}");
@@ -243,4 +247,14 @@ fn help_says_files_open_the_review() {
         Some(2),
         "check without files is a usage error"
     );
+}
+
+#[test]
+fn a_bad_today_is_a_usage_error() {
+    let out = idcap()
+        .args(["check", "--today", "2026-02-30", "x.jpg"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("YYYY-MM-DD"));
 }

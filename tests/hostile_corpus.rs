@@ -90,6 +90,7 @@ fn check_prints_one_line_per_corpus_file_and_fuzz_crasher_in_order_and_exits_2()
         json: true,
         doc: DocChoice::Auto,
         preset: Preset::Standard,
+        today: idcap::quality::mrz::CalendarDate::new(2026, 12, 4).expect("a date"),
         files: files.clone(),
     };
     let (mut out, mut err) = (Vec::new(), Vec::new());

@@ -14,6 +14,7 @@ pub mod dialogs;
 pub(crate) mod drops;
 pub mod export_ui;
 pub mod live;
+pub mod mrz_panel;
 pub mod open_photos;
 pub(crate) mod overlay;
 pub(crate) mod review;
@@ -130,7 +131,11 @@ pub(crate) fn profile_for(doc: DocumentKind) -> Profile {
         DocumentKind::IdCard => DocChoice::IdCard,
         DocumentKind::Passport => DocChoice::Passport,
     };
-    Preset::Standard.profile(choice)
+    // The app's clock gives "today" for the `expiry` check (quality/ has none).
+    Profile {
+        today: Some(crate::clock::today()),
+        ..Preset::Standard.profile(choice)
+    }
 }
 
 impl App {

@@ -2,7 +2,8 @@
 //!
 //! Decides how a `Report` looks on top of the photo it describes: the detected document outline
 //! (green when the photo passes, amber when the document is framed but something else fails, red when
-//! the framing itself fails), glare regions outlined where they are, and an optional alignment frame
+//! the framing itself fails), glare regions outlined where they are, the machine-readable zone's band
+//! (green when it reads, amber when not), and an optional alignment frame
 //! for an ID card or a passport page. Knows nothing about live state: the live view and the review
 //! view both call it.
 
@@ -129,6 +130,20 @@ pub(crate) fn paint_report(
             Stroke::new(style::OCCLUSION_WIDTH, style::OCCLUSION),
             StrokeKind::Outside,
         );
+    }
+    // The machine-readable zone: green when it reads, amber when it does not.
+    if let Some(band) = report
+        .mrz
+        .as_ref()
+        .and_then(|m| m.band.map(|b| (b, m.report.valid)))
+    {
+        let (corners, valid) = band;
+        let color = if valid { style::PASS } else { style::WARN };
+        let points: Vec<Pos2> = corners.iter().map(|p| map.point(p.x, p.y)).collect();
+        clipped.add(Shape::closed_line(
+            points,
+            Stroke::new(style::GLARE_WIDTH, color),
+        ));
     }
     if let Some(doc) = &report.document {
         let color = outline_color(report);

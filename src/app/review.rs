@@ -47,7 +47,10 @@ impl Default for ReviewView {
     fn default() -> Self {
         ReviewView {
             session: None,
-            profile: Preset::Standard.profile(DocChoice::Auto),
+            profile: Profile {
+                today: Some(crate::clock::today()),
+                ..Preset::Standard.profile(DocChoice::Auto)
+            },
             textures: HashMap::new(),
         }
     }
@@ -340,6 +343,10 @@ impl ReviewView {
                 ui.add_space(style::ROW_SPACING);
                 what_to_fix_ui(ui, &r.report);
                 checklist_ui(ui, Some(&r.report));
+                if let Some(zone) = &r.report.mrz {
+                    ui.add_space(style::ROW_SPACING);
+                    super::mrz_panel::ui(ui, &zone.report);
+                }
             }
         }
     }

@@ -19,6 +19,7 @@ pub(crate) mod frames;
 pub mod inspect;
 #[cfg(target_os = "linux")]
 mod linux_probe;
+pub mod mrz_specimen;
 pub(crate) mod nokhwa_backend;
 pub(crate) mod platform;
 pub mod replay;

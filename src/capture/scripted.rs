@@ -41,6 +41,7 @@ pub fn report(pass: bool, x: f64, y: f64, sharpness: f64) -> Report {
         occlusion_regions: Vec::new(),
         blur_kind: None,
         sharpness,
+        mrz: None,
     }
 }
 
@@ -59,5 +60,6 @@ pub fn no_document() -> Report {
         occlusion_regions: Vec::new(),
         blur_kind: None,
         sharpness: 0.0,
+        mrz: None,
     }
 }

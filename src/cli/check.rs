@@ -18,6 +18,7 @@ use std::time::Instant;
 use super::{EXIT_ERROR, EXIT_FAIL, EXIT_PASS};
 use crate::analysis::Assess;
 use crate::guard;
+use crate::quality::mrz::CalendarDate;
 use crate::quality::{Analyzer, DocChoice, Preset, Verdict};
 use crate::{decode, metadata, output, quality};
 
@@ -30,6 +31,8 @@ pub struct CheckArgs {
     pub doc: DocChoice,
     /// How strict the checks are.
     pub preset: Preset,
+    /// The day document expiry is judged against (`--today`, else the system date).
+    pub today: CalendarDate,
     /// The photos to score, in output order.
     pub files: Vec<PathBuf>,
 }
@@ -46,7 +49,10 @@ fn run_with(
     stdout: &mut dyn Write,
     _stderr: &mut dyn Write,
 ) -> u8 {
-    let profile = args.preset.profile(args.doc);
+    let profile = quality::Profile {
+        today: Some(args.today),
+        ..args.preset.profile(args.doc)
+    };
     let (mut any_fail, mut any_error) = (false, false);
     for path in &args.files {
         // A name that is not UTF-8 is escaped (`output::file_name`) and its line marked.
@@ -149,6 +155,7 @@ mod tests {
             json,
             doc: DocChoice::Auto,
             preset: Preset::Standard,
+            today: CalendarDate::new(2026, 12, 4).expect("a date"),
             files,
         }
     }

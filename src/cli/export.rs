@@ -18,7 +18,8 @@ use std::path::PathBuf;
 use super::{EXIT_ERROR, EXIT_FAIL, EXIT_PASS};
 use crate::analysis::Assess;
 use crate::export::{ExportPreset, Layout, export_with_profile};
-use crate::quality::{Analyzer, DocChoice};
+use crate::quality::mrz::CalendarDate;
+use crate::quality::{Analyzer, DocChoice, Profile};
 use crate::{decode, guard, metadata};
 
 /// The arguments of `idcap export`.
@@ -32,6 +33,8 @@ pub(crate) struct ExportArgs {
     pub(crate) doc: DocChoice,
     /// Replace an existing output file.
     pub(crate) force: bool,
+    /// The day document expiry is judged against (`--today`, else the system date).
+    pub(crate) today: CalendarDate,
 }
 
 /// Runs the export and returns the exit status; messages go to `stdout` and `stderr`.
@@ -87,7 +90,10 @@ fn export_one(
             return EXIT_ERROR;
         }
     };
-    let profile = preset.checks.profile(args.doc);
+    let profile = Profile {
+        today: Some(args.today),
+        ..preset.checks.profile(args.doc)
+    };
     let report = assess.assess(&photo.image, &profile);
     let exported = match export_with_profile(
         &photo.image,
@@ -162,6 +168,7 @@ mod tests {
             preset: "kyc-portal".into(),
             doc: DocChoice::Auto,
             force: false,
+            today: CalendarDate::new(2026, 12, 4).expect("a date"),
         };
         let mut panics = |_: &Frame, _: &Profile| -> Report { panic!("a bug in the analysis") };
         let (mut out, mut err) = (Vec::new(), Vec::new());

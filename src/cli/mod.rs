@@ -22,6 +22,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::camera::SourceSpec;
+use crate::quality::mrz::CalendarDate;
 use crate::quality::{DocChoice, DocumentKind, Preset};
 
 /// Exit status 0: the job was done and every photo passes (`check`: all files pass; `export`:
@@ -59,7 +60,10 @@ pub struct Cli {
 // `--source` and `--fps`: only where a camera runs (the app and `capture`), so `check --help` and
 // `export --help` do not list options that would do nothing there.
 #[derive(Args, Clone, Debug)]
-#[expect(missing_docs, reason = "a doc comment on a clap type becomes help text")]
+#[expect(
+    missing_docs,
+    reason = "a doc comment on a clap type becomes help text"
+)]
 pub struct FrameSourceArgs {
     /// Where frames come from: `webcam` (default), `demo` (built-in demo camera) or a folder of
     /// images replayed as a camera.
@@ -133,6 +137,13 @@ impl From<PresetArg> for Preset {
     }
 }
 
+// `--today`: a calendar day, or a usage error (exit 2) that says what is expected.
+fn parse_today(text: &str) -> Result<CalendarDate, String> {
+    CalendarDate::parse(text).ok_or_else(|| {
+        format!("\"{text}\" is not a date: expected YYYY-MM-DD, a real calendar day")
+    })
+}
+
 // The subcommands.
 #[expect(
     missing_docs,
@@ -163,6 +174,9 @@ pub enum Command {
         /// Threshold preset.
         #[arg(long, value_enum, default_value = "standard")]
         preset: PresetArg,
+        /// The day document expiry is judged against, YYYY-MM-DD (default: today's date, UTC).
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_today)]
+        today: Option<CalendarDate>,
         /// Image files (JPEG, PNG, WebP, TIFF, BMP).
         #[arg(required = true)]
         files: Vec<PathBuf>,
@@ -188,6 +202,9 @@ pub enum Command {
         /// Replace OUTPUT if it exists.
         #[arg(long)]
         force: bool,
+        /// The day document expiry is judged against, YYYY-MM-DD (default: today's date, UTC).
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_today)]
+        today: Option<CalendarDate>,
     },
     /// Open the live view; when a photo is accepted (or auto-captured, with --accept-auto) write it
     /// as JPG, print its report as one JSON line (the `check --json` format) and exit 0. Closing the
@@ -214,12 +231,14 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
             json,
             doc,
             preset,
+            today,
             files,
         }) => {
             let args = check::CheckArgs {
                 json,
                 doc: doc.into(),
                 preset: preset.into(),
+                today: today.unwrap_or_else(crate::clock::today),
                 files,
             };
             check::run(&args, stdout, stderr)
@@ -231,6 +250,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
             preset,
             doc,
             force,
+            today,
         }) => {
             let args = export::ExportArgs {
                 input,
@@ -243,6 +263,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
                 preset,
                 doc: doc.into(),
                 force,
+                today: today.unwrap_or_else(crate::clock::today),
             };
             export::run(&args, stdout, stderr)
         }

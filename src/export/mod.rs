@@ -339,6 +339,7 @@ mod tests {
             occlusion_regions: vec![],
             blur_kind: None,
             sharpness: 0.0,
+            mrz: None,
         }
     }
 

@@ -12,6 +12,8 @@ pub mod flags;
 pub mod geometry;
 pub(crate) mod histogram;
 pub mod mrz;
+pub mod mrz_extend;
+pub mod mrz_stage;
 pub mod prepare;
 pub(crate) mod profile;
 pub mod rectify;
@@ -23,11 +25,13 @@ mod test_card;
 pub mod track;
 
 use checks::{
-    background, corners, document, exposure, fill, focus, glare, occlusion, resolution, tilt,
+    background, corners, document, expiry, exposure, fill, focus, glare, mrz as mrz_check,
+    occlusion, resolution, tilt,
 };
 use serde::Serialize;
 
 pub use geometry::{Point, Quad};
+pub use mrz_stage::MrzSeen;
 pub use profile::{DocChoice, DocumentKind, Preset, Profile};
 
 /// The frame type every check reads: 8-bit RGB, row-major, after EXIF orientation.
@@ -59,6 +63,10 @@ pub enum CheckId {
     Background,
     /// Live only: the document held still over several frames (set by `capture`, not by `assess`).
     Stability,
+    /// The machine-readable zone is there (passport page) and every check digit holds.
+    Mrz,
+    /// The document has not expired (judged from the zone's expiry date).
+    Expiry,
 }
 
 impl CheckId {
@@ -76,6 +84,8 @@ impl CheckId {
             CheckId::Occlusion => "occlusion",
             CheckId::Background => "background",
             CheckId::Stability => "stability",
+            CheckId::Mrz => "mrz",
+            CheckId::Expiry => "expiry",
         }
     }
 
@@ -93,6 +103,8 @@ impl CheckId {
             CheckId::Occlusion => "Nothing covers it",
             CheckId::Background => "Stands out from the background",
             CheckId::Stability => "Held still",
+            CheckId::Mrz => "Lines at the bottom readable",
+            CheckId::Expiry => "Not expired",
         }
     }
 
@@ -110,6 +122,8 @@ impl CheckId {
             CheckId::Occlusion => "% of document",
             CheckId::Background => "levels",
             CheckId::Stability => "% of diagonal",
+            CheckId::Mrz => "",
+            CheckId::Expiry => "days left",
         }
     }
 }
@@ -191,6 +205,8 @@ pub(crate) fn default_portal_wording(id: CheckId) -> &'static str {
         CheckId::Occlusion => "Document not fully visible",
         CheckId::Background => "Background too dark",
         CheckId::Stability => "Photo too blurry",
+        CheckId::Mrz => "Document not fully visible",
+        CheckId::Expiry => "Document expired",
     }
 }
 
@@ -262,10 +278,12 @@ pub struct Report {
     /// Higher is sharper: the reciprocal of the measured blur in mm (0 without a document). Used to
     /// keep the sharpest of several frames of the same document.
     pub(crate) sharpness: f64,
+    /// The machine-readable zone, when one was seen (read on this frame or, in a stream, carried).
+    pub mrz: Option<MrzSeen>,
 }
 
 /// The checks `Analyzer::assess` reports, in report order (`stability` is added by `capture`).
-pub const ASSESSED_CHECKS: [CheckId; 10] = [
+pub const ASSESSED_CHECKS: [CheckId; 12] = [
     CheckId::Document,
     CheckId::Corners,
     CheckId::Fill,
@@ -276,16 +294,19 @@ pub const ASSESSED_CHECKS: [CheckId; 10] = [
     CheckId::Exposure,
     CheckId::Occlusion,
     CheckId::Background,
+    CheckId::Mrz,
+    CheckId::Expiry,
 ];
 
 /// The order in which problems are worth fixing: the first failing check in this list is the one
 /// the live view tells the person about. A report adjusts it to its own causes
 /// (`Report::guidance_order`).
 ///
-/// `background` and `occlusion` come last: a weak outline or a finger is worth mentioning when the
+/// `background` and `occlusion` come late: a weak outline or a finger is worth mentioning when the
 /// document is otherwise fine, and a finger over the card also lowers the outline's support, which
-/// the checks before them report in their own words.
-pub(crate) const GUIDANCE_ORDER: [CheckId; 11] = [
+/// the checks before them report in their own words. `mrz` follows them (a finger or a reflection
+/// over the zone is the cause to fix first), and `expiry` is last: no retake fixes it.
+pub(crate) const GUIDANCE_ORDER: [CheckId; 13] = [
     CheckId::Document,
     CheckId::Exposure,
     CheckId::Corners,
@@ -297,6 +318,8 @@ pub(crate) const GUIDANCE_ORDER: [CheckId; 11] = [
     CheckId::Glare,
     CheckId::Background,
     CheckId::Occlusion,
+    CheckId::Mrz,
+    CheckId::Expiry,
 ];
 
 impl Report {
@@ -392,6 +415,9 @@ pub struct Analyzer {
     rectified: rectify::Rectified,
     focus_scratch: sharpness::FocusScratch,
     glare_scratch: glare::GlareScratch,
+    mrz: mrz_stage::MrzStage,
+    /// Scratch for `mrz_extend` (a still's look below its quad).
+    mrz_reader: mrz::MrzReader,
 }
 
 impl Analyzer {
@@ -449,6 +475,7 @@ impl Analyzer {
             occlusion_regions: Vec::new(),
             blur_kind: None,
             sharpness: 0.0,
+            mrz: None,
         };
         let Some(doc) = found else {
             report.checks.push(document::missing(profile));
@@ -474,8 +501,58 @@ impl Analyzer {
                         .hint("Show the document to the camera"),
                 );
             }
+            // A still may be only the document (a scan, an exported crop): its zone still reads.
+            report.mrz = match self.tracker {
+                None => self.mrz.whole_photo(frame, profile),
+                Some(_) => {
+                    self.mrz.lost();
+                    None
+                }
+            };
+            let zone = report.mrz.as_ref().map(|m| &m.report);
+            report.checks.push(mrz_check::mrz(zone, None, false));
+            report.checks.push(expiry::expiry(zone, profile));
             return report;
         };
+        if self.tracker.is_some() {
+            return self.score(frame, doc, profile, frame_clipped, report);
+        }
+        // A still: when no valid zone reads, the quad may stop just above a passport's zone.
+        let first = self.score(frame, doc.clone(), profile, frame_clipped, report.clone());
+        if first.mrz.as_ref().is_some_and(|m| m.report.valid) {
+            return first;
+        }
+        match mrz_extend::look_below(
+            frame,
+            &doc,
+            profile.doc,
+            profile.today,
+            &mut self.rectified,
+            &mut self.mrz_reader,
+        ) {
+            Some(mrz_extend::Beyond::Extended(extended)) => {
+                let second = self.score(frame, extended, profile, frame_clipped, report);
+                if second.mrz.as_ref().is_some_and(|m| m.report.valid) {
+                    second
+                } else {
+                    first
+                }
+            }
+            Some(mrz_extend::Beyond::Zone(zone)) => with_zone(first, *zone, profile),
+            None => first,
+        }
+    }
+
+    /// The checks of a found document, added to `report` (which holds nothing yet).
+    fn score(
+        &mut self,
+        frame: &Frame,
+        doc: Document,
+        profile: &Profile,
+        frame_clipped: f64,
+        mut report: Report,
+    ) -> Report {
+        let (width, height) = frame.dimensions();
         report.checks.push(document::found(&doc, profile));
         let pose =
             geometry::Pose::estimate(&doc.quad, doc.kind, width, height, profile.assumed_hfov_deg);
@@ -527,9 +604,37 @@ impl Analyzer {
                 report.checks.push(background::assess(None, profile));
             }
         }
+        report.mrz = match self.tracker {
+            None => self.mrz.still(&self.rectified, doc.kind, profile),
+            Some(_) => self
+                .mrz
+                .stream(&self.rectified, &doc.quad, doc.kind, profile),
+        };
+        let waiting = self.tracker.is_some() && !self.mrz.tried();
+        let zone = report.mrz.as_ref().map(|m| &m.report);
+        report
+            .checks
+            .push(mrz_check::mrz(zone, Some(doc.kind), waiting));
+        report.checks.push(expiry::expiry(zone, profile));
         report.document = Some(doc);
         report
     }
+}
+
+/// `report` with its zone, and the `mrz` and `expiry` checks judged on it, replaced by `zone`.
+fn with_zone(mut report: Report, zone: MrzSeen, profile: &Profile) -> Report {
+    let kind = report.document.as_ref().map(|d| d.kind);
+    let judged = [
+        mrz_check::mrz(Some(&zone.report), kind, false),
+        expiry::expiry(Some(&zone.report), profile),
+    ];
+    for check in judged {
+        if let Some(slot) = report.checks.iter_mut().find(|c| c.id == check.id) {
+            *slot = check;
+        }
+    }
+    report.mrz = Some(zone);
+    report
 }
 
 /// Scores one frame with a fresh analyzer (convenient for stills; use an `Analyzer` for streams).
@@ -555,6 +660,7 @@ mod report_order_tests {
             occlusion_regions: vec![],
             blur_kind: None,
             sharpness: 0.0,
+            mrz: None,
         }
     }
 

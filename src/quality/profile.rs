@@ -7,6 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::mrz::CalendarDate;
+
 /// The physical document the frame should contain.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -93,28 +95,28 @@ impl DocChoice {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Profile {
     /// Which document to look for.
-    pub(crate) doc: DocChoice,
+    pub doc: DocChoice,
 
     /// `corners`: each corner must lie at least this far inside the image, as a fraction of the image's
     /// shorter side. Range 0.0–0.2; default 0.02 (2 %). BlinkID uses 1 % of the document size.
-    pub(crate) corner_margin_frac: f64,
+    pub corner_margin_frac: f64,
 
     /// `fill`: the document's long side must cover at least this fraction of the frame extent along
     /// the same direction (frame width for a card lying across a landscape frame). Range 0.0–1.0;
     /// default 0.40.
-    pub(crate) min_fill_frac: f64,
+    pub min_fill_frac: f64,
 
     /// `tilt`: largest accepted out-of-plane tilt of the document against the camera, degrees.
     /// Range 0–45; default 10 (idnorm; industry guides say 10–12).
-    pub(crate) max_tilt_deg: f64,
+    pub max_tilt_deg: f64,
 
     /// `tilt`: largest accepted in-plane rotation of the document's long edge from the nearest image
     /// axis, degrees. Range 0–45; default 20 (Veridas). Reported always; 45 disables it.
-    pub(crate) max_rotation_deg: f64,
+    pub max_rotation_deg: f64,
 
     /// `tilt`: accepted relative deviation of the perspective-corrected aspect ratio from the document's
     /// (ID-1 1.586, ID-3 1.420). Unitless fraction; default 0.06 (6 %). The two kinds are 11 % apart.
-    pub(crate) aspect_tolerance: f64,
+    pub aspect_tolerance: f64,
 
     /// Horizontal field of view assumed for the camera, degrees, used to turn the quad into a 3-D
     /// pose. Typical webcams and phone main cameras are 60–78°; default 70.
@@ -122,72 +124,72 @@ pub struct Profile {
 
     /// `resolution`: minimum dots per inch across the document (pixels across its long side divided by
     /// its width in inches). Default 250 (843 px across an ID-1 card); the strict preset asks 300.
-    pub(crate) min_dpi: f64,
+    pub min_dpi: f64,
 
     /// `focus`: largest accepted edge blur: the Gaussian σ, in millimetres on the document, of the
     /// blurriest gradient direction's sharpest edges, beyond what the 640-px rectification itself
     /// reads on a perfect step. Range 0.05–1.0 mm; default 0.205. Measured on the 59 MIDV-500 dev
     /// frames (ground-truth quads): untouched 0.00–0.20 mm, Gaussian blur σ = 3 px 0.21–0.38 mm,
     /// 17-px motion blur 0.20–0.57 mm (one frame at 0.201).
-    pub(crate) max_blur_mm: f64,
+    pub max_blur_mm: f64,
 
     /// `focus`: a failing frame is called motion blur rather than defocus when the sharpest
     /// gradient direction's read edge blur over the blurriest one's is below this. Unitless 0–1;
     /// default 0.80. MIDV-500 dev: Gaussian blur 0.84–0.99, 17-px motion blur 0.37–0.75.
-    pub(crate) motion_anisotropy: f64,
+    pub motion_anisotropy: f64,
 
     /// `glare` and `exposure`: a pixel is clipped when its luma reaches this value (0–255). Default
     /// 250. Luma rather than max(R,G,B): pink or light-blue security print clips one colour channel
     /// on a well-exposed card. On MIDV-500 a max(R,G,B) rule also flagged two frames for a broad
     /// tinted sheen and one for a faint streak that leaves the print readable.
-    pub(crate) glare_clip_level: u8,
+    pub glare_clip_level: u8,
 
     /// `glare`: a clipped blob counts as a specular highlight when it is at least this fraction of
     /// the document area. Range 0–0.01; default 0.0002 (0.02 %, about 50 canonical pixels).
-    pub(crate) glare_min_blob_frac: f64,
+    pub glare_min_blob_frac: f64,
 
     /// `glare`: fail when clipped highlight blobs cover more than this fraction of the document.
     /// Range 0–0.1; default 0.005 (0.5 %). Regula's example allows 6 %, which lets glare over a
     /// photo through. On the MIDV-500 dev frames every frame above 0.5 % shows a reflection by eye
     /// (0.7–15 %); a synthetic reflection with a 3 % clipped core reads 6–22 % with its halo.
-    pub(crate) max_glare_frac: f64,
+    pub max_glare_frac: f64,
 
     /// `exposure`: too dark when the document's 95th luma percentile is below this (0–255).
     /// Default 110. MIDV-500 dev: untouched 174–255, darkened ×0.2 35–51.
-    pub(crate) min_p95_luma: f64,
+    pub min_p95_luma: f64,
 
     /// `exposure`: too bright when the document's median luma reaches this (0–255). Default 252
     /// (the research note's 245 fails three well-exposed white MIDV-500 cards at 246–249; an
     /// over-exposed ×2.5 frame reads 255).
-    pub(crate) max_median_luma: f64,
+    pub max_median_luma: f64,
 
     /// `exposure`: low contrast when p95 − p5 of document luma is below this (0–255). Default 60.
     /// MIDV-500 dev: untouched 97–200; contrast ×0.5 48–100.
-    pub(crate) min_contrast: f64,
+    pub min_contrast: f64,
 
     /// `exposure`: too bright when more than this fraction (0–1) of the whole frame has a channel
     /// at `frame_clip_level` or above, whatever the document detector found. Default 0.5: untouched MIDV-500 dev
     /// frames reach 0.24 (white paper on the desk), the same frames over-exposed ×2.5 are at
     /// 0.21–1.0 (median 0.73).
-    pub(crate) max_frame_clipped_frac: f64,
+    pub max_frame_clipped_frac: f64,
 
     /// `exposure`: uneven light when (brightest − darkest)/brightest of the local paper white
     /// (90th luma percentile) over a 3 × 4 grid of document cells exceeds this. Unitless 0–1;
     /// default 0.50. MIDV-500 dev: untouched 0.01–0.42 (the top ones hold a reflection or a dark
     /// portrait filling a cell), one half shadowed to 40 % 0.58–0.73.
-    pub(crate) max_unevenness: f64,
+    pub max_unevenness: f64,
 
     /// `exposure`: a frame pixel counts as washed out (for `max_frame_clipped_frac`) when one of
     /// its channels reaches this level (0–255). Default 250, the same level as `glare_clip_level`
     /// but per channel: it judges the whole frame, document or not.
-    pub(crate) frame_clip_level: u8,
+    pub frame_clip_level: u8,
 
     /// `document`: least mean edge support (0–1) of the quad's visible outline for the document
     /// to count as found. Default 0.5, the detector's original constant. The detector itself keeps
     /// quads whose seen sides are each at least 45 % backed (one may be 20 %: a finger over it);
     /// the tracker's floor (`track::MIN_TRACKED_MEAN_SUPPORT`, 0.6) is above the default, so a
     /// tracked document counts as found.
-    pub(crate) min_edge_support: f64,
+    pub min_edge_support: f64,
 
     /// `occlusion`: fail when something lying across the outline (a finger, a sleeve) covers more
     /// than this fraction of the document, counted from 3 mm inside the edge (a fingertip on the
@@ -205,6 +207,16 @@ pub struct Profile {
     /// 18); the same cards pasted on near-white paper of matched brightness read 15 or less on most
     /// frames (tests/occlusion_dataset.rs prints both).
     pub min_background_contrast: f64,
+
+    /// `expiry`: the check passes but warns (message and hint) when fewer than this many days
+    /// remain before the document expires. Days, 0–365; default 30 (issue 11: portals refuse a
+    /// document about to expire during their review).
+    pub expiry_warn_days: i64,
+
+    /// `expiry`: the day the expiry date is judged against. `quality/` has no clock: the shell
+    /// sets it (`idcap check --today`, the system date in the app). `None`: expiry is not judged.
+    #[serde(skip)]
+    pub today: Option<CalendarDate>,
 }
 
 impl Default for Profile {
@@ -232,6 +244,8 @@ impl Default for Profile {
             min_edge_support: 0.5,
             max_occlusion_frac: 0.004,
             min_background_contrast: 20.0,
+            expiry_warn_days: 30,
+            today: None,
         }
     }
 }

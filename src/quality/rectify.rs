@@ -48,7 +48,20 @@ impl Rectified {
         width: u32,
         height: u32,
     ) {
-        self.build_using(frame, quad, kind, (width, height), Avx2::detect());
+        self.build_using(frame, quad, kind.size_mm(), (width, height), Avx2::detect());
+    }
+
+    /// `build` for a region of `size_mm` (width × height, millimetres) instead of a whole
+    /// document: the same long side in pixels, the height in proportion.
+    pub fn build_sized(
+        &mut self,
+        frame: &Frame,
+        quad: &Quad,
+        size_mm: (f64, f64),
+        width: u32,
+        height: u32,
+    ) {
+        self.build_using(frame, quad, size_mm, (width, height), Avx2::detect());
     }
 
     /// `build`, with the AVX2 kernels only when `simd` is given (tests compare both).
@@ -56,11 +69,10 @@ impl Rectified {
         &mut self,
         frame: &Frame,
         quad: &Quad,
-        kind: DocumentKind,
+        (w_mm, h_mm): (f64, f64),
         (width, height): (u32, u32),
         simd: Option<Avx2>,
     ) {
-        let (w_mm, h_mm) = kind.size_mm();
         let cw = CANONICAL_LONG_SIDE_PX;
         let ch = ((f64::from(cw) * h_mm / w_mm).round() as u32).max(1);
         self.width = cw;
@@ -670,8 +682,14 @@ mod tests {
         ];
         for quad in quads {
             let (mut simd, mut scalar) = (Rectified::default(), Rectified::default());
-            simd.build_using(&img, &quad, DocumentKind::IdCard, (w, h), Some(cpu));
-            scalar.build_using(&img, &quad, DocumentKind::IdCard, (w, h), None);
+            simd.build_using(
+                &img,
+                &quad,
+                DocumentKind::IdCard.size_mm(),
+                (w, h),
+                Some(cpu),
+            );
+            scalar.build_using(&img, &quad, DocumentKind::IdCard.size_mm(), (w, h), None);
             assert!(simd.valid_count > 0, "{quad:?}");
             assert_eq!(simd.valid_count, scalar.valid_count, "{quad:?}");
             assert!(simd.valid == scalar.valid, "{quad:?}: valid masks differ");

@@ -371,6 +371,20 @@ pub fn scene(
     fill: f64,
     degrade: &Degrade,
 ) -> Scene {
+    scene_on(font, rng, format, frame, fill, degrade, None)
+}
+
+/// `scene` with the page lying on `table` (RGB 0–255; `None`: a random dark desk), for example
+/// white paper.
+pub fn scene_on(
+    font: &FontVec,
+    rng: &mut Rng,
+    format: MrzFormat,
+    frame: (u32, u32),
+    fill: f64,
+    degrade: &Degrade,
+    table: Option<[f64; 3]>,
+) -> Scene {
     let zone = random_zone(rng, format);
     let (fw, fh) = frame;
     let (wmm, hmm) = page_mm(format);
@@ -406,11 +420,12 @@ pub fn scene(
         Point::new(0.0, ph as f64),
     ];
     let to_page = Homography::from_points(&dst, &src).expect("a proper quad");
-    let table = [
+    let desk = [
         rng.range(20.0, 90.0),
         rng.range(20.0, 90.0),
         rng.range(20.0, 90.0),
     ];
+    let table = table.unwrap_or(desk);
     let light = rng.range(0.75, 1.1);
     let tint = [rng.range(0.92, 1.05), 1.0, rng.range(0.9, 1.05)];
     let mut img = RgbImage::new(fw, fh);

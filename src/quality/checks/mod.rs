@@ -9,10 +9,12 @@
 pub mod background;
 pub mod corners;
 pub(crate) mod document;
+pub mod expiry;
 pub mod exposure;
 pub(crate) mod fill;
 pub mod focus;
 pub mod glare;
+pub mod mrz;
 pub mod occlusion;
 pub(crate) mod resolution;
 pub(crate) mod tilt;

@@ -37,6 +37,17 @@ impl CalendarDate {
         CalendarDate::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
     }
 
+    /// The day `days` after 1970-01-01 (negative: before it); a shell turns its clock into
+    /// "today" with this.
+    pub fn from_epoch_days(days: i64) -> Self {
+        let d = mrz::Date::from_epoch_days(days);
+        CalendarDate {
+            year: d.year,
+            month: d.month,
+            day: d.day,
+        }
+    }
+
     fn to_mrz(self) -> mrz::Date {
         mrz::Date::new(self.year, self.month, self.day)
     }
@@ -198,6 +209,8 @@ mod tests {
         }
         let a = CalendarDate::new(2026, 12, 4).unwrap();
         assert_eq!(a.days_until(CalendarDate::new(2027, 1, 3).unwrap()), 30);
+        let epoch = CalendarDate::new(1970, 1, 1).unwrap();
+        assert_eq!(CalendarDate::from_epoch_days(epoch.days_until(a)), a);
     }
 
     #[test]

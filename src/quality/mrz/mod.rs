@@ -16,6 +16,7 @@ pub mod fields;
 pub mod layout;
 pub(crate) mod locate;
 pub(crate) mod segment;
+pub mod vote;
 
 use serde::Serialize;
 

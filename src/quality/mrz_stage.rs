@@ -1,0 +1,245 @@
+//! Stage: when the machine-readable zone is read, and what a frame's report carries about it.
+//!
+//! Decides which frames pay for a reading (`mrz::MrzReader`, a few milliseconds):
+//! - a still: always, on the rectified document; when no document was found, on the whole photo
+//!   (a scan or an exported crop that is only the document);
+//! - a stream: only on frames whose document was found and is steady (its corners moved less than
+//!   `STEADY_STEP_FRAC` of its diagonal since the previous frame), and then only on every
+//!   `READ_EVERY_STEADY_FRAMES`-th frame of the steady run, so tracked frames stay cheap. Between
+//!   readings the latest one is carried, its band mapped through the current quad, until the
+//!   document is lost.
+//!
+//! The report's dates are judged against `Profile::today` (the shell's clock); without it the
+//! fields are still parsed and `expired` is `null`.
+
+use serde::Serialize;
+
+use super::mrz::{CalendarDate, DocView, MrzReader, MrzReading, MrzReport};
+use super::profile::{DocumentKind, Profile};
+use super::rectify::Rectified;
+use super::{Frame, Point, Quad};
+
+/// A document is steady when no corner moved more than this fraction (0–1) of its diagonal since
+/// the previous frame; 0.005 is 5 px on a 1000-px diagonal, the auto-capture's own jitter limit
+/// (`capture::CaptureConfig::max_jitter_frac`).
+pub const STEADY_STEP_FRAC: f64 = 0.005;
+
+/// In a steady run the zone is read on its 1st, (1 + n)th, (1 + 2n)th … frame: at 30 fps two
+/// readings (what the live view's vote needs) take 4 frames, 0.13 s.
+pub const READ_EVERY_STEADY_FRAMES: u32 = 3;
+
+/// What a frame's report says about the machine-readable zone.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MrzSeen {
+    /// The `mrz` object of `check --json`.
+    pub report: MrzReport,
+    /// The zone's outline in image pixels, clockwise from its top-left; `None` when it cannot be
+    /// mapped into the frame.
+    pub band: Option<[Point; 4]>,
+    /// Read on this frame; `false` when carried from an earlier frame of the same stream.
+    pub fresh: bool,
+}
+
+/// The MRZ stage of an `Analyzer`; owns the reader's scratch and, in a stream, the carried reading.
+#[derive(Default)]
+pub struct MrzStage {
+    reader: MrzReader,
+    /// Stream only: the latest reading (document pixels) of the document still in view.
+    carried: Option<(MrzReading, DocumentKind)>,
+    previous_quad: Option<Quad>,
+    steady_frames: u32,
+    /// Stream only: whether any frame of the document in view was steady enough to read yet.
+    tried: bool,
+}
+
+impl MrzStage {
+    /// A still's document: read it now.
+    pub fn still(
+        &mut self,
+        doc: &Rectified,
+        kind: DocumentKind,
+        profile: &Profile,
+    ) -> Option<MrzSeen> {
+        let reading = self.reader.read_rectified(doc, kind)?;
+        Some(seen(&reading, Some(doc), profile.today, true))
+    }
+
+    /// A still in which no document was found: the photo may be only the document.
+    pub fn whole_photo(&mut self, frame: &Frame, profile: &Profile) -> Option<MrzSeen> {
+        let luma: Vec<u8> = frame
+            .pixels()
+            .map(|p| {
+                let [r, g, b] = p.0;
+                ((77 * u32::from(r) + 150 * u32::from(g) + 29 * u32::from(b)) >> 8) as u8
+            })
+            .collect();
+        let view = DocView {
+            luma: &luma,
+            width: frame.width(),
+            height: frame.height(),
+            valid: None,
+        };
+        let reading = self.reader.read(view, None)?;
+        Some(seen(&reading, None, profile.today, true))
+    }
+
+    /// A stream frame whose document was found at `quad`: read when steady and due, else carry.
+    pub fn stream(
+        &mut self,
+        doc: &Rectified,
+        quad: &Quad,
+        kind: DocumentKind,
+        profile: &Profile,
+    ) -> Option<MrzSeen> {
+        let steady = self
+            .previous_quad
+            .is_some_and(|prev| corner_step_frac(&prev, quad) <= STEADY_STEP_FRAC);
+        self.previous_quad = Some(*quad);
+        if self.carried.as_ref().is_some_and(|(_, k)| *k != kind) {
+            self.carried = None;
+        }
+        if !steady {
+            self.steady_frames = 0;
+        } else {
+            self.steady_frames += 1;
+            if (self.steady_frames - 1).is_multiple_of(READ_EVERY_STEADY_FRAMES) {
+                self.tried = true;
+                if let Some(reading) = self.reader.read_rectified(doc, kind) {
+                    let s = seen(&reading, Some(doc), profile.today, true);
+                    self.carried = Some((reading, kind));
+                    return Some(s);
+                }
+                // Nothing seen on a steady frame: an earlier reading is kept (a glint or a
+                // finger may hide the zone for a moment).
+            }
+        }
+        let (reading, _) = self.carried.as_ref()?;
+        Some(seen(reading, Some(doc), profile.today, false))
+    }
+
+    /// A stream frame without a document: the next document starts afresh.
+    pub fn lost(&mut self) {
+        self.carried = None;
+        self.previous_quad = None;
+        self.steady_frames = 0;
+        self.tried = false;
+    }
+
+    /// Stream only: whether the document in view has been still long enough to be read at least
+    /// once (before that, a missing zone is not yet a finding).
+    pub fn tried(&self) -> bool {
+        self.tried
+    }
+}
+
+/// The report and image-space band of a reading; `doc` maps document pixels to the image
+/// (`None`: the document is the image).
+pub(crate) fn seen(
+    reading: &MrzReading,
+    doc: Option<&Rectified>,
+    today: Option<CalendarDate>,
+    fresh: bool,
+) -> MrzSeen {
+    let band = match doc {
+        None => Some(reading.band),
+        Some(d) => {
+            let mapped: Option<Vec<Point>> =
+                reading.band.iter().map(|&p| d.to_image_point(p)).collect();
+            mapped.and_then(|v| <[Point; 4]>::try_from(v).ok())
+        }
+    };
+    MrzSeen {
+        report: report_for(reading, today),
+        band,
+        fresh,
+    }
+}
+
+/// `reading.report(today)`; without a today the birth-date century is judged against the expiry
+/// date (a holder is born before the document expires) and nothing is said about expiry.
+pub fn report_for(reading: &MrzReading, today: Option<CalendarDate>) -> MrzReport {
+    match today {
+        Some(t) => reading.report(t),
+        None => {
+            // The expiry year is always 20xx whatever the anchor; any anchor finds it.
+            let anchor = CalendarDate::new(2000, 1, 1)
+                .and_then(|a| reading.fields(a))
+                .and_then(|f| f.expiry_date)
+                .or(CalendarDate::new(2000, 1, 1));
+            match anchor {
+                Some(a) => MrzReport {
+                    expired: None,
+                    days_to_expiry: None,
+                    ..reading.report(a)
+                },
+                None => MrzReport {
+                    format: reading.format,
+                    lines: reading.lines.clone(),
+                    valid: reading.valid,
+                    fields: None,
+                    expired: None,
+                    days_to_expiry: None,
+                    unreadable: reading.unreadable,
+                },
+            }
+        }
+    }
+}
+
+/// The largest corner displacement from `a` to `b`, as a fraction of `b`'s diagonal.
+fn corner_step_frac(a: &Quad, b: &Quad) -> f64 {
+    let (ca, cb) = (a.corners(), b.corners());
+    let diagonal = cb[0].dist(cb[2]).max(cb[1].dist(cb[3])).max(1.0);
+    ca.iter()
+        .zip(cb.iter())
+        .map(|(p, q)| p.dist(*q))
+        .fold(0.0, f64::max)
+        / diagonal
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn quad(x: f64) -> Quad {
+        Quad([
+            Point::new(x, 0.0),
+            Point::new(x + 600.0, 0.0),
+            Point::new(x + 600.0, 800.0),
+            Point::new(x, 800.0),
+        ])
+    }
+
+    #[test]
+    fn a_corner_step_is_a_fraction_of_the_diagonal() {
+        assert_eq!(corner_step_frac(&quad(0.0), &quad(0.0)), 0.0);
+        assert!((corner_step_frac(&quad(0.0), &quad(10.0)) - 0.01).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_stream_reads_only_once_the_document_is_steady() {
+        // A blank document: the reader finds no zone, so only `tried` tells a reading happened.
+        let frame = Frame::from_pixel(800, 600, image::Rgb([200, 200, 200]));
+        let mut doc = Rectified::default();
+        let q = quad(100.0);
+        doc.build(&frame, &q, DocumentKind::Passport, 800, 600);
+        let profile = Profile::default();
+        let mut stage = MrzStage::default();
+        assert!(
+            stage
+                .stream(&doc, &q, DocumentKind::Passport, &profile)
+                .is_none()
+        );
+        assert!(
+            !stage.tried(),
+            "the first frame of a document is not steady yet"
+        );
+        stage.stream(&doc, &quad(130.0), DocumentKind::Passport, &profile);
+        assert!(!stage.tried(), "a moving document is not read");
+        stage.stream(&doc, &quad(130.0), DocumentKind::Passport, &profile);
+        assert!(stage.tried());
+        assert_eq!(stage.steady_frames, 1);
+        stage.lost();
+        assert!(!stage.tried());
+    }
+}
