@@ -188,16 +188,9 @@ impl App {
         }
     }
 
-    pub(super) fn stills_ui(&mut self, ui: &mut Ui) -> Vec<Command> {
+    /// The primary actions under the stills (next side or done, export), big and centred.
+    fn still_actions_ui(&self, ui: &mut Ui, sides: &[Side]) -> Vec<Command> {
         let mut commands = Vec::new();
-        let ctx = ui.ctx().clone();
-        let sides: Vec<Side> = match self.settings.doc {
-            DocumentKind::Passport => vec![Side::Front],
-            DocumentKind::IdCard => [Side::Front, Side::Back]
-                .into_iter()
-                .filter(|s| self.stills[s.index()].is_some())
-                .collect(),
-        };
         let current_side = self.side;
         let id_card = self.settings.doc == DocumentKind::IdCard;
         let capture_mode = self.capture_request.is_some();
@@ -234,6 +227,21 @@ impl App {
             });
             ui.add_space(style::ACTION_GAP);
         });
+        commands
+    }
+
+    pub(super) fn stills_ui(&mut self, ui: &mut Ui) -> Vec<Command> {
+        let mut commands = Vec::new();
+        let ctx = ui.ctx().clone();
+        let sides: Vec<Side> = match self.settings.doc {
+            DocumentKind::Passport => vec![Side::Front],
+            DocumentKind::IdCard => [Side::Front, Side::Back]
+                .into_iter()
+                .filter(|s| self.stills[s.index()].is_some())
+                .collect(),
+        };
+        commands.extend(self.still_actions_ui(ui, &sides));
+        let id_card = self.settings.doc == DocumentKind::IdCard;
         egui::CentralPanel::default().show(ui, |ui| {
             let n = sides.len().max(1) as f32;
             let avail = ui.available_rect_before_wrap();
@@ -278,29 +286,7 @@ impl App {
                             ctx.load_texture(format!("still-{k}"), c, TextureOptions::LINEAR)
                         });
                         let area = ui.available_rect_before_wrap();
-                        // A wide cell (one still) puts the checklist beside the photo, so both are seen
-                        // whole; a narrow one (front and back side by side) puts it underneath.
-                        let beside = area.width()
-                            >= style::SIDE_PANEL_WIDTH * style::STILL_BESIDE_MIN_PANELS;
-                        let (image_area, checks_area) = if beside {
-                            let split = area.max.x - style::SIDE_PANEL_WIDTH;
-                            (
-                                egui::Rect::from_min_max(
-                                    area.min,
-                                    egui::pos2(split - style::STILL_CHECKLIST_GAP, area.max.y),
-                                ),
-                                egui::Rect::from_min_max(egui::pos2(split, area.min.y), area.max),
-                            )
-                        } else {
-                            let split = area.min.y + area.height() * style::STILL_PHOTO_SHARE;
-                            (
-                                egui::Rect::from_min_max(area.min, egui::pos2(area.max.x, split)),
-                                egui::Rect::from_min_max(
-                                    egui::pos2(area.min.x, split + style::STILL_MARGIN),
-                                    area.max,
-                                ),
-                            )
-                        };
+                        let (image_area, checks_area, beside) = still_cell_layout(area);
                         let mut rect = overlay::fit_rect(image_area, size);
                         if beside {
                             // Level with the checklist's first line rather than centred in the height.
@@ -343,6 +329,34 @@ impl App {
             }
         });
         commands
+    }
+}
+
+/// Splits a still's cell below its title into the photo's area and the checklist's. A wide cell
+/// (one still) puts the checklist beside the photo, so both are seen whole (`true`); a narrow one
+/// (front and back side by side) puts it underneath.
+fn still_cell_layout(area: egui::Rect) -> (egui::Rect, egui::Rect, bool) {
+    let beside = area.width() >= style::SIDE_PANEL_WIDTH * style::STILL_BESIDE_MIN_PANELS;
+    if beside {
+        let split = area.max.x - style::SIDE_PANEL_WIDTH;
+        (
+            egui::Rect::from_min_max(
+                area.min,
+                egui::pos2(split - style::STILL_CHECKLIST_GAP, area.max.y),
+            ),
+            egui::Rect::from_min_max(egui::pos2(split, area.min.y), area.max),
+            true,
+        )
+    } else {
+        let split = area.min.y + area.height() * style::STILL_PHOTO_SHARE;
+        (
+            egui::Rect::from_min_max(area.min, egui::pos2(area.max.x, split)),
+            egui::Rect::from_min_max(
+                egui::pos2(area.min.x, split + style::STILL_MARGIN),
+                area.max,
+            ),
+            false,
+        )
     }
 }
 

@@ -31,8 +31,9 @@ pub(crate) const DEMO_FPS: f64 = 30.0;
 pub const LOOP_S: f64 = act_start(Act::Leave) + 2.0;
 /// When the card is settled sharp and flat, front up, seconds into the loop.
 pub const SETTLED_S: f64 = act_start(Act::SettleFront);
-/// When the card is settled sharp and flat, back up, seconds into the loop.
-pub const BACK_SETTLED_S: f64 = act_start(Act::SettleBack);
+/// When the card is settled sharp and flat, back up, and nothing covers it (the demo's thumb
+/// leaves it first), seconds into the loop.
+pub const BACK_SETTLED_S: f64 = super::demo_thumb::THUMB_WINDOW_S.1;
 /// Card texture resolution, pixels per millimetre.
 const CARD_PX_PER_MM: f64 = 13.0;
 /// Focal length of the simulated camera, pixels (≈ 70° horizontal field of view at 1280 px).

@@ -15,8 +15,8 @@ use crate::quality::{DocumentKind, Point};
 /// the back side held flat, so the person sees the hint before the back is captured (the front's
 /// capture keeps its timing).
 pub const THUMB_WINDOW_S: (f64, f64) = (
-    act_start(Act::SettleBack) + 0.5,
-    act_start(Act::SettleBack) + 3.5,
+    act_start(Act::SettleBack) + 0.3,
+    act_start(Act::SettleBack) + 3.0,
 );
 /// How far the thumb reaches past the card's bottom edge at its deepest, millimetres.
 const REACH_MM: f64 = 14.0;

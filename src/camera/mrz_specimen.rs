@@ -28,6 +28,14 @@ pub const UTOPIA_TD1: [&str; 3] = [
     "ERIKSSON<<ANNA<MARIA<<<<<<<<<<",
 ];
 
+/// The demo card's back: `UTOPIA_TD1` with the expiry moved to 2034-04-15 (its check digit and the
+/// composite recomputed), so the demo's back reads valid, passes `expiry` and auto-captures.
+pub const DEMO_TD1: [&str; 3] = [
+    "I<UTOD231458907<<<<<<<<<<<<<<<",
+    "7408122F3404159UTO<<<<<<<<<<<2",
+    "ERIKSSON<<ANNA<MARIA<<<<<<<<<<",
+];
+
 /// Coverage is multiplied by this (then capped at 1) so the strokes print as bold as a real zone's
 /// (a laser-printed OCR-B stroke is about 0.3 mm wide; the outline's coverage is thinner).
 const INK_WEIGHT: f32 = 1.8;
@@ -105,17 +113,12 @@ mod tests {
         }
     }
 
-    #[test]
-    fn the_drawn_specimen_reads_back_valid_and_expired() {
-        // A pale card-sized page at 12 px per mm, the zone 2.54 mm per character, 4.2 mm per line.
+    /// Draws `lines` on a pale card-sized page (11 px per mm, 2.54 mm per character) and reads
+    /// the page back.
+    fn read_drawn(lines: &[&str]) -> crate::quality::mrz::MrzReading {
         let px_mm = 11.0f32;
         let mut page = RgbImage::from_pixel(942, 594, image::Rgb([226, 232, 240]));
-        draw_mrz(
-            &mut page,
-            (4.0 * px_mm, 38.5 * px_mm),
-            2.54 * px_mm,
-            &UTOPIA_TD1,
-        );
+        draw_mrz(&mut page, (4.0 * px_mm, 38.5 * px_mm), 2.54 * px_mm, lines);
         let luma: Vec<u8> = page.pixels().map(|p| p.0[1]).collect();
         let view = DocView {
             luma: &luma,
@@ -123,13 +126,19 @@ mod tests {
             height: page.height(),
             valid: None,
         };
-        let mut reader = MrzReader::default();
-        let reading = reader.read(view, None).expect("a zone");
-        assert_eq!(reading.format, MrzFormat::Td1);
-        assert_eq!(reading.lines, UTOPIA_TD1.map(str::to_string));
-        assert!(reading.valid);
+        MrzReader::default().read(view, None).expect("a zone")
+    }
+
+    #[test]
+    fn the_drawn_specimens_read_back_valid_one_expired_one_not() {
         let today = crate::quality::mrz::CalendarDate::new(2026, 12, 4).unwrap();
-        assert_eq!(reading.report(today).expired, Some(true));
+        for (lines, expired) in [(UTOPIA_TD1, true), (DEMO_TD1, false)] {
+            let reading = read_drawn(&lines);
+            assert_eq!(reading.format, MrzFormat::Td1);
+            assert_eq!(reading.lines, lines.map(str::to_string));
+            assert!(reading.valid);
+            assert_eq!(reading.report(today).expired, Some(expired));
+        }
     }
 
     #[test]

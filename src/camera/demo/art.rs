@@ -252,9 +252,7 @@ pub(super) fn render_card() -> RgbImage {
 
 /// The back of the ID card: a warmer tint with wavy guilloche, address lines across the top, a
 /// small ghost portrait, and a TD1 machine-readable zone (3 lines of 30 characters) in a clear band
-/// at the bottom. The zone is drawn as dark glyph-like blocks and `<` fillers in the real layout
-/// (2.54 mm pitch, lines 4.2 mm apart); a real specimen MRZ text, drawn with OCR-B glyphs, belongs
-/// in this band.
+/// at the bottom (`mrz_specimen::DEMO_TD1`, drawn with OCR-B glyphs from the committed atlas).
 pub(super) fn render_card_back() -> RgbImage {
     let (w, h) = card_size();
     let mut rng = Rng(0x7F4A_7C15_9E37_79B9);
@@ -306,47 +304,13 @@ pub(super) fn render_card_back() -> RgbImage {
         Rect::at(0, mm(35.5)).of_size(w, (h as i32 - mm(35.5)).max(1) as u32),
         Rgb([246, 244, 236]),
     );
-    let pitch = 2.54 * s;
-    let dot = (pitch / 4.0).round() as i32;
-    for line in 0..3 {
-        let top = mm(38.0) + line * mm(4.2);
-        // Each line ends in fillers, as names and optional data are padded with `<`.
-        let fill_from = [22, 26, 18][line as usize];
-        for i in 0..30 {
-            let x = mm(3.8) + (f64::from(i) * pitch).round() as i32;
-            if i >= fill_from || rng.below(9) == 0 {
-                let (x, y, d) = (f64::from(x), f64::from(top), f64::from(dot));
-                let ink = Rgb([20, 20, 24]);
-                thick_line(
-                    &mut card,
-                    (x + 2.5 * d, y + d),
-                    (x + 0.5 * d, y + 2.5 * d),
-                    2,
-                    ink,
-                );
-                thick_line(
-                    &mut card,
-                    (x + 0.5 * d, y + 2.5 * d),
-                    (x + 2.5 * d, y + 4.0 * d),
-                    2,
-                    ink,
-                );
-                continue;
-            }
-            let bits = rng.next();
-            for row in 0..5 {
-                for col in 0..3 {
-                    if (bits >> (row * 3 + col)) & 1 == 1 || col == 0 || row == 0 {
-                        draw_filled_rect_mut(
-                            &mut card,
-                            Rect::at(x + col * dot, top + row * dot)
-                                .of_size(dot as u32, dot as u32),
-                            Rgb([20, 20, 24]),
-                        );
-                    }
-                }
-            }
-        }
-    }
+    // A real-format zone (ICAO's TD1 specimen, valid and unexpired) in OCR-B at ICAO's 2.54 mm
+    // pitch, so the live view reads it and shows its fields.
+    crate::camera::mrz_specimen::draw_mrz(
+        &mut card,
+        (mm(3.8) as f32, mm(37.5) as f32),
+        (2.54 * s) as f32,
+        &crate::camera::mrz_specimen::DEMO_TD1,
+    );
     card
 }
