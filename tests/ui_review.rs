@@ -207,6 +207,23 @@ fn dropping_several_files_reviews_the_good_one_and_explains_the_bad_ones() {
 }
 
 #[test]
+fn ctrl_o_on_the_live_tab_opens_photos_into_the_review() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let files = fixtures(dir.path());
+    let mut h = harness(
+        Box::new(move |reply| reply.send(Some(files.clone()))),
+        cancel_save(),
+    );
+    h.state_mut().send(Command::ShowLive);
+    h.step();
+    assert_eq!(h.state().mode, Mode::Live);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::O);
+    h.run_steps(2);
+    assert_eq!(h.state().mode, Mode::Review);
+    assert_eq!(h.state().review.len(), 5);
+}
+
+#[test]
 fn arrow_keys_move_between_photos_and_open_uses_the_picker() {
     let dir = tempfile::tempdir().expect("tempdir");
     let files = fixtures(dir.path());

@@ -278,10 +278,13 @@ impl App {
     }
 
     /// The keyboard: Space captures, Ctrl+S exports (the still just captured, or the selected
-    /// photo), and in the review Ctrl+O opens photos and the arrow keys move between them. Keys go to
-    /// the export dialog alone while it is open.
+    /// photo), Ctrl+O opens photos from either tab, and in the review the arrow keys move between
+    /// them. Keys go to the export dialog alone while it is open.
     fn shortcuts(&self, ctx: &egui::Context) -> Vec<Command> {
         let mut commands = Vec::new();
+        if !self.export.is_open() && ctx.input_mut(|i| i.consume_shortcut(&OPEN_SHORTCUT)) {
+            commands.push(Command::OpenPhotos);
+        }
         match self.mode {
             Mode::Live if !self.showing_still => {
                 if ctx.input(|i| i.key_pressed(egui::Key::Space)) {
@@ -304,10 +307,9 @@ impl App {
                 if self.export.is_open() {
                     return commands;
                 }
-                let (open, export, next, previous) = ctx.input_mut(|i| {
+                let (export, next, previous) = ctx.input_mut(|i| {
                     use egui::{Key, Modifiers};
                     (
-                        i.consume_shortcut(&OPEN_SHORTCUT),
                         i.consume_shortcut(&EXPORT_SHORTCUT),
                         i.consume_key(Modifiers::NONE, Key::ArrowRight)
                             || i.consume_key(Modifiers::NONE, Key::ArrowDown),
@@ -316,7 +318,6 @@ impl App {
                     )
                 });
                 let wanted = [
-                    (open, Command::OpenPhotos),
                     (export, Command::ExportSelectedPhoto),
                     (next, Command::SelectNextPhoto),
                     (previous, Command::SelectPreviousPhoto),
