@@ -119,14 +119,7 @@ struct DocMap {
 impl DocMap {
     fn new(quad: &Quad, kind: DocumentKind) -> DocMap {
         let (w, h) = kind.size_mm();
-        let c = quad.corners();
-        let e0 = c[0].dist(c[1]) + c[2].dist(c[3]);
-        let e1 = c[1].dist(c[2]) + c[3].dist(c[0]);
-        let dst = if e0 >= e1 {
-            *c
-        } else {
-            [c[1], c[2], c[3], c[0]]
-        };
+        let dst = idcap::quality::rectify::canonical_corners(quad);
         let src = [
             Point::new(0.0, 0.0),
             Point::new(w, 0.0),

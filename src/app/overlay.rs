@@ -111,26 +111,10 @@ pub(crate) fn paint_report(
     }
     let map = ImageToScreen::new(image_rect, image_size, options.mirror);
     let clipped = painter.with_clip_rect(image_rect);
-    for g in &report.glare_regions {
-        let a = map.point(g.x, g.y);
-        let b = map.point(g.x + g.w, g.y + g.h);
-        clipped.rect_stroke(
-            Rect::from_two_pos(a, b).expand(2.0),
-            2.0,
-            Stroke::new(style::GLARE_WIDTH, style::GLARE),
-            StrokeKind::Outside,
-        );
-    }
-    for r in &report.occlusion_regions {
-        let a = map.point(r.x, r.y);
-        let b = map.point(r.x + r.w, r.y + r.h);
-        clipped.rect_stroke(
-            Rect::from_two_pos(a, b).expand(2.0),
-            4.0,
-            Stroke::new(style::OCCLUSION_WIDTH, style::OCCLUSION),
-            StrokeKind::Outside,
-        );
-    }
+    let glare = Stroke::new(style::GLARE_WIDTH, style::GLARE);
+    stroke_regions(&clipped, &map, &report.glare_regions, 2.0, glare);
+    let covered = Stroke::new(style::OCCLUSION_WIDTH, style::OCCLUSION);
+    stroke_regions(&clipped, &map, &report.occlusion_regions, 4.0, covered);
     // The machine-readable zone: green when it reads, amber when it does not.
     if let Some(band) = report
         .mrz
@@ -164,6 +148,27 @@ pub(crate) fn paint_report(
 }
 
 /// Where to show an image of `image_size` pixels inside `available`: as large as fits, centred,
+/// Outlines each of `regions` (image pixels) 2 points outside it, with corners rounded by
+/// `corner_radius` points.
+fn stroke_regions(
+    painter: &Painter,
+    map: &ImageToScreen,
+    regions: &[crate::quality::Region],
+    corner_radius: f32,
+    stroke: Stroke,
+) {
+    for r in regions {
+        let a = map.point(r.x, r.y);
+        let b = map.point(r.x + r.w, r.y + r.h);
+        painter.rect_stroke(
+            Rect::from_two_pos(a, b).expand(2.0),
+            corner_radius,
+            stroke,
+            StrokeKind::Outside,
+        );
+    }
+}
+
 /// aspect ratio kept.
 pub(crate) fn fit_rect(available: Rect, image_size: [u32; 2]) -> Rect {
     let w = image_size[0].max(1) as f32;

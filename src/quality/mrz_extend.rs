@@ -49,14 +49,7 @@ const STRIP_LONG_PX: f64 = 640.0;
 fn canonical_map(quad: &Quad, kind: DocumentKind) -> Option<(Homography, f64, f64)> {
     let (w_mm, h_mm) = kind.size_mm();
     let (cw, ch) = (STRIP_LONG_PX, (STRIP_LONG_PX * h_mm / w_mm).round());
-    let c = quad.corners();
-    let e0 = c[0].dist(c[1]) + c[2].dist(c[3]);
-    let e1 = c[1].dist(c[2]) + c[3].dist(c[0]);
-    let dst = if e0 >= e1 {
-        *c
-    } else {
-        [c[1], c[2], c[3], c[0]]
-    };
+    let dst = super::rectify::canonical_corners(quad);
     let src = [
         Point::new(0.0, 0.0),
         Point::new(cw, 0.0),

@@ -36,6 +36,21 @@ pub struct Rectified {
     plane: Vec<u16>,
 }
 
+/// The quad's corners in canonical order: starting at the top-left corner when its first side
+/// (corner 0 to 1, with 2 to 3) is the longer pair, else one corner on, so that the canonical
+/// rectangle's long side always lies along the document's long side. `Rectified::build` maps the
+/// canonical rectangle's corners (top-left, clockwise) onto these.
+pub fn canonical_corners(quad: &Quad) -> [Point; 4] {
+    let c = quad.corners();
+    let e0 = c[0].dist(c[1]) + c[2].dist(c[3]);
+    let e1 = c[1].dist(c[2]) + c[3].dist(c[0]);
+    if e0 >= e1 {
+        *c
+    } else {
+        [c[1], c[2], c[3], c[0]]
+    }
+}
+
 impl Rectified {
     /// Warps the quad of `frame` to the canonical rectangle of `kind`. The quad's first edge (from
     /// its first to its second corner) becomes the top edge when it is the longer one; otherwise the
@@ -84,15 +99,7 @@ impl Rectified {
         self.luma.resize(n, 0);
         self.valid.resize(n, 0);
 
-        let c = quad.corners();
-        let e0 = c[0].dist(c[1]) + c[2].dist(c[3]);
-        let e1 = c[1].dist(c[2]) + c[3].dist(c[0]);
-        // Canonical corners in the order of the quad's corners.
-        let dst = if e0 >= e1 {
-            *c
-        } else {
-            [c[1], c[2], c[3], c[0]]
-        };
+        let dst = canonical_corners(quad);
         // Pixel centres: canonical pixel (i, j) covers [i, i+1) so its centre is i + 0.5.
         let src = [
             Point::new(0.0, 0.0),
