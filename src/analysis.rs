@@ -127,12 +127,6 @@ impl Pipeline {
         }
     }
 
-    /// The newest frame the source delivered (for the preview, which runs at the camera's rate
-    /// while the overlay follows the analysis). Never blocks for long.
-    pub(crate) fn newest_frame(&self) -> Option<CameraFrame> {
-        self.camera.newest_frame()
-    }
-
     /// Analysed frames that arrived since the last call, oldest first. Never blocks.
     pub(crate) fn poll(&self) -> Vec<Analysed> {
         self.analysed.try_iter().collect()

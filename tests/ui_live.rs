@@ -6,6 +6,7 @@
 mod common;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -423,6 +424,79 @@ fn unplugged_camera_keeps_the_last_frame_says_so_and_reconnects() {
         matches!(app.live.state, SourceState::Live { .. })
             && app.live.latest().is_some_and(|a| a.frame.seq > 10)
     }));
+}
+
+/// A camera delivering one frame every 1/30 s of wall time; `newest` is the number of the last
+/// frame it delivered.
+struct PacedSource {
+    seq: u64,
+    newest: Arc<AtomicU64>,
+}
+
+impl FrameSource for PacedSource {
+    fn name(&self) -> String {
+        "Paced".into()
+    }
+    fn next_frame(&mut self) -> Result<CameraFrame, SourceError> {
+        std::thread::sleep(Duration::from_millis(33));
+        self.newest.store(self.seq, Ordering::SeqCst);
+        let f = CameraFrame {
+            image: Arc::new(Frame::from_pixel(64, 36, image::Rgb([90, 90, 90]))),
+            seq: self.seq,
+            time_s: self.seq as f64 / 30.0,
+        };
+        self.seq += 1;
+        Ok(f)
+    }
+}
+
+/// Issue 14, item 7: with the analysis slower than the camera (120 ms against 33 ms per frame, a
+/// slow machine at 30 fps or any machine at 5 fps) the camera runs frames ahead of the newest
+/// report, and the preview must still show the frame that report was made from, not a newer one
+/// under an outline it does not have.
+#[test]
+fn the_overlay_is_only_drawn_over_its_own_frame() {
+    let newest = Arc::new(AtomicU64::new(0));
+    let mut h = harness(AppOptions {
+        injected_source: Some(camera::ready(PacedSource {
+            seq: 0,
+            newest: Arc::clone(&newest),
+        })),
+        assess: Some(Box::new(|_: &Frame, _: &Profile| {
+            std::thread::sleep(Duration::from_millis(120));
+            scripted::report(false, 190.0, 76.0, 1.0)
+        })),
+        lockstep: false,
+        ignore_saved_settings: true,
+        ..AppOptions::default()
+    });
+    let (mut reports, mut camera_ahead) = (0, 0);
+    let mut last = None;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while reports < 8 && Instant::now() < deadline {
+        h.step();
+        let live = &h.state().live;
+        if let Some(a) = live.latest() {
+            assert_eq!(
+                live.shown_seq(),
+                Some(a.frame.seq),
+                "a newer frame is shown"
+            );
+            if last != Some(a.frame.seq) {
+                last = Some(a.frame.seq);
+                reports += 1;
+                if newest.load(Ordering::SeqCst) > a.frame.seq {
+                    camera_ahead += 1;
+                }
+            }
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert_eq!(reports, 8, "too few reports in time");
+    assert!(
+        camera_ahead > 0,
+        "the camera never ran ahead of the analysis"
+    );
 }
 
 #[test]

@@ -4,6 +4,11 @@
 //! Decides what the person is told from moment to moment. State lives in `LiveView`; `poll` takes
 //! in what the threads produced (never waiting), `ui` draws and returns the commands the person
 //! gave. Starting and stopping sources is the App's job (through `Command`s).
+//!
+//! The preview shows the newest *analysed* frame, never a newer camera frame under an older
+//! report: the outline, the glare boxes and the guidance always belong to the picture they are
+//! drawn on, and Space captures exactly the picture on screen. The analysis takes a few
+//! milliseconds, so the preview still runs at the camera's rate; it only lags it by one analysis.
 
 use std::time::Instant;
 
@@ -111,10 +116,9 @@ pub struct LiveView {
     pub(crate) controls: Vec<ControlInfo>,
     /// What the source said about the camera it opened (another than the remembered one).
     pub camera_notice: Option<String>,
-    /// Show the analysed frame (deterministic, for tests) instead of the newest camera frame.
-    pub(crate) preview_analysed: bool,
     pub(crate) auto_enabled: bool,
     texture: Option<TextureHandle>,
+    /// The sequence number of the frame in `texture`: always `latest`'s once it is drawn.
     shown_seq: Option<u64>,
     shown_size: [u32; 2],
     latest: Option<Analysed>,
@@ -140,7 +144,6 @@ impl LiveView {
             state: SourceState::Starting,
             controls: Vec::new(),
             camera_notice: None,
-            preview_analysed: false,
             auto_enabled: true,
             texture: None,
             shown_seq: None,
@@ -206,6 +209,12 @@ impl LiveView {
     /// The newest analysed frame and its report.
     pub fn latest(&self) -> Option<&Analysed> {
         self.latest.as_ref()
+    }
+
+    /// The sequence number of the camera frame on screen (`None` before the first one): once
+    /// drawn, always that of `latest()`, whose report the overlay shows.
+    pub fn shown_seq(&self) -> Option<u64> {
+        self.shown_seq
     }
 
     /// The newest report with the live-only `stability` check added.
@@ -299,14 +308,8 @@ impl LiveView {
             self.latest = Some(a);
         }
         self.stats.tick(pipeline.frames_produced());
-        let frame = if self.preview_analysed {
-            self.latest.as_ref().map(|a| a.frame.clone())
-        } else {
-            pipeline
-                .newest_frame()
-                .or_else(|| self.latest.as_ref().map(|a| a.frame.clone()))
-        };
-        if let Some(frame) = frame
+        // The frame the latest report was made from, so the overlay is drawn over its own frame.
+        if let Some(frame) = self.latest.as_ref().map(|a| &a.frame)
             && self.shown_seq != Some(frame.seq)
         {
             let (w, h) = frame.image.dimensions();

@@ -154,8 +154,7 @@ impl App {
         if let Some(doc) = options.doc {
             settings.doc = doc;
         }
-        let mut live = LiveView::new(options.capture.take().unwrap_or_default());
-        live.preview_analysed = options.lockstep;
+        let live = LiveView::new(options.capture.take().unwrap_or_default());
         let mut app = App {
             settings,
             mode: Mode::Live,

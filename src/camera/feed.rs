@@ -4,14 +4,13 @@
 //! analysis: the slot holds one frame and a new frame replaces an unread one, so only the newest
 //! frame is analysed. In `lockstep` mode (tests, scripted runs) the thread waits until the slot is
 //! read, so nothing is dropped. A source that is unavailable is retried every `RETRY_INTERVAL`; a
-//! driver that panics counts as unavailable. The newest frame is also kept for the preview, and
-//! status changes are queued for the UI: after a control is set, the controls are read back for
+//! driver that panics counts as unavailable. Status changes are queued for the UI: after a control is set, the controls are read back for
 //! the next `READBACK_FRAMES` frames and sent again whenever they differ from what the UI has, so
 //! it shows what the camera really took (a refused or clamped value). Whatever reads the slot is
 //! `crate::analysis`.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender, TrySendError, bounded, unbounded};
@@ -29,8 +28,7 @@ pub const READBACK_FRAMES: u32 = 3;
 /// Something to call when there is news for the UI (`egui::Context::request_repaint`).
 pub(crate) type Waker = Arc<dyn Fn() + Send + Sync>;
 
-/// A running camera thread, seen from the UI side: the newest frame, status changes, camera
-/// controls. Dropping it stops the thread (after the frame it is waiting for).
+/// A running camera thread, seen from the UI side: status changes, camera controls. Dropping it stops the thread (after the frame it is waiting for).
 pub(crate) struct CameraFeed {
     status_tx: Sender<SourceStatus>,
     status: Receiver<SourceStatus>,
@@ -38,7 +36,6 @@ pub(crate) struct CameraFeed {
     stop: Arc<AtomicBool>,
     paused: Arc<AtomicBool>,
     produced: Arc<AtomicU64>,
-    newest: Arc<Mutex<Option<CameraFrame>>>,
 }
 
 /// How often a paused camera thread looks for a command, the resume or the stop.
@@ -57,10 +54,8 @@ impl CameraFeed {
         let stop = Arc::new(AtomicBool::new(false));
         let paused = Arc::new(AtomicBool::new(false));
         let produced = Arc::new(AtomicU64::new(0));
-        let newest = Arc::new(Mutex::new(None));
 
         let camera = CameraThread {
-            newest: newest.clone(),
             frames: frame_tx,
             stale: frame_rx.clone(),
             status: status_tx.clone(),
@@ -86,7 +81,6 @@ impl CameraFeed {
             stop,
             paused,
             produced,
-            newest,
         };
         (feed, frame_rx)
     }
@@ -100,12 +94,6 @@ impl CameraFeed {
     /// Adds a status change to the feed's queue (for trouble further down the line).
     pub(crate) fn report(&self, status: SourceStatus) {
         let _ = self.status_tx.send(status);
-    }
-
-    /// The newest frame the source delivered. Never blocks for long: the lock is held only to
-    /// swap an `Arc`.
-    pub(crate) fn newest_frame(&self) -> Option<CameraFrame> {
-        self.newest.lock().ok().and_then(|f| f.clone())
     }
 
     /// Status changes since the last call. Never blocks.
@@ -137,7 +125,6 @@ impl Drop for CameraFeed {
 }
 
 struct CameraThread {
-    newest: Arc<Mutex<Option<CameraFrame>>>,
     frames: Sender<CameraFrame>,
     /// The reading side of the frame slot, to take out a frame nobody read yet.
     stale: Receiver<CameraFrame>,
@@ -208,11 +195,8 @@ impl CameraThread {
                             (self.waker)();
                         }
                     }
-                    if let Ok(mut n) = self.newest.lock() {
-                        *n = Some(frame.clone());
-                    }
-                    // The preview follows the camera: one repaint per frame, none without one.
-                    (self.waker)();
+                    // No repaint here: the preview shows analysed frames, and the analysis wakes the
+                    // UI when one is ready.
                     if !self.deliver(frame) {
                         return;
                     }
