@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
+use idcap::app::live::CAPTURE_ANYWAY;
 use idcap::app::{App, AppOptions, Command, Side};
 use idcap::camera::demo::{BACK_SETTLED_S, DemoCamera, SETTLED_S};
 use idcap::camera::{self, CameraFrame, FrameSource, SourceError};
@@ -147,6 +148,76 @@ fn the_back_is_captured_only_once_the_card_is_turned_over() {
     let back = h.state().stills[1].as_ref().expect("back");
     assert!(back.auto);
     assert_eq!(back.report().verdict(), Verdict::Pass);
+}
+
+/// The front kept and the back asked for, with the auto-capture off: every capture from here on
+/// is the person's (Space or the button).
+fn at_the_back_manual_only() -> (Harness<'static, App>, Arc<AtomicUsize>) {
+    let (mut h, stage) = flip_app();
+    assert!(step_until(&mut h, 120.0, |app| app.stills[0].is_some()));
+    h.state_mut().send(Command::Accept);
+    h.state_mut().send(Command::SetAutoCapture(false));
+    h.step();
+    assert_eq!(h.state().side, Side::Back);
+    assert!(step_until(&mut h, 60.0, |app| matches!(
+        app.live.flip_state(),
+        Some(FlipState::StillFront(_))
+    )));
+    (h, stage)
+}
+
+/// Issue 14, item 1: a manual capture asks the auto-capture's question too. The front shown again
+/// is not taken as the back, the person is told why, and once the card is turned over Space takes
+/// the back.
+#[test]
+fn a_manual_capture_of_the_front_as_the_back_is_refused() {
+    let (mut h, stage) = at_the_back_manual_only();
+    h.key_press(egui::Key::Space);
+    h.run_steps(3);
+    assert!(
+        h.state().stills[1].is_none(),
+        "the front was taken as the back"
+    );
+    assert!(!h.state().showing_still);
+    assert!(h.state().live.front_refused());
+    assert!(
+        h.query_by_label_contains("this is the front again")
+            .is_some()
+    );
+    // The button too.
+    h.get_by_label("Capture  (Space)").click();
+    h.run_steps(3);
+    assert!(h.state().stills[1].is_none());
+
+    // Turned over: the note goes, and Space takes the back.
+    stage.store(BACK, Ordering::SeqCst);
+    assert!(step_until(&mut h, 60.0, |app| app.live.flip_state()
+        == Some(FlipState::Ready)));
+    h.run_steps(2);
+    assert!(!h.state().live.front_refused());
+    assert!(
+        h.query_by_label_contains("this is the front again")
+            .is_none()
+    );
+    h.key_press(egui::Key::Space);
+    assert!(step_until(&mut h, 5.0, |app| app.stills[1].is_some()));
+    let back = h.state().stills[1].as_ref().expect("back");
+    assert!(!back.auto);
+    assert_eq!(back.report().verdict(), Verdict::Pass);
+}
+
+/// The comparison is coarse: a card whose two sides look alike must not be a dead end, so after a
+/// refusal the person can insist.
+#[test]
+fn after_a_refusal_the_person_can_insist_it_is_the_back() {
+    let (mut h, _stage) = at_the_back_manual_only();
+    h.get_by_label("Capture  (Space)").click();
+    h.run_steps(3);
+    assert!(h.state().stills[1].is_none());
+    h.get_by_label(CAPTURE_ANYWAY).click();
+    assert!(step_until(&mut h, 5.0, |app| app.stills[1].is_some()));
+    assert!(h.state().showing_still);
+    assert!(!h.state().stills[1].as_ref().expect("back").auto);
 }
 
 #[test]

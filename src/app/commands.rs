@@ -30,8 +30,12 @@ pub enum Command {
         /// The new value, within the control's own range or menu.
         value: i64,
     },
-    /// Live: take a still of the current frame now.
+    /// Live: take a still of the frame on screen now (refused while the back is expected and the
+    /// frame still shows the front).
     CaptureNow,
+    /// Live: take a still of the frame on screen even though it looks like the front shown again
+    /// (the person says it is the back).
+    CaptureAnyway,
     /// Discard the still of this side and capture it again.
     Retake(Side),
     /// Keep the still of the current side and go on (to the back, or finish).
@@ -116,8 +120,9 @@ impl App {
                     p.command(SourceCommand::SetControl { id, value });
                 }
             }
-            Command::CaptureNow => {
-                if let Some(c) = self.live.snapshot() {
+            Command::CaptureNow | Command::CaptureAnyway => {
+                let anyway = cmd == Command::CaptureAnyway;
+                if let Some(c) = self.live.manual_capture(anyway) {
                     self.keep(c, false);
                 }
             }

@@ -22,6 +22,11 @@ use crate::capture::flip::{FlipGuard, FlipState, Signature};
 use crate::capture::{AutoCapture, CaptureConfig, Captured, Phase};
 use crate::quality::{DocumentKind, Report};
 
+/// Said under the Capture button when a manual capture of the back was refused.
+pub const FRONT_AGAIN: &str = "Not captured: this is the front again — turn the card over";
+/// The button that takes the refused capture after all (the card's two sides look alike).
+pub const CAPTURE_ANYWAY: &str = "It is the back — capture anyway";
+
 /// What the current source is doing.
 #[derive(Clone, Debug, PartialEq)]
 pub enum SourceState {
@@ -127,6 +132,9 @@ pub struct LiveView {
     /// After the front was kept: watches for the card to be turned over before the auto-capture
     /// may take the back.
     flip: Option<FlipGuard>,
+    /// A manual capture of the back was refused because the frame still showed the front: the view
+    /// says so and offers "capture anyway" until the card is turned over.
+    front_refused: bool,
     paused: bool,
     pub(crate) stats: Stats,
 }
@@ -152,6 +160,7 @@ impl LiveView {
             auto: AutoCapture::new(config),
             phase: Phase::Idle,
             flip: None,
+            front_refused: false,
             paused: false,
             stats: Stats::default(),
         }
@@ -204,6 +213,7 @@ impl LiveView {
     pub(crate) fn reset_capture(&mut self) {
         self.auto.reset();
         self.phase = Phase::Idle;
+        self.front_refused = false;
     }
 
     /// The newest analysed frame and its report.
@@ -215,6 +225,12 @@ impl LiveView {
     /// drawn, always that of `latest()`, whose report the overlay shows.
     pub fn shown_seq(&self) -> Option<u64> {
         self.shown_seq
+    }
+
+    /// Whether the last manual capture was refused because the back was expected and the frame
+    /// still showed the front.
+    pub fn front_refused(&self) -> bool {
+        self.front_refused
     }
 
     /// The newest report with the live-only `stability` check added.
@@ -292,7 +308,11 @@ impl LiveView {
                     .document
                     .as_ref()
                     .and_then(|d| Signature::of(&a.frame.image, d.quad.corners()));
-                if guard.push(seen.as_ref()) != FlipState::Ready {
+                let state = guard.push(seen.as_ref());
+                if state == FlipState::Ready {
+                    // Turned over: a refused manual capture no longer applies.
+                    self.front_refused = false;
+                } else {
                     // Not turned over (yet): nothing may be captured from this frame.
                     self.auto.reset();
                     self.phase = Phase::Idle;
@@ -349,6 +369,16 @@ impl LiveView {
                 .corner_radius(style::PRIMARY_BUTTON_SIZE.y / 2.0);
                 if ui.add_enabled(can_capture, button).clicked() {
                     commands.push(Command::CaptureNow);
+                }
+                if self.front_refused {
+                    ui.label(
+                        RichText::new(FRONT_AGAIN)
+                            .size(style::PRIMARY_TEXT_SIZE * 0.8)
+                            .color(style::WARN),
+                    );
+                    if ui.button(CAPTURE_ANYWAY).clicked() {
+                        commands.push(Command::CaptureAnyway);
+                    }
                 }
             });
             ui.horizontal(|ui| {
@@ -442,8 +472,22 @@ impl LiveView {
         );
     }
 
-    /// The newest analysed frame as a still (manual capture).
-    pub(crate) fn snapshot(&self) -> Option<Captured<Analysed>> {
+    /// A manual capture (Space, the Capture button) of the frame on screen. While the back is
+    /// expected, a frame that still looks like the kept front is refused, as the auto-capture
+    /// refuses it, unless `anyway` (the person insists it is the back: the comparison is coarse,
+    /// and a card whose two sides look alike must not be a dead end). A frame without a document
+    /// to compare is taken: the manual capture is the way out when the detector fails.
+    pub(crate) fn manual_capture(&mut self, anyway: bool) -> Option<Captured<Analysed>> {
+        if !anyway && matches!(self.flip_state(), Some(FlipState::StillFront(_))) {
+            self.front_refused = true;
+            return None;
+        }
+        self.front_refused = false;
+        self.snapshot()
+    }
+
+    /// The newest analysed frame as a still.
+    fn snapshot(&self) -> Option<Captured<Analysed>> {
         self.latest.as_ref().map(|a| Captured {
             frame: a.clone(),
             report: a.report.clone(),
