@@ -426,6 +426,7 @@ impl LiveView {
                 let opts = OverlayOptions {
                     guide: Some(guide),
                     mirror,
+                    refused: matches!(self.flip_state(), Some(FlipState::StillFront(_))),
                 };
                 paint_report(&painter, rect, self.shown_size, &a.report, &opts);
             }
@@ -443,16 +444,13 @@ impl LiveView {
             .latest
             .as_ref()
             .is_some_and(|a| a.report.primary_problem().is_none());
-        let refusing_flip = matches!(
-            self.flip_state(),
-            Some(FlipState::TurnOver | FlipState::StillFront(_))
-        );
-        let color = if refusing_flip {
-            style::WARN
-        } else if ok {
-            style::PASS
-        } else {
-            style::GUIDANCE_TEXT
+        // Amber for the front shown again (refused, like a failing check's outline); "Turn the card
+        // over" is an instruction like any other and stays white, never green ("done").
+        let color = match self.flip_state() {
+            Some(FlipState::StillFront(_)) => style::WARN,
+            Some(FlipState::TurnOver) => style::GUIDANCE_TEXT,
+            _ if ok => style::PASS,
+            _ => style::GUIDANCE_TEXT,
         };
         ui.painter()
             .rect_filled(rect, style::GUIDANCE_CORNER_RADIUS, style::GUIDANCE_BG);

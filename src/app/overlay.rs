@@ -19,6 +19,9 @@ pub(crate) struct OverlayOptions {
     pub(crate) guide: Option<DocumentKind>,
     /// The image is shown mirrored left–right (a selfie-style preview): mirror the overlay too.
     pub(crate) mirror: bool,
+    /// The document in view will not be taken (the front shown again when the back is asked for):
+    /// its outline is amber even when every check passes, so green never means "go" for it.
+    pub(crate) refused: bool,
 }
 
 /// Maps image pixel coordinates to screen points inside `image_rect`.
@@ -130,7 +133,10 @@ pub(crate) fn paint_report(
         ));
     }
     if let Some(doc) = &report.document {
-        let color = outline_color(report);
+        let color = match outline_color(report) {
+            c if options.refused && c == style::PASS => style::WARN,
+            c => c,
+        };
         let points: Vec<Pos2> = doc
             .quad
             .corners()
