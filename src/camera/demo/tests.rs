@@ -108,3 +108,29 @@ fn unpaced_source_counts_time_by_frames() {
     assert_eq!((a.seq, b.seq), (0, 1));
     assert!((b.time_s - 0.1).abs() < 1e-12);
 }
+
+#[test]
+fn the_back_reads_its_zone_and_warns_of_the_expiry_yet_passes() {
+    use crate::quality::mrz::CalendarDate;
+    use crate::quality::{Analyzer, CheckId, DocChoice, Preset, Profile, Verdict};
+    let today = CalendarDate::new(2026, 12, 4).expect("a date");
+    let cam = DemoCamera::on_day(DEMO_FPS, false, today);
+    let frame = cam.frame_at(BACK_SETTLED_S + 1.0);
+    let profile = Profile {
+        today: Some(today),
+        ..Preset::Standard.profile(DocChoice::IdCard)
+    };
+    let report = Analyzer::new().assess(&frame, &profile);
+    let zone = &report.mrz.as_ref().expect("the zone is seen").report;
+    assert!(zone.valid, "{:?}", zone.unreadable);
+    assert_eq!(zone.days_to_expiry, Some(20));
+    let expiry = report.check(CheckId::Expiry).expect("expiry");
+    assert!(expiry.pass);
+    assert_eq!(expiry.hint, "Expires in 20 days");
+    assert_eq!(
+        report.verdict(),
+        Verdict::Pass,
+        "{:?}",
+        report.failing_checks()
+    );
+}
