@@ -19,6 +19,9 @@ pub(crate) struct OverlayOptions {
     pub(crate) guide: Option<DocumentKind>,
     /// The image is shown mirrored left–right (a selfie-style preview): mirror the overlay too.
     pub(crate) mirror: bool,
+    /// The live view's vote has not yet confirmed the report's valid zone
+    /// (`quality::mrz::vote`): its band is drawn in the neutral guide colour, not green.
+    pub(crate) zone_unconfirmed: bool,
 }
 
 /// Maps image pixel coordinates to screen points inside `image_rect`.
@@ -115,14 +118,19 @@ pub(crate) fn paint_report(
     stroke_regions(&clipped, &map, &report.glare_regions, 2.0, glare);
     let covered = Stroke::new(style::OCCLUSION_WIDTH, style::OCCLUSION);
     stroke_regions(&clipped, &map, &report.occlusion_regions, 4.0, covered);
-    // The machine-readable zone: green when it reads, amber when it does not.
+    // The machine-readable zone: green when it reads (and, live, once the vote confirms it),
+    // amber when it does not.
     if let Some(band) = report
         .mrz
         .as_ref()
         .and_then(|m| m.band.map(|b| (b, m.report.valid)))
     {
         let (corners, valid) = band;
-        let color = if valid { style::PASS } else { style::WARN };
+        let color = match (valid, options.zone_unconfirmed) {
+            (true, false) => style::PASS,
+            (true, true) => style::GUIDE,
+            (false, _) => style::WARN,
+        };
         let points: Vec<Pos2> = corners.iter().map(|p| map.point(p.x, p.y)).collect();
         clipped.add(Shape::closed_line(
             points,

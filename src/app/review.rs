@@ -384,6 +384,7 @@ impl ReviewView {
                     &OverlayOptions {
                         guide: guide.filter(|_| r.report.document.is_none()),
                         mirror: false,
+                        zone_unconfirmed: false,
                     },
                 );
                 ui.allocate_rect(avail, Sense::hover());
