@@ -1,15 +1,24 @@
 //! The machine-readable zone panel (`app::mrz_panel`) in egui_kittest, on a synthetic passport
 //! still (needs fonts-ocr-b): the analyzer reads the zone, the panel shows the fields, the name
-//! line and a copy button that puts the name on the clipboard.
+//! line and a copy button that puts the name on the clipboard. And the live view: the panel shows
+//! a zone only once two frames of the document in view read it alike (`quality::mrz::vote`).
 
 mod common;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use common::ocrb::{self, Degrade, Rng};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use idcap::app::mrz_panel::{self, COPY_LABEL};
-use idcap::quality::mrz::{CalendarDate, MrzFormat};
-use idcap::quality::{Analyzer, DocChoice, Preset, Profile};
+use idcap::app::{App, AppOptions};
+use idcap::camera::mrz_specimen::UTOPIA_TD1;
+use idcap::camera::{self, CameraFrame, FrameSource, SourceError};
+use idcap::capture::scripted;
+use idcap::quality::mrz::{CalendarDate, MrzFormat, MrzReport, fields};
+use idcap::quality::{Analyzer, DocChoice, Frame, MrzSeen, Point, Preset, Profile};
 
 #[test]
 fn a_passport_still_shows_its_fields_and_copies_the_name() {
@@ -60,4 +69,101 @@ fn a_passport_still_shows_its_fields_and_copies_the_name() {
         .iter()
         .any(|c| matches!(c, egui::OutputCommand::CopyText(t) if *t == name));
     assert!(copied, "the copy button puts the name on the clipboard");
+}
+
+/// Tiny blank frames, stamped at 30 fps of frame time, as fast as they are read (the scripted
+/// analysis decides what each frame shows).
+struct BlankSource(u64);
+
+impl FrameSource for BlankSource {
+    fn name(&self) -> String {
+        "Blank test source".into()
+    }
+    fn next_frame(&mut self) -> Result<CameraFrame, SourceError> {
+        let frame = CameraFrame {
+            image: Arc::new(Frame::from_pixel(64, 36, image::Rgb([90, 90, 90]))),
+            seq: self.0,
+            time_s: self.0 as f64 / 30.0,
+        };
+        self.0 += 1;
+        Ok(frame)
+    }
+}
+
+/// Steps the UI until `cond` holds (at most 30 s of wall time), then once more so the panel is
+/// drawn; returns whether it held.
+fn step_until(h: &mut Harness<'_, App>, cond: impl Fn(&App) -> bool) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline && !cond(h.state()) {
+        h.step();
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    h.step();
+    cond(h.state())
+}
+
+#[test]
+fn the_live_view_shows_a_zone_only_once_two_frames_read_it_alike() {
+    let today = CalendarDate::new(2026, 12, 4).expect("a date");
+    let lines: Vec<String> = UTOPIA_TD1.map(str::to_string).to_vec();
+    let zone = MrzReport {
+        format: MrzFormat::Td1,
+        fields: fields::parse(MrzFormat::Td1, &lines, today),
+        lines,
+        valid: true,
+        expired: Some(true),
+        days_to_expiry: Some(-5346),
+        unreadable: None,
+    };
+    // How many more frames may be read afresh; every other frame carries the reading.
+    let fresh_reads = Arc::new(AtomicUsize::new(1));
+    let budget = Arc::clone(&fresh_reads);
+    let assess = move |_: &Frame, _: &Profile| {
+        // `focus` fails so the auto-capture never takes the view away.
+        let mut report = scripted::report(false, 190.0, 76.0, 1.0);
+        let fresh = budget
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok();
+        report.mrz = Some(MrzSeen {
+            report: zone.clone(),
+            band: Some([
+                Point::new(200.0, 520.0),
+                Point::new(1080.0, 520.0),
+                Point::new(1080.0, 630.0),
+                Point::new(200.0, 630.0),
+            ]),
+            fresh,
+        });
+        report
+    };
+    let mut h = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| {
+            App::new(
+                cc,
+                AppOptions {
+                    injected_source: Some(camera::ready(BlankSource(0))),
+                    assess: Some(Box::new(assess)),
+                    lockstep: true,
+                    ignore_saved_settings: true,
+                    ..AppOptions::default()
+                },
+            )
+        });
+    let name = "Enter your name exactly as: ERIKSSON ANNA MARIA";
+    // One fresh reading and several carried ones: not shown yet.
+    assert!(step_until(&mut h, |app| app
+        .live
+        .latest()
+        .is_some_and(|a| a.frame.seq >= 4)));
+    assert!(h.state().live.shown_zone().is_none());
+    assert!(h.query_by_label_contains(name).is_none());
+    // A second frame reads the same lines: the panel shows the fields and the name.
+    fresh_reads.store(1, Ordering::SeqCst);
+    assert!(step_until(&mut h, |app| app.live.shown_zone().is_some()));
+    assert!(h.query_by_label_contains(name).is_some());
+    assert!(
+        h.query_by_label("D23145890").is_some(),
+        "the document number"
+    );
 }

@@ -20,6 +20,8 @@ use crate::analysis::{Analysed, Pipeline};
 use crate::camera::{ControlInfo, SourceStatus};
 use crate::capture::flip::{FlipGuard, FlipState, Signature};
 use crate::capture::{AutoCapture, CaptureConfig, Captured, Phase};
+use crate::quality::mrz::MrzReport;
+use crate::quality::mrz::vote::MrzVote;
 use crate::quality::{DocumentKind, Report};
 
 /// Said under the Capture button when a manual capture of the back was refused.
@@ -135,6 +137,8 @@ pub struct LiveView {
     /// A manual capture of the back was refused because the frame still showed the front: the view
     /// says so and offers "capture anyway" until the card is turned over.
     front_refused: bool,
+    /// The machine-readable zone is shown only once frames of the document in view agree on it.
+    mrz_vote: MrzVote,
     paused: bool,
     pub(crate) stats: Stats,
 }
@@ -161,6 +165,7 @@ impl LiveView {
             phase: Phase::Idle,
             flip: None,
             front_refused: false,
+            mrz_vote: MrzVote::default(),
             paused: false,
             stats: Stats::default(),
         }
@@ -214,6 +219,34 @@ impl LiveView {
         self.auto.reset();
         self.phase = Phase::Idle;
         self.front_refused = false;
+        self.mrz_vote = MrzVote::default();
+    }
+
+    /// The machine-readable zone the live view may show: the reading the vote agreed on, or else
+    /// the newest frame's zone when it does not read (why not is worth saying at once). A valid
+    /// reading not yet confirmed by a second frame is not shown.
+    pub fn shown_zone(&self) -> Option<&MrzReport> {
+        self.mrz_vote.agreed().or_else(|| {
+            let latest = self.latest.as_ref()?;
+            latest.report.document.as_ref()?;
+            latest
+                .report
+                .mrz
+                .as_ref()
+                .map(|m| &m.report)
+                .filter(|z| !z.valid)
+        })
+    }
+
+    /// Whether the newest frame's valid zone is still waiting for the vote.
+    fn zone_unconfirmed(&self, report: &Report) -> bool {
+        report.mrz.as_ref().is_some_and(|m| {
+            m.report.valid
+                && self
+                    .mrz_vote
+                    .agreed()
+                    .is_none_or(|agreed| agreed.lines != m.report.lines)
+        })
     }
 
     /// The newest analysed frame and its report.
@@ -293,6 +326,7 @@ impl LiveView {
                     self.state = SourceState::Waiting(msg);
                     self.auto.reset();
                     self.phase = Phase::Idle;
+                    self.mrz_vote = MrzVote::default();
                 }
                 SourceStatus::Failed(msg) => self.state = SourceState::Failed(msg),
                 SourceStatus::Controls(c) => self.controls = c,
@@ -302,6 +336,8 @@ impl LiveView {
         let mut captured = None;
         for a in pipeline.poll() {
             self.stats.analysed(a.analysis_ms);
+            self.mrz_vote
+                .feed(a.report.mrz.as_ref(), a.report.document.is_some());
             if let Some(guard) = &mut self.flip {
                 let seen = a
                     .report
@@ -427,6 +463,7 @@ impl LiveView {
                     guide: Some(guide),
                     mirror,
                     refused: matches!(self.flip_state(), Some(FlipState::StillFront(_))),
+                    zone_unconfirmed: self.zone_unconfirmed(&a.report),
                 };
                 paint_report(&painter, rect, self.shown_size, &a.report, &opts);
             }

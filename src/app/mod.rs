@@ -404,6 +404,7 @@ impl eframe::App for App {
                     notice: self.live.camera_notice.as_deref(),
                     report: report.as_ref(),
                     show_checks: !self.showing_still,
+                    zone: self.live.shown_zone(),
                 };
                 // A still has its own checklist: the photo gets the panel's width.
                 if !self.showing_still {

@@ -22,6 +22,9 @@ pub(crate) struct OverlayOptions {
     /// The document in view will not be taken (the front shown again when the back is asked for):
     /// its outline is amber even when every check passes, so green never means "go" for it.
     pub(crate) refused: bool,
+    /// The live view's vote has not yet confirmed the report's valid zone
+    /// (`quality::mrz::vote`): its band is drawn in the neutral guide colour, not green.
+    pub(crate) zone_unconfirmed: bool,
 }
 
 /// Maps image pixel coordinates to screen points inside `image_rect`.
@@ -118,14 +121,19 @@ pub(crate) fn paint_report(
     stroke_regions(&clipped, &map, &report.glare_regions, 2.0, glare);
     let covered = Stroke::new(style::OCCLUSION_WIDTH, style::OCCLUSION);
     stroke_regions(&clipped, &map, &report.occlusion_regions, 4.0, covered);
-    // The machine-readable zone: green when it reads, amber when it does not.
+    // The machine-readable zone: green when it reads (and, live, once the vote confirms it),
+    // amber when it does not.
     if let Some(band) = report
         .mrz
         .as_ref()
         .and_then(|m| m.band.map(|b| (b, m.report.valid)))
     {
         let (corners, valid) = band;
-        let color = if valid { style::PASS } else { style::WARN };
+        let color = match (valid, options.zone_unconfirmed) {
+            (true, false) => style::PASS,
+            (true, true) => style::GUIDE,
+            (false, _) => style::WARN,
+        };
         let points: Vec<Pos2> = corners.iter().map(|p| map.point(p.x, p.y)).collect();
         clipped.add(Shape::closed_line(
             points,

@@ -385,6 +385,7 @@ impl ReviewView {
                         guide: guide.filter(|_| r.report.document.is_none()),
                         mirror: false,
                         refused: false,
+                        zone_unconfirmed: false,
                     },
                 );
                 ui.allocate_rect(avail, Sense::hover());

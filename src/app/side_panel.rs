@@ -1,5 +1,5 @@
 //! The live view's side panel: camera picker, resolution, camera controls, document type, mirror,
-//! and the live checklist. Reads state, returns `Command`s; changes nothing itself.
+//! the live checklist and the machine-readable zone the live view's vote agreed on. Reads state, returns `Command`s; changes nothing itself.
 //!
 //! Decides how a camera control is shown: a range as a slider, a toggle as a checkbox, a menu as a
 //! combo box of its named entries, an inactive control disabled with the reason as its tooltip,
@@ -8,9 +8,10 @@
 use egui::{RichText, Ui};
 
 use super::settings::{RESOLUTIONS, Settings};
-use super::{Command, checklist, style};
+use super::{Command, checklist, mrz_panel, style};
 use crate::camera::webcam::Device;
 use crate::camera::{ControlInfo, ControlKind, DEFAULT_MAX_SIZE, SourceSpec, controls};
+use crate::quality::mrz::MrzReport;
 use crate::quality::{DocumentKind, Report};
 
 pub(crate) struct SidePanel<'a> {
@@ -25,6 +26,8 @@ pub(crate) struct SidePanel<'a> {
     pub(crate) report: Option<&'a Report>,
     /// Show the live checklist (hidden while a still, which has its own, is shown).
     pub(crate) show_checks: bool,
+    /// The zone to show under the checklist (`LiveView::shown_zone`).
+    pub(crate) zone: Option<&'a MrzReport>,
 }
 
 impl SidePanel<'_> {
@@ -43,6 +46,10 @@ impl SidePanel<'_> {
                         ui.separator();
                         ui.label(RichText::new("Checks").strong());
                         checklist::checklist_ui(ui, self.report);
+                        if let Some(zone) = self.zone {
+                            ui.separator();
+                            mrz_panel::ui(ui, zone);
+                        }
                     }
                 });
             });

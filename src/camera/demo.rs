@@ -5,8 +5,10 @@
 //! close but out of focus (3–5.5 s), catches a glare spot that moves across it (5.5–8 s), is tilted
 //! away (8–10.5 s), then settles sharp and flat (10.5–17.5 s), so auto-capture of the front fires
 //! about 12.5 s in; it is then turned over (17.5–20 s) and the back is held still (20–31 s) before
-//! the card is taken away. Frames are a pure function of time (`render`), and time is frame index /
-//! fps, so tests are deterministic. While the live view is hidden the camera is not read; a paced
+//! the card is taken away. The back carries a valid specimen machine-readable zone that expires a
+//! few days after the demo's "today" (`mrz_specimen::demo_td1`), so the live view reads it and warns
+//! of the expiry. Frames are a pure function of time (`render`) and of that day (`on_day`), and
+//! time is frame index / fps, so tests are deterministic. While the live view is hidden the camera is not read; a paced
 //! demo then resumes its script where it stopped. Both sides are drawn once at high resolution;
 //! each frame projects one through a pinhole camera onto the desk, which needs no files and no
 //! fonts.
@@ -20,6 +22,7 @@ mod art;
 
 use super::{CameraFrame, FrameSource, SourceError};
 use crate::quality::geometry::Homography;
+use crate::quality::mrz::CalendarDate;
 use crate::quality::{DocumentKind, Point};
 use art::{render_card, render_card_back, render_desk};
 
@@ -227,10 +230,17 @@ const RESUME_GAP: Duration = Duration::from_millis(500);
 
 impl DemoCamera {
     /// A demo camera at `fps` frames per second; `paced` sleeps between frames like a camera,
-    /// otherwise frames come as fast as they are read.
+    /// otherwise frames come as fast as they are read. The back's zone expires a few days after
+    /// the system's date (`clock::today`), as the app judges it.
     pub fn new(fps: f64, paced: bool) -> Self {
+        Self::on_day(fps, paced, crate::clock::today())
+    }
+
+    /// `new`, with the back's zone expiring `mrz_specimen::DEMO_EXPIRES_IN_DAYS` after `today`
+    /// (tests fix the day).
+    pub fn on_day(fps: f64, paced: bool, today: CalendarDate) -> Self {
         DemoCamera {
-            scene: Arc::new(Scene::new()),
+            scene: Arc::new(Scene::new(today)),
             fps: fps.clamp(1.0, 120.0),
             paced,
             seq: 0,
@@ -314,10 +324,10 @@ pub fn card_size() -> (u32, u32) {
 }
 
 impl Scene {
-    fn new() -> Self {
+    fn new(today: CalendarDate) -> Self {
         let card = render_card();
         let card_blurred = imageproc::filter::gaussian_blur_f32(&card, 9.0);
-        let back = render_card_back();
+        let back = render_card_back(today);
         let back_blurred = imageproc::filter::gaussian_blur_f32(&back, 9.0);
         Scene {
             card,

@@ -2,11 +2,15 @@
 //!
 //! Decides how a zone's text is put on a rendered document: each character's coverage map from
 //! `ocrb_atlas.bin` (regenerated from the font by `cargo run --example ocrb_atlas`), scaled to the
-//! pitch and blended in dark ink. The app never reads a font at run time. The text drawn is ICAO
-//! 9303's own "UTOPIA" specimen (part 5, TD1), whose check digits hold and which expired in 2012,
-//! so the demo shows the zone read and the `expiry` hint.
+//! pitch and blended in dark ink. The app never reads a font at run time. The demo card's back
+//! carries ICAO 9303's own "UTOPIA" specimen (part 5, TD1) with its expiry moved to a few days after
+//! the demo's "today" (`demo_td1`): every check digit holds, so the live view reads the zone, and
+//! the document expires within `Profile::expiry_warn_days`, so the `expiry` check passes with its
+//! warning and the back still auto-captures.
 
 use image::RgbImage;
+
+use crate::quality::mrz::CalendarDate;
 
 /// Atlas cell width, pixels: one character pitch.
 pub const CELL_W: usize = 24;
@@ -28,13 +32,55 @@ pub const UTOPIA_TD1: [&str; 3] = [
     "ERIKSSON<<ANNA<MARIA<<<<<<<<<<",
 ];
 
-/// The demo card's back: `UTOPIA_TD1` with the expiry moved to 2034-04-15 (its check digit and the
-/// composite recomputed), so the demo's back reads valid, passes `expiry` and auto-captures.
-pub const DEMO_TD1: [&str; 3] = [
-    "I<UTOD231458907<<<<<<<<<<<<<<<",
-    "7408122F3404159UTO<<<<<<<<<<<2",
-    "ERIKSSON<<ANNA<MARIA<<<<<<<<<<",
-];
+/// Days from the demo's "today" to the demo specimen's expiry: 1–29, inside the default
+/// `Profile::expiry_warn_days` (30), so the demo shows the `expiry` warning ("Expires in 20 days")
+/// while the check still passes.
+pub const DEMO_EXPIRES_IN_DAYS: i64 = 20;
+
+/// The demo card's back: `UTOPIA_TD1` with its expiry moved to `DEMO_EXPIRES_IN_DAYS` after
+/// `today`, the expiry's check digit and the composite recomputed (`mrz::check_digit`, ICAO 9303
+/// weights 7-3-1), so the zone reads valid on any day.
+pub fn demo_td1(today: CalendarDate) -> [String; 3] {
+    let [top, middle, bottom] = UTOPIA_TD1.map(str::to_string);
+    let expiry = CalendarDate::from_epoch_days(
+        CalendarDate::from_epoch_days(0).days_until(today) + DEMO_EXPIRES_IN_DAYS,
+    );
+    let yymmdd = format!(
+        "{:02}{:02}{:02}",
+        expiry.year.rem_euclid(100),
+        expiry.month,
+        expiry.day
+    );
+    // TD1 middle line: birth date and its digit (0–6), sex (7), expiry (8–13) and its digit (14),
+    // nationality and optional data (15–28), the composite (29).
+    let mut middle: Vec<char> = middle.chars().collect();
+    for (slot, c) in middle.iter_mut().skip(8).zip(yymmdd.chars()) {
+        *slot = c;
+    }
+    let digit = |field: &str| {
+        mrz::check_digit(field)
+            .ok()
+            .and_then(|d| char::from_digit(d, 10))
+            .unwrap_or('<')
+    };
+    if let Some(slot) = middle.get_mut(14) {
+        *slot = digit(&yymmdd);
+    }
+    let middle: String = middle.into_iter().collect();
+    // The composite covers the upper line's 6–30 and the middle line's 1–7, 9–15 and 19–29
+    // (ICAO 9303 part 5, 1-based positions).
+    let covered: String = [
+        top.get(5..30),
+        middle.get(0..7),
+        middle.get(8..15),
+        middle.get(18..29),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let middle = format!("{}{}", middle.get(0..29).unwrap_or(""), digit(&covered));
+    [top, middle, bottom]
+}
 
 /// Coverage is multiplied by this (then capped at 1) so the strokes print as bold as a real zone's
 /// (a laser-printed OCR-B stroke is about 0.3 mm wide; the outline's coverage is thinner).
@@ -130,14 +176,41 @@ mod tests {
     }
 
     #[test]
-    fn the_drawn_specimens_read_back_valid_one_expired_one_not() {
-        let today = crate::quality::mrz::CalendarDate::new(2026, 12, 4).unwrap();
-        for (lines, expired) in [(UTOPIA_TD1, true), (DEMO_TD1, false)] {
+    fn the_drawn_specimens_read_back_valid_one_expired_one_about_to() {
+        let today = CalendarDate::new(2026, 12, 4).unwrap();
+        let demo = demo_td1(today);
+        let demo: [&str; 3] = [&demo[0], &demo[1], &demo[2]];
+        for (lines, expired, days) in [(UTOPIA_TD1, true, -5346), (demo, false, 20)] {
             let reading = read_drawn(&lines);
             assert_eq!(reading.format, MrzFormat::Td1);
             assert_eq!(reading.lines, lines.map(str::to_string));
             assert!(reading.valid);
-            assert_eq!(reading.report(today).expired, Some(expired));
+            let report = reading.report(today);
+            assert_eq!(report.expired, Some(expired));
+            assert_eq!(report.days_to_expiry, Some(days));
+        }
+    }
+
+    #[test]
+    fn the_demo_specimen_expires_inside_the_warning_window_on_any_day() {
+        let warn = crate::quality::Profile::default().expiry_warn_days;
+        assert!((1..warn).contains(&DEMO_EXPIRES_IN_DAYS));
+        // ICAO's own line with the expiry rewritten to 2012-04-15 is the specimen again.
+        let today = CalendarDate::new(2012, 3, 26).unwrap();
+        assert_eq!(demo_td1(today), UTOPIA_TD1.map(str::to_string));
+        // Across a year end and a leap day, every check digit holds and the date is the one meant
+        // (ICAO expiry years are 20xx: the demo runs until 2099-12-11).
+        for today in [(2026, 12, 20), (2028, 2, 10), (2031, 12, 25)] {
+            let today = CalendarDate::new(today.0, today.1, today.2).unwrap();
+            let lines = demo_td1(today).to_vec();
+            assert!(
+                crate::quality::mrz::fields::crate_valid(MrzFormat::Td1, &lines),
+                "{lines:?}"
+            );
+            let fields =
+                crate::quality::mrz::fields::parse(MrzFormat::Td1, &lines, today).expect("parses");
+            let expiry = fields.expiry_date.expect("a date");
+            assert_eq!(today.days_until(expiry), DEMO_EXPIRES_IN_DAYS, "{today}");
         }
     }
 

@@ -367,7 +367,9 @@ impl Report {
     ///   `resolution`: a document too small in the frame reads as blurred in millimetres, and
     ///   moving closer is the fix then (an overshooting outline only makes it look bigger);
     /// - a failing `glare` comes before a `tilt` that fails on the shape (aspect) alone: a
-    ///   reflection over an edge moves the outline.
+    ///   reflection over an edge moves the outline;
+    /// - an `mrz` failing under a reflection comes just before `glare`: its hint says which lines
+    ///   the reflection hides.
     pub fn guidance_order(&self) -> Vec<CheckId> {
         let fails = |id: CheckId| self.check(id).is_some_and(|c| !c.pass);
         let mut order = GUIDANCE_ORDER.to_vec();
@@ -380,6 +382,13 @@ impl Report {
             .is_some_and(|c| !c.pass && c.unit.is_empty());
         if fails(CheckId::Glare) && tilt_on_shape {
             move_after(&mut order, CheckId::Tilt, CheckId::Glare);
+        }
+        let zone_under_glare = self
+            .mrz
+            .as_ref()
+            .is_some_and(|m| m.report.unreadable == Some(mrz::Unreadable::Reflection));
+        if fails(CheckId::Mrz) && zone_under_glare {
+            move_before(&mut order, CheckId::Mrz, CheckId::Glare);
         }
         order
     }
@@ -396,6 +405,21 @@ fn move_after(order: &mut Vec<CheckId>, id: CheckId, anchor: CheckId) {
             .iter()
             .position(|c| *c == anchor)
             .map_or(order.len(), |a| a + 1);
+        order.insert(at, id);
+    }
+}
+
+/// Moves `id` to just before `anchor` in `order` (no change when either is missing).
+fn move_before(order: &mut Vec<CheckId>, id: CheckId, anchor: CheckId) {
+    if !order.contains(&anchor) {
+        return;
+    }
+    if let Some(i) = order.iter().position(|c| *c == id) {
+        order.remove(i);
+        let at = order
+            .iter()
+            .position(|c| *c == anchor)
+            .unwrap_or(order.len());
         order.insert(at, id);
     }
 }
@@ -610,6 +634,7 @@ impl Analyzer {
                 .mrz
                 .stream(&self.rectified, &doc.quad, doc.kind, profile),
         };
+        mrz_stage::blame_reflection(report.mrz.as_mut(), &report.glare_regions);
         let waiting = self.tracker.is_some() && !self.mrz.tried();
         let zone = report.mrz.as_ref().map(|m| &m.report);
         report
@@ -622,8 +647,9 @@ impl Analyzer {
 }
 
 /// `report` with its zone, and the `mrz` and `expiry` checks judged on it, replaced by `zone`.
-fn with_zone(mut report: Report, zone: MrzSeen, profile: &Profile) -> Report {
+fn with_zone(mut report: Report, mut zone: MrzSeen, profile: &Profile) -> Report {
     let kind = report.document.as_ref().map(|d| d.kind);
+    mrz_stage::blame_reflection(Some(&mut zone), &report.glare_regions);
     let judged = [
         mrz_check::mrz(Some(&zone.report), kind, false),
         expiry::expiry(Some(&zone.report), profile),

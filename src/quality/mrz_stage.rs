@@ -14,10 +14,10 @@
 
 use serde::Serialize;
 
-use super::mrz::{CalendarDate, DocView, MrzReader, MrzReading, MrzReport};
+use super::mrz::{CalendarDate, DocView, MrzReader, MrzReading, MrzReport, Unreadable};
 use super::profile::{DocumentKind, Profile};
 use super::rectify::Rectified;
-use super::{Frame, Point, Quad};
+use super::{Frame, Point, Quad, Region};
 
 /// A document is steady when no corner moved more than this fraction (0–1) of its diagonal since
 /// the previous frame; 0.005 is 5 px on a 1000-px diagonal, the auto-capture's own jitter limit
@@ -186,6 +186,51 @@ pub fn report_for(reading: &MrzReading, today: Option<CalendarDate>) -> MrzRepor
     }
 }
 
+/// A zone found but not read, with a glare region over its band, is blamed on the reflection
+/// (`Unreadable::Reflection`) whatever the reader guessed: the glare check sees highlights the
+/// reader's own test misses (a glint under its level, or over a character read with confidence),
+/// and tilting the document is what moves them off the lines. `glare` is in image pixels.
+pub(crate) fn blame_reflection(seen: Option<&mut MrzSeen>, glare: &[Region]) {
+    let Some(seen) = seen.filter(|s| !s.report.valid) else {
+        return;
+    };
+    let Some(band) = seen.band else {
+        return;
+    };
+    if glare.iter().any(|r| band_meets_region(&band, r)) {
+        seen.report.unreadable = Some(Unreadable::Reflection);
+    }
+}
+
+/// Whether the convex quadrilateral `band` and the axis-aligned rectangle `r` overlap (separating
+/// axes: the rectangle's two and the band's four edge normals).
+fn band_meets_region(band: &[Point; 4], r: &Region) -> bool {
+    let rect = [
+        Point::new(r.x, r.y),
+        Point::new(r.x + r.w, r.y),
+        Point::new(r.x + r.w, r.y + r.h),
+        Point::new(r.x, r.y + r.h),
+    ];
+    let span = |pts: &[Point; 4], (ax, ay): (f64, f64)| {
+        pts.iter()
+            .map(|p| p.x * ax + p.y * ay)
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+                (lo.min(v), hi.max(v))
+            })
+    };
+    let band_normals = (0..4).map(|i| {
+        let (a, b) = (band[i], band[(i + 1) % 4]);
+        (b.y - a.y, a.x - b.x)
+    });
+    [(1.0, 0.0), (0.0, 1.0)]
+        .into_iter()
+        .chain(band_normals)
+        .all(|axis| {
+            let (a, b) = (span(band, axis), span(&rect, axis));
+            a.0 <= b.1 && b.0 <= a.1
+        })
+}
+
 /// The largest corner displacement from `a` to `b`, as a fraction of `b`'s diagonal.
 fn corner_step_frac(a: &Quad, b: &Quad) -> f64 {
     let (ca, cb) = (a.corners(), b.corners());
@@ -214,6 +259,57 @@ mod tests {
     fn a_corner_step_is_a_fraction_of_the_diagonal() {
         assert_eq!(corner_step_frac(&quad(0.0), &quad(0.0)), 0.0);
         assert!((corner_step_frac(&quad(0.0), &quad(10.0)) - 0.01).abs() < 1e-9);
+    }
+
+    fn unread(band: Option<[Point; 4]>, valid: bool) -> MrzSeen {
+        MrzSeen {
+            report: MrzReport {
+                format: super::super::mrz::MrzFormat::Td1,
+                lines: vec!["I<UTO".into()],
+                valid,
+                fields: None,
+                expired: None,
+                days_to_expiry: None,
+                unreadable: (!valid).then_some(Unreadable::Blurry),
+            },
+            band,
+            fresh: true,
+        }
+    }
+
+    #[test]
+    fn glare_over_an_unread_band_is_blamed_for_it() {
+        // A band tilted by 20°, 600 × 80 px, from (100, 400).
+        let (c, s) = (20f64.to_radians().cos(), 20f64.to_radians().sin());
+        let at = |u: f64, v: f64| Point::new(100.0 + u * c - v * s, 400.0 + u * s + v * c);
+        let band = [at(0.0, 0.0), at(600.0, 0.0), at(600.0, 80.0), at(0.0, 80.0)];
+        let spot = |x: f64, y: f64| Region {
+            x,
+            y,
+            w: 20.0,
+            h: 20.0,
+        };
+        // On the band's middle; then inside its bounding box but off the band (above its right
+        // end), then far away.
+        let middle = at(300.0, 40.0);
+        let on = spot(middle.x - 10.0, middle.y - 10.0);
+        let above_right = spot(at(560.0, 0.0).x, 420.0);
+        assert!(band_meets_region(&band, &on));
+        assert!(!band_meets_region(&band, &above_right));
+        assert!(!band_meets_region(&band, &spot(1000.0, 0.0)));
+
+        let mut seen = unread(Some(band), false);
+        blame_reflection(Some(&mut seen), &[above_right]);
+        assert_eq!(seen.report.unreadable, Some(Unreadable::Blurry));
+        blame_reflection(Some(&mut seen), &[above_right, on]);
+        assert_eq!(seen.report.unreadable, Some(Unreadable::Reflection));
+        // A valid zone, or one without a band in the frame, is left alone.
+        let mut valid = unread(Some(band), true);
+        blame_reflection(Some(&mut valid), &[on]);
+        assert_eq!(valid.report.unreadable, None);
+        let mut unmapped = unread(None, false);
+        blame_reflection(Some(&mut unmapped), &[on]);
+        assert_eq!(unmapped.report.unreadable, Some(Unreadable::Blurry));
     }
 
     #[test]

@@ -9,6 +9,7 @@ use imageproc::drawing::{draw_filled_circle_mut, draw_filled_ellipse_mut, draw_f
 use imageproc::rect::Rect;
 
 use super::{CARD_PX_PER_MM, DEMO_SIZE, card_size};
+use crate::quality::mrz::CalendarDate;
 
 /// A tiny deterministic random generator (xorshift), so the card is the same on every run.
 struct Rng(u64);
@@ -252,8 +253,9 @@ pub(super) fn render_card() -> RgbImage {
 
 /// The back of the ID card: a warmer tint with wavy guilloche, address lines across the top, a
 /// small ghost portrait, and a TD1 machine-readable zone (3 lines of 30 characters) in a clear band
-/// at the bottom (`mrz_specimen::DEMO_TD1`, drawn with OCR-B glyphs from the committed atlas).
-pub(super) fn render_card_back() -> RgbImage {
+/// at the bottom (`mrz_specimen::demo_td1(today)`: valid, expiring a few days after `today`; drawn
+/// with OCR-B glyphs from the committed atlas).
+pub(super) fn render_card_back(today: CalendarDate) -> RgbImage {
     let (w, h) = card_size();
     let mut rng = Rng(0x7F4A_7C15_9E37_79B9);
     let mut card = RgbImage::from_fn(w, h, |x, y| {
@@ -304,13 +306,14 @@ pub(super) fn render_card_back() -> RgbImage {
         Rect::at(0, mm(35.5)).of_size(w, (h as i32 - mm(35.5)).max(1) as u32),
         Rgb([246, 244, 236]),
     );
-    // A real-format zone (ICAO's TD1 specimen, valid and unexpired) in OCR-B at ICAO's 2.54 mm
-    // pitch, so the live view reads it and shows its fields.
+    // A real-format zone (ICAO's TD1 specimen, valid, expiring soon) in OCR-B at ICAO's 2.54 mm
+    // pitch, so the live view reads it, shows its fields and warns of the expiry.
+    let zone = crate::camera::mrz_specimen::demo_td1(today);
     crate::camera::mrz_specimen::draw_mrz(
         &mut card,
         (mm(3.8) as f32, mm(37.5) as f32),
         (2.54 * s) as f32,
-        &crate::camera::mrz_specimen::DEMO_TD1,
+        &zone.each_ref().map(String::as_str),
     );
     card
 }

@@ -108,3 +108,58 @@ fn unpaced_source_counts_time_by_frames() {
     assert_eq!((a.seq, b.seq), (0, 1));
     assert!((b.time_s - 0.1).abs() < 1e-12);
 }
+
+#[test]
+fn the_back_reads_its_zone_and_warns_of_the_expiry_yet_passes() {
+    use crate::quality::mrz::CalendarDate;
+    use crate::quality::{Analyzer, CheckId, DocChoice, Preset, Profile, Verdict};
+    let today = CalendarDate::new(2026, 12, 4).expect("a date");
+    let cam = DemoCamera::on_day(DEMO_FPS, false, today);
+    let frame = cam.frame_at(BACK_SETTLED_S + 1.0);
+    let profile = Profile {
+        today: Some(today),
+        ..Preset::Standard.profile(DocChoice::IdCard)
+    };
+    let report = Analyzer::new().assess(&frame, &profile);
+    let zone = &report.mrz.as_ref().expect("the zone is seen").report;
+    assert!(zone.valid, "{:?}", zone.unreadable);
+    assert_eq!(zone.days_to_expiry, Some(20));
+    let expiry = report.check(CheckId::Expiry).expect("expiry");
+    assert!(expiry.pass);
+    assert_eq!(expiry.hint, "Expires in 20 days");
+    assert_eq!(
+        report.verdict(),
+        Verdict::Pass,
+        "{:?}",
+        report.failing_checks()
+    );
+}
+
+#[test]
+fn a_reflection_over_the_backs_zone_gets_its_own_guidance() {
+    use crate::quality::mrz::{CalendarDate, Unreadable};
+    use crate::quality::{Analyzer, CheckId, DocChoice, Preset, Profile};
+    let today = CalendarDate::new(2026, 12, 4).expect("a date");
+    let cam = DemoCamera::on_day(DEMO_FPS, false, today);
+    // The back, settled, with the lamp's spot on the middle of the zone (its lines lie at 70–92 %
+    // of the card's height).
+    let pose = Pose {
+        glare: Some((0.45, 0.8)),
+        ..pose_at(BACK_SETTLED_S + 1.0)
+    };
+    let frame = cam.render_pose(&pose);
+    let profile = Profile {
+        today: Some(today),
+        ..Preset::Standard.profile(DocChoice::IdCard)
+    };
+    let report = Analyzer::new().assess(&frame, &profile);
+    let zone = &report.mrz.as_ref().expect("the zone is seen").report;
+    assert!(!zone.valid);
+    assert_eq!(zone.unreadable, Some(Unreadable::Reflection));
+    let problem = report.primary_problem().expect("a problem");
+    assert_eq!(problem.id, CheckId::Mrz, "{:?}", report.failing_checks());
+    assert_eq!(
+        problem.hint,
+        "The lines at the bottom are covered by a reflection — tilt the card"
+    );
+}

@@ -7,7 +7,9 @@
 //! - a photo with no document found but a zone read on the whole photo: the zone must be valid.
 //!
 //! A zone found but not valid says why (cut off, blurry, reflection) in the hint, with the portal
-//! wording that reason is rejected for. The zone's text is never put in a message.
+//! wording that reason is rejected for; under a reflection the hint also says to tilt the document
+//! (`mrz_stage::blame_reflection` puts a glare region over the zone down to it). The zone's text is
+//! never put in a message.
 
 use crate::quality::mrz::{MrzReport, Unreadable};
 use crate::quality::profile::DocumentKind;
@@ -50,7 +52,7 @@ pub fn mrz(zone: Option<&MrzReport>, kind: Option<DocumentKind>, waiting: bool) 
                     z.format.as_str(),
                     advice(why)
                 ))
-                .hint(why.hint())
+                .hint(hint(why, kind))
                 .portal(portal)
         }
         (None, Some(DocumentKind::Passport)) if waiting => check(false)
@@ -70,6 +72,21 @@ pub fn mrz(zone: Option<&MrzReport>, kind: Option<DocumentKind>, waiting: bool) 
         (None, None) => check(false)
             .message("Not measured: no document was found.")
             .hint("Show the document to the camera"),
+    }
+}
+
+/// The live overlay's few words for an unreadable zone: the reason, and for a reflection the
+/// move that clears it ("… covered by a reflection — tilt the card", issue 11).
+fn hint(why: Unreadable, kind: Option<DocumentKind>) -> String {
+    match why {
+        Unreadable::Reflection => {
+            let what = match kind {
+                Some(DocumentKind::Passport) => "page",
+                _ => "card",
+            };
+            format!("{} — tilt the {what}", why.hint())
+        }
+        Unreadable::CutOff | Unreadable::Blurry => why.hint().to_string(),
     }
 }
 
@@ -134,9 +151,34 @@ mod tests {
         ] {
             let c = mrz(Some(&zone(false, Some(why))), passport, false);
             assert!(!c.pass);
-            assert_eq!(c.hint, why.hint());
+            assert!(c.hint.starts_with(why.hint()), "{}", c.hint);
             assert_eq!(c.portal, portal);
             assert!(!c.message.contains("P<UTO"), "no zone text in messages");
         }
+    }
+
+    #[test]
+    fn a_reflection_over_the_zone_says_to_tilt_the_document() {
+        let glare = zone(false, Some(Unreadable::Reflection));
+        let td1 = MrzReport {
+            format: MrzFormat::Td1,
+            ..glare.clone()
+        };
+        let card = mrz(Some(&td1), Some(DocumentKind::IdCard), false);
+        assert_eq!(
+            card.hint,
+            "The lines at the bottom are covered by a reflection — tilt the card"
+        );
+        let page = mrz(Some(&glare), Some(DocumentKind::Passport), false);
+        assert_eq!(
+            page.hint,
+            "The lines at the bottom are covered by a reflection — tilt the page"
+        );
+        let blurry = mrz(
+            Some(&zone(false, Some(Unreadable::Blurry))),
+            Some(DocumentKind::Passport),
+            false,
+        );
+        assert_eq!(blurry.hint, "The lines at the bottom are too blurry");
     }
 }

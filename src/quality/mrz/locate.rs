@@ -93,31 +93,46 @@ impl InkMap {
             let src = &luma[(self.top + y) * width..(self.top + y + 1) * width];
             let mut run = 0u32;
             let (above, below) = self.integral.split_at_mut((y + 1) * iw);
-            let prev = &above[y * iw..];
-            let cur = &mut below[..iw];
-            for x in 0..width {
-                run += u32::from(src[x]);
-                cur[x + 1] = prev[x + 1] + run;
+            let prev = &above[y * iw + 1..(y + 1) * iw];
+            let cur = &mut below[1..iw];
+            for ((c, &p), &v) in cur.iter_mut().zip(prev).zip(src) {
+                run += u32::from(v);
+                *c = p + run;
             }
         }
         // The neighbourhood is about two character heights across.
         let r = (width / 48).max(3);
+        // Columns whose window lies inside the plane (the rest are clipped at its sides).
+        let start = r.min(width);
+        let (d, inner) = (2 * r + 1, start..width.saturating_sub(r).max(start));
         for y in 0..rows {
             let y0 = y.saturating_sub(r);
             let y1 = (y + r + 1).min(rows);
             let src = &luma[(self.top + y) * width..(self.top + y + 1) * width];
             let out = &mut self.ink[y * width..(y + 1) * width];
-            for x in 0..width {
-                let x0 = x.saturating_sub(r);
-                let x1 = (x + r + 1).min(width);
-                let sum = self.integral[y1 * iw + x1] + self.integral[y0 * iw + x0]
-                    - self.integral[y0 * iw + x1]
-                    - self.integral[y1 * iw + x0];
-                let area = ((x1 - x0) * (y1 - y0)) as u32;
-                let v = u32::from(src[x]) * area;
+            let above = &self.integral[y0 * iw..(y0 + 1) * iw];
+            let below = &self.integral[y1 * iw..(y1 + 1) * iw];
+            let is_ink = |v: u8, sum: u32, area: u32| {
                 let margin = sum * INK_CONTRAST_PERCENT / 100;
                 let margin = margin.max(INK_MIN_LEVELS * area);
-                out[x] = u8::from(v + margin < sum);
+                u8::from(u32::from(v) * area + margin < sum)
+            };
+            for x in (0..inner.start).chain(inner.end..width) {
+                let x0 = x.saturating_sub(r);
+                let x1 = (x + r + 1).min(width);
+                let sum = below[x1] + above[x0] - above[x1] - below[x0];
+                out[x] = is_ink(src[x], sum, ((x1 - x0) * (y1 - y0)) as u32);
+            }
+            // Inside, the window is `d` columns wide: zipped slices, no clipping, no bounds
+            // checks (most of the plane's pixels).
+            let area = (d * (y1 - y0)) as u32;
+            let windows = above
+                .iter()
+                .zip(&above[d..])
+                .zip(below.iter().zip(&below[d..]));
+            let pixels = out[inner.clone()].iter_mut().zip(&src[inner.clone()]);
+            for ((o, &v), ((&a0, &a1), (&b0, &b1))) in pixels.zip(windows) {
+                *o = is_ink(v, b1 + a0 - a1 - b0, area);
             }
         }
     }
@@ -248,6 +263,41 @@ mod tests {
         assert!(lines[1].top.abs_diff(250) <= 1);
         assert_eq!(lines[0].left, 20);
         assert_eq!(lines[0].right, 20 + 43 * 10 + 5);
+    }
+
+    #[test]
+    fn the_ink_map_is_the_windowed_mean_test_at_every_pixel_edges_included() {
+        // Noise over text-like bars, on planes whose sides clip the window differently.
+        for (w, h) in [(480, 300), (97, 40), (8, 8)] {
+            let mut luma = plane_with_lines(w, h, &[(h * 3 / 4, 44)]);
+            let mut seed = 0x2545_F491_4F6C_DD1Du64;
+            for v in &mut luma {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                *v = v.saturating_add((seed % 60) as u8);
+            }
+            let mut map = InkMap::default();
+            map.build(&luma, w, h);
+            let r = (w / 48).max(3);
+            let rows = h - map.top;
+            for y in 0..rows {
+                for x in 0..w {
+                    let (ya, yb) = (y.saturating_sub(r), (y + r + 1).min(rows));
+                    let (xa, xb) = (x.saturating_sub(r), (x + r + 1).min(w));
+                    let mut sum = 0u32;
+                    for yy in ya..yb {
+                        for xx in xa..xb {
+                            sum += u32::from(luma[(map.top + yy) * w + xx]);
+                        }
+                    }
+                    let area = ((xb - xa) * (yb - ya)) as u32;
+                    let margin = (sum * INK_CONTRAST_PERCENT / 100).max(INK_MIN_LEVELS * area);
+                    let ink = u32::from(luma[(map.top + y) * w + x]) * area + margin < sum;
+                    assert_eq!(map.is_ink(x, map.top + y), ink, "{w}×{h} at ({x}, {y})");
+                }
+            }
+        }
     }
 
     #[test]

@@ -270,8 +270,10 @@ impl MrzReader {
                 if !plausible_group(group, plane.width) {
                     continue;
                 }
-                // Layouts are classified best grid first, and only until one is valid.
-                for (format, cells) in self.cut_layouts(plane, group, kind) {
+                // Layouts are classified best grid first, and only until one is valid; a
+                // layout's patches are sampled only when it is classified.
+                for (format, mut cells) in self.cut_layouts(plane, group, kind) {
+                    segment::sample_patches(plane, group, format.line_len(), &mut cells);
                     let attempt = self.classify(net, format, cells);
                     if attempt.decision.valid() {
                         return Some(attempt);
@@ -285,7 +287,8 @@ impl MrzReader {
         fallback
     }
 
-    /// The layouts a group of lines could be, each cut into cells, best grid first.
+    /// The layouts a group of lines could be, each cut into cells (patches not sampled yet), best
+    /// grid first.
     fn cut_layouts(
         &self,
         plane: Plane<'_>,
@@ -298,10 +301,11 @@ impl MrzReader {
             _ => &[MrzFormat::Td3, MrzFormat::Td2],
         };
         let height = group.iter().map(TextLine::height).max().unwrap_or(0) as f64;
+        let profiles = segment::line_profiles(plane, &self.ink, group);
         let mut cut: Vec<(MrzFormat, Vec<LineCells>, f64)> = formats
             .iter()
             .filter_map(|&f| {
-                let cells = segment::cut_group(plane, &self.ink, group, f.line_len(), height)?;
+                let cells = segment::fit_group(&self.ink, group, &profiles, f.line_len(), height)?;
                 let boundary = cells.iter().map(|c| c.boundary_ink).sum::<f64>();
                 Some((f, cells, boundary))
             })

@@ -91,8 +91,7 @@ impl Plane<'_> {
 }
 
 /// Cuts each line of a group into `cells` cells of a common `height` (plane pixels) and samples
-/// their patches. The lines of one zone are printed on one grid, so the grid is fitted to all of
-/// them together: a line whose first characters are washed out is placed by the others.
+/// their patches (`fit_group`, then `sample_patches`).
 pub(crate) fn cut_group(
     plane: Plane<'_>,
     ink: &InkMap,
@@ -100,17 +99,42 @@ pub(crate) fn cut_group(
     cells: usize,
     height: f64,
 ) -> Option<Vec<LineCells>> {
-    if cells < 2 || plane.width < 8 || group.is_empty() {
+    let profiles = line_profiles(plane, ink, group);
+    let mut out = fit_group(ink, group, &profiles, cells, height)?;
+    sample_patches(plane, group, cells, &mut out);
+    Some(out)
+}
+
+/// Each line's column profile (`column_profile`), shared by every layout the group is fitted to.
+pub(crate) fn line_profiles(plane: Plane<'_>, ink: &InkMap, group: &[TextLine]) -> Vec<Vec<f64>> {
+    group
+        .iter()
+        .map(|l| column_profile(plane, ink, l))
+        .collect()
+}
+
+/// The grid of `cells` cells per line and each line's centre and height (plane pixels), without
+/// patches. The lines of one zone are printed on one grid, so the grid is fitted to all of them
+/// together: a line whose first characters are washed out is placed by the others. `profiles`:
+/// `line_profiles` of `group`.
+pub(crate) fn fit_group(
+    ink: &InkMap,
+    group: &[TextLine],
+    profiles: &[Vec<f64>],
+    cells: usize,
+    height: f64,
+) -> Option<Vec<LineCells>> {
+    if cells < 2 || ink.width < 8 || group.is_empty() {
         return None;
     }
     // Ink beyond the lines' spans (page edges, specks) is no evidence of the grid.
     let lo = group.iter().map(|l| l.left).min()?;
     let hi = group.iter().map(|l| l.right).max()?;
     let margin = (hi - lo) / (4 * cells);
-    let profiles: Vec<Vec<f64>> = group
+    let profiles: Vec<Vec<f64>> = profiles
         .iter()
-        .map(|l| {
-            let mut p = column_profile(plane, ink, l);
+        .map(|p| {
+            let mut p = p.clone();
             for (x, v) in p.iter_mut().enumerate() {
                 if x + margin < lo || x > hi + margin {
                     *v = 0.0;
@@ -124,30 +148,43 @@ pub(crate) fn cut_group(
     for line in group {
         let (top, bottom) = (
             line.top.saturating_sub(2),
-            (line.bottom + 2).min(plane.height),
+            (line.bottom + 2).min(ink.height),
         );
         let (centre_at_0, slope) = fit_centre(ink, line, top, bottom);
         // A tilted line's ink spans more rows than one character is tall.
         let span = (line.right - line.left) as f64;
         let height = (height - slope.abs() * span).max(0.6 * height);
-        let mut lc = LineCells {
+        out.push(LineCells {
             x0,
             pitch,
             centre_at_0,
             slope,
             height,
             boundary_ink: boundary,
-            patches: Vec::with_capacity(cells * PATCH_LEN),
-        };
-        let ink_level = dark_level(plane, line);
-        for k in 0..cells {
-            let cx = x0 + (k as f64 + 0.5) * pitch;
-            let patch = sample_patch(plane, &lc, cx, ink_level);
-            lc.patches.extend_from_slice(&patch);
-        }
-        out.push(lc);
+            patches: Vec::new(),
+        });
     }
     Some(out)
+}
+
+/// Samples the patches of the `cells` cells of each of `lines` (fitted to `group` by
+/// `fit_group`): only the layout about to be classified pays for it.
+pub(crate) fn sample_patches(
+    plane: Plane<'_>,
+    group: &[TextLine],
+    cells: usize,
+    lines: &mut [LineCells],
+) {
+    for (line, lc) in group.iter().zip(lines.iter_mut()) {
+        let ink_level = dark_level(plane, line);
+        lc.patches.clear();
+        lc.patches.reserve(cells * PATCH_LEN);
+        for k in 0..cells {
+            let cx = lc.x0 + (k as f64 + 0.5) * lc.pitch;
+            let patch = sample_patch(plane, lc, cx, ink_level);
+            lc.patches.extend_from_slice(&patch);
+        }
+    }
 }
 
 /// Ink per column over a line's rows, smoothed 1-2-1 so boundaries settle mid-gap.
