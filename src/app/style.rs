@@ -64,6 +64,8 @@ pub const FLASH_S: f32 = 0.35;
 pub const PRIMARY_BUTTON_SIZE: egui::Vec2 = egui::vec2(260.0, 46.0);
 /// Text size of a primary action button, points.
 pub const PRIMARY_TEXT_SIZE: f32 = 20.0;
+/// Text size of a notice beside the primary actions (a refused capture), points.
+pub const NOTICE_TEXT_SIZE: f32 = 16.0;
 /// Space around the primary actions, points.
 pub const ACTION_GAP: f32 = 6.0;
 /// Smallest text anywhere (detail lines, values, the status line), points at a 1280-point-wide
