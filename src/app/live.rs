@@ -368,13 +368,15 @@ impl LiveView {
             // One big capture button under the preview, as desktop camera apps have.
             ui.vertical_centered(|ui| {
                 let can_capture = self.latest.is_some();
+                let window_width = ui.ctx().content_rect().width();
+                let size = style::primary_button_size(window_width);
                 let button = egui::Button::new(
                     RichText::new("Capture  (Space)")
-                        .size(style::PRIMARY_TEXT_SIZE)
+                        .size(style::primary_text_size(window_width))
                         .strong(),
                 )
-                .min_size(style::PRIMARY_BUTTON_SIZE)
-                .corner_radius(style::PRIMARY_BUTTON_SIZE.y / 2.0);
+                .min_size(size)
+                .corner_radius(size.y / 2.0);
                 if ui.add_enabled(can_capture, button).clicked() {
                     commands.push(Command::CaptureNow);
                 }
