@@ -22,12 +22,15 @@ use crate::capture::flip::{FlipGuard, FlipState, Signature};
 use crate::capture::{AutoCapture, CaptureConfig, Captured, Phase};
 use crate::quality::mrz::MrzReport;
 use crate::quality::mrz::vote::MrzVote;
-use crate::quality::{DocumentKind, Report};
+use crate::quality::{CheckId, DocumentKind, Report};
 
 /// Said under the Capture button when a manual capture of the back was refused.
 pub const FRONT_AGAIN: &str = "Not captured: this is the front again — turn the card over";
 /// The button that takes the refused capture after all (the card's two sides look alike).
 pub const CAPTURE_ANYWAY: &str = "It is the back — capture anyway";
+
+/// The hint for a card at a slant while its back is expected (never "Switch to Passport page").
+pub const TURNING_HINT: &str = "Hold the card flat";
 
 /// What the current source is doing.
 #[derive(Clone, Debug, PartialEq)]
@@ -294,6 +297,11 @@ impl LiveView {
             return String::new();
         };
         if let Some(c) = a.report.primary_problem() {
+            if self.flip.is_some() && c.id == CheckId::Tilt {
+                // The back of an ID card was asked for: a card seen at a slant is being turned
+                // over, even when its outline happens to fit a passport page's shape.
+                return TURNING_HINT.to_string();
+            }
             return if c.hint.is_empty() {
                 c.id.label().to_string()
             } else {
@@ -396,20 +404,22 @@ impl LiveView {
             // One big capture button under the preview, as desktop camera apps have.
             ui.vertical_centered(|ui| {
                 let can_capture = self.latest.is_some();
+                let window_width = ui.ctx().content_rect().width();
+                let size = style::primary_button_size(window_width);
                 let button = egui::Button::new(
                     RichText::new("Capture  (Space)")
-                        .size(style::PRIMARY_TEXT_SIZE)
+                        .size(style::primary_text_size(window_width))
                         .strong(),
                 )
-                .min_size(style::PRIMARY_BUTTON_SIZE)
-                .corner_radius(style::PRIMARY_BUTTON_SIZE.y / 2.0);
+                .min_size(size)
+                .corner_radius(size.y / 2.0);
                 if ui.add_enabled(can_capture, button).clicked() {
                     commands.push(Command::CaptureNow);
                 }
                 if self.front_refused {
                     ui.label(
                         RichText::new(FRONT_AGAIN)
-                            .size(style::PRIMARY_TEXT_SIZE * 0.8)
+                            .size(style::NOTICE_TEXT_SIZE)
                             .color(style::WARN),
                     );
                     if ui.button(CAPTURE_ANYWAY).clicked() {
@@ -424,12 +434,17 @@ impl LiveView {
                     }
                     _ => self.source_name.clone(),
                 };
-                ui.label(RichText::new(format!("{source} · {}", self.stats.line())).small());
+                // The checkbox first, at the right; the status line gets what is left and is cut
+                // short (whole on hover) rather than run under the checkbox in a narrow window.
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     let mut auto = self.auto_enabled;
                     if ui.checkbox(&mut auto, "Auto-capture").changed() {
                         commands.push(Command::SetAutoCapture(auto));
                     }
+                    ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                        let line = format!("{source} · {}", self.stats.line());
+                        ui.add(egui::Label::new(RichText::new(line).small()).truncate());
+                    });
                 });
             });
         });
@@ -586,4 +601,71 @@ fn paint_countdown(painter: &egui::Painter, image: egui::Rect, remaining_s: f64,
         FontId::proportional(radius * 1.1),
         style::COUNTDOWN,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::camera::CameraFrame;
+    use crate::capture::scripted;
+    use crate::quality::{Check, Frame, Point};
+
+    /// A live view showing one frame with `report`, the back of an ID card expected and the
+    /// document in view unlike the front.
+    fn expecting_the_back(report: Report) -> LiveView {
+        let quad = [
+            Point::new(10.0, 10.0),
+            Point::new(150.0, 10.0),
+            Point::new(150.0, 98.0),
+            Point::new(10.0, 98.0),
+        ];
+        let front = Frame::from_fn(160, 108, |x, y| image::Rgb([(x + y) as u8, 90, 40]));
+        let back = Frame::from_pixel(160, 108, image::Rgb([200, 200, 200]));
+        let mut view = LiveView::new(CaptureConfig::default());
+        view.expect_back(Signature::of(&front, &quad));
+        let state = view
+            .flip
+            .as_mut()
+            .map(|g| g.push(Signature::of(&back, &quad).as_ref()));
+        assert_eq!(state, Some(FlipState::Ready));
+        view.state = SourceState::Live {
+            width: 160,
+            height: 108,
+        };
+        view.latest = Some(Analysed {
+            frame: CameraFrame {
+                image: Arc::new(back),
+                seq: 0,
+                time_s: 0.0,
+            },
+            report,
+            analysis_ms: 1.0,
+            internal_error: None,
+        });
+        view
+    }
+
+    #[test]
+    fn a_card_at_a_slant_while_the_back_is_expected_is_being_turned_not_a_passport() {
+        let mut report = scripted::report(true, 10.0, 10.0, 1.0);
+        for c in report.checks.iter_mut().filter(|c| c.id == CheckId::Tilt) {
+            *c = Check::new(CheckId::Tilt, false, Some(1.42), Some(1.49))
+                .unit("")
+                .message("This looks like a passport page — switch to Passport page.")
+                .hint("Switch to Passport page");
+        }
+        let mut view = expecting_the_back(report.clone());
+        assert_eq!(view.guidance(), TURNING_HINT);
+        // A front (no flip expected) keeps the check's own hint.
+        view.expect_front();
+        assert_eq!(view.guidance(), "Switch to Passport page");
+    }
+
+    #[test]
+    fn other_problems_keep_their_own_hint_while_the_back_is_expected() {
+        let view = expecting_the_back(scripted::report(false, 10.0, 10.0, 1.0));
+        assert_eq!(view.guidance(), "Hold still");
+    }
 }

@@ -216,7 +216,8 @@ impl App {
                     "Export…"
                 };
                 let n = if is_done { 1.0 } else { 2.0 };
-                let width = n * style::PRIMARY_BUTTON_SIZE.x + (n - 1.0) * style::ACTION_GAP;
+                let button_width = style::primary_button_size(ui.ctx().content_rect().width()).x;
+                let width = n * button_width + (n - 1.0) * style::ACTION_GAP;
                 ui.add_space(((ui.available_width() - width) / 2.0).max(0.0));
                 if !is_done && primary_button(ui, accept_label).clicked() {
                     commands.push(Command::Accept);
@@ -362,8 +363,13 @@ fn still_cell_layout(area: egui::Rect) -> (egui::Rect, egui::Rect, bool) {
 
 /// A big button for a primary action (next side, export).
 fn primary_button(ui: &mut Ui, label: &str) -> egui::Response {
+    let window_width = ui.ctx().content_rect().width();
     ui.add(
-        egui::Button::new(RichText::new(label).size(style::PRIMARY_TEXT_SIZE).strong())
-            .min_size(style::PRIMARY_BUTTON_SIZE),
+        egui::Button::new(
+            RichText::new(label)
+                .size(style::primary_text_size(window_width))
+                .strong(),
+        )
+        .min_size(style::primary_button_size(window_width)),
     )
 }

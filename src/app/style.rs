@@ -64,6 +64,8 @@ pub const FLASH_S: f32 = 0.35;
 pub const PRIMARY_BUTTON_SIZE: egui::Vec2 = egui::vec2(260.0, 46.0);
 /// Text size of a primary action button, points.
 pub const PRIMARY_TEXT_SIZE: f32 = 20.0;
+/// Text size of a notice beside the primary actions (a refused capture), points.
+pub const NOTICE_TEXT_SIZE: f32 = 16.0;
 /// Space around the primary actions, points.
 pub const ACTION_GAP: f32 = 6.0;
 /// Smallest text anywhere (detail lines, values, the status line), points at a 1280-point-wide
@@ -80,6 +82,17 @@ pub const SIDE_PANEL_MIN: f32 = 230.0;
 /// How much text grows with the window: 1 up to 1280 points wide, up to 1.3 at 1920 and beyond.
 pub fn text_scale(window_width: f32) -> f32 {
     (window_width / 1280.0).clamp(1.0, 1.3)
+}
+
+/// Size of a primary action button in a window `window_width` points wide, points: it grows with
+/// the text (`text_scale`), so the main action stays the obvious one on a large screen.
+pub fn primary_button_size(window_width: f32) -> egui::Vec2 {
+    PRIMARY_BUTTON_SIZE * text_scale(window_width)
+}
+
+/// Text size of a primary action button in a window `window_width` points wide, points.
+pub fn primary_text_size(window_width: f32) -> f32 {
+    PRIMARY_TEXT_SIZE * text_scale(window_width)
 }
 
 /// Sets the text sizes and the weak text colour for a window `window_width` points wide.
@@ -170,3 +183,17 @@ pub(crate) const NO_CAMERA_BUTTON_SPACE: f32 = 20.0;
 pub(crate) const GUIDANCE_CORNER_RADIUS: f32 = 6.0;
 /// Gap between the guidance line and the preview, points.
 pub(crate) const GUIDANCE_GAP: f32 = 4.0;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn primary_actions_grow_with_the_window_like_the_text() {
+        assert_eq!(primary_button_size(1024.0), PRIMARY_BUTTON_SIZE);
+        assert_eq!(primary_text_size(1024.0), PRIMARY_TEXT_SIZE);
+        let big = primary_button_size(1920.0);
+        assert!((big.x / PRIMARY_BUTTON_SIZE.x - text_scale(1920.0)).abs() < 1e-6);
+        assert!(big.y > PRIMARY_BUTTON_SIZE.y);
+    }
+}
