@@ -364,15 +364,23 @@ fn occlusion_and_background_on_real_and_synthetic_frames() {
     composites.print("card on white paper of matched brightness (truth quad)");
     composites_det.print("card on white paper (detector)");
 
-    // The targets for real frames (every labelled finger caught, ≥ 95 % of the clear
-    // frames passing) are not met yet: these floors pin what is reached (3 of 5; 48 of 54, one of
-    // the six being 04_aut_id__knir04_04, whose ground-truth quad lies ~10 mm off the card) so
-    // that a change can only improve it.
-    assert!(occluded.failed >= 3, "labelled real fingers caught");
-    assert!(1.0 - clear.rate() >= 0.88, "clear frames passing");
+    // The targets: ≥ 95 % of the clear frames pass (met on the truth quads and through the
+    // detector). Every labelled finger caught is not met: two thumbs reaching ~4 mm in (04_02 over
+    // a corner, 10_04 over the margin) read 0.24–0.28 %, the same as rim touches reaching ~3 mm
+    // (0.23–0.25 %), under the 0.4 % limit; the floor pins the 6 of 8 reached.
+    assert!(occluded.failed >= 6, "labelled real fingers caught");
+    assert!(1.0 - clear.rate() >= 0.95, "clear frames passing");
+    assert!(
+        1.0 - clear_det.rate() >= 0.95,
+        "clear frames passing (detector)"
+    );
     assert!(
         fingers.rate() >= 0.90,
         "≥ 90 % of the synthetic fingers fail"
+    );
+    assert!(
+        fingers_det.rate() >= 0.90,
+        "≥ 90 % of the synthetic fingers fail (detector)"
     );
     assert!(
         sleeves.rate() >= 0.90,

@@ -2,19 +2,27 @@
 //! card), how much of it it covers, and where.
 //!
 //! Decided on the colours across the outline (`quality::border`). Whatever covers a card from its
-//! edge lies across the outline: the place shows one colour outside the card, on its rim and past
-//! the rim, where the card itself would show an edge. So a station is *covered* when
-//! - its outside, rim and inner samples match each other (no edge: the outline is missing there),
-//!   and
-//! - its rim and inner samples are unlike the card's own rim colour (the median rim colour all
-//!   round: a cover rarely reaches half the outline).
+//! edge lies across the outline: where the card would show an edge, the place shows one object
+//! outside the card, on its rim and past the rim. A station is *covered* when its rim and inner
+//! samples (1.5 and 3 mm in) are unlike the card's own rim colour (the median rim colour all round:
+//! a cover rarely reaches half the outline), match each other, and the object reaches out over
+//! the outline. Two kinds of object are recognised:
+//! - **skin** (a finger or thumb): rim and inner are skin-coloured (more red than green, more
+//!   green than blue). A finger is round, so its shading changes more across the outline than a
+//!   flat object's: the outside sample may differ more, or lie outside the frame (a hand reaching
+//!   in from beyond the picture).
+//! - **anything else** (a sleeve, a clip, another card): outside, rim and inner match closely and
+//!   the object is darker than the card. Brighter "covers" are the card's own washed-out corners
+//!   against a white background, which look the same from the outline.
 //!
-//! From each covered station the cover is followed inwards, millimetre by millimetre, while the
-//! colour stays smooth and unlike the card; that depth times the station spacing is its area.
-//! Covered stations are grouped into runs along a side; a run shorter than `MIN_RUN_MM` is noise.
-//! A fingertip that only touches the rim (≤ ~2 mm in) is not covered: the inner sample, 3 mm in,
-//! shows the card. The check fails when the covered area exceeds `profile.max_occlusion_frac` of
-//! the document. The runs' extents are returned in image pixels for the overlay.
+//! From each covered station the cover is followed inwards, half a millimetre at a time, while the
+//! colour stays smooth, of the same kind and unlike the card; that depth times the station spacing
+//! is its area. Covered stations are grouped into runs along a side; a run shorter than
+//! `MIN_RUN_MM` is noise. A run that reaches a corner's unsampled stretch (`CORNER_SKIP_MM`) is
+//! counted over it too: a thumb over a corner covers the corner. A fingertip that only touches the
+//! rim (≤ ~2 mm in) is not covered: the inner sample, 3 mm in, shows the card. The check fails when
+//! the covered area exceeds `profile.max_occlusion_frac` of the document. The runs' extents are
+//! returned in image pixels for the overlay.
 
 use super::round2;
 use crate::quality::border::{self, Border, Colour, Station, colour_distance};
@@ -41,8 +49,21 @@ const RIM_ALLOWANCE_MM: f64 = 2.0;
 const MIN_RUN_MM: f64 = 3.0;
 /// How far inwards a cover is followed, millimetres: past this the area is surely over the limit.
 const MAX_DEPTH_MM: f64 = 25.0;
+/// Step of the inward walk, millimetres: half the rim allowance, so a cover 2.5 mm past the rim
+/// reads as such and not as 2 or 3 mm.
+const DEPTH_STEP_MM: f64 = 0.5;
 /// Two covered stations with at most this many uncovered ones between them are one run.
 const RUN_GAP_STATIONS: usize = 1;
+/// A finger's outside and rim samples may differ by up to this (largest channel difference,
+/// 0–255): the finger is round, so its shading changes over the 3.5 mm between them, more than a
+/// flat cover's does (`CONTINUITY_LEVELS`); still well under a card's edge against a background.
+const SKIN_CONTINUITY_LEVELS: f32 = 50.0;
+/// Skin is redder than green by at least this (levels, 0–255): blood and melanin absorb green and
+/// blue more than red, at every skin tone and under warm or daylight lamps.
+const SKIN_RED_OVER_GREEN: f32 = 10.0;
+/// Skin is greener than blue by at least this (levels, 0–255), for the same reason. It separates
+/// a thumb from a pink card print, whose blue is as strong as its green.
+const SKIN_GREEN_OVER_BLUE: f32 = 5.0;
 
 /// The result of the occlusion check, with the covered regions for an overlay.
 pub struct OcclusionResult {
@@ -74,7 +95,7 @@ pub struct Covers {
     pub fraction: f64,
     /// Each covered run along a side.
     pub covers: Vec<Cover>,
-    /// Stations whose outside, rim and inner samples all lie in the frame.
+    /// Stations whose rim and inner samples both lie in the frame.
     pub measured_stations: usize,
 }
 
@@ -89,15 +110,15 @@ pub fn measure(frame: &Frame, doc: &Rectified) -> Option<Covers> {
 /// `measure` on stations already sampled (shared with `background`).
 pub fn measure_stations(border: &Border, stations: &[Station]) -> Option<Covers> {
     let card = border::median_colour(stations.iter().filter_map(|s| s.rim))?;
-    let covered: Vec<bool> = stations.iter().map(|s| is_covered(s, card)).collect();
+    let covered: Vec<Option<Kind>> = stations.iter().map(|s| cover_kind(s, card)).collect();
     let measured_stations = stations
         .iter()
-        .filter(|s| s.outside.is_some() && s.rim.is_some() && s.inner.is_some())
+        .filter(|s| s.rim.is_some() && s.inner.is_some())
         .count();
     let mut covers = Vec::new();
     let mut i = 0;
     while i < stations.len() {
-        if !covered[i] {
+        if covered[i].is_none() {
             i += 1;
             continue;
         }
@@ -106,29 +127,13 @@ pub fn measure_stations(border: &Border, stations: &[Station]) -> Option<Covers>
         let mut end = i;
         let mut j = i + 1;
         while j < stations.len() && stations[j].side == side && j - end <= RUN_GAP_STATIONS + 1 {
-            if covered[j] {
+            if covered[j].is_some() {
                 end = j;
             }
             j += 1;
         }
-        let run = &stations[i..=end];
-        let from_mm = run[0].along_mm - border::STATION_STEP_MM / 2.0;
-        let to_mm = run[run.len() - 1].along_mm + border::STATION_STEP_MM / 2.0;
-        if to_mm - from_mm >= MIN_RUN_MM {
-            let mut depth_mm: f64 = 0.0;
-            let mut area_mm2 = 0.0;
-            for (s, _) in run.iter().zip(&covered[i..=end]).filter(|(_, c)| **c) {
-                let d = cover_depth(border, s, card);
-                depth_mm = depth_mm.max(d);
-                area_mm2 += (d - RIM_ALLOWANCE_MM).max(0.0) * border::STATION_STEP_MM;
-            }
-            covers.push(Cover {
-                side,
-                from_mm,
-                to_mm,
-                depth_mm,
-                area_mm2,
-            });
+        if let Some(cover) = measure_run(border, card, &stations[i..=end], &covered[i..=end]) {
+            covers.push(cover);
         }
         i = end + 1;
     }
@@ -142,15 +147,85 @@ pub fn measure_stations(border: &Border, stations: &[Station]) -> Option<Covers>
     })
 }
 
-/// Whether one object lies across the outline at `s` and it is not the card.
-fn is_covered(s: &Station, card: Colour) -> bool {
-    let (Some(o), Some(r), Some(n)) = (s.outside, s.rim, s.inner) else {
-        return false;
+/// The cover over one run of stations along a side (`kinds` says which of them are covered);
+/// `None` when the run is shorter than `MIN_RUN_MM`. Each covered station stands for
+/// `STATION_STEP_MM` of the side; the run's end stations stand for the unsampled corner stretch
+/// too when they are the side's first or last.
+fn measure_run(
+    border: &Border,
+    card: Colour,
+    run: &[Station],
+    kinds: &[Option<Kind>],
+) -> Option<Cover> {
+    let (first, last) = (run.first()?, run.last()?);
+    let half_step = border::STATION_STEP_MM / 2.0;
+    let from_mm = first.along_mm - half_step;
+    let to_mm = last.along_mm + half_step;
+    if to_mm - from_mm < MIN_RUN_MM {
+        return None;
+    }
+    let side_len = border.side_len_mm(first.side);
+    // A station within one step of the corner's unsampled stretch is the side's first or last.
+    let at_start = from_mm <= border::CORNER_SKIP_MM;
+    let at_end = to_mm >= side_len - border::CORNER_SKIP_MM;
+    let mut depth_mm: f64 = 0.0;
+    let mut area_mm2 = 0.0;
+    for (k, (s, kind)) in run.iter().zip(kinds).enumerate() {
+        let Some(kind) = *kind else { continue };
+        let d = cover_depth(border, s, card, kind);
+        depth_mm = depth_mm.max(d);
+        let mut width = border::STATION_STEP_MM;
+        if k == 0 && at_start {
+            width += from_mm;
+        }
+        if k + 1 == run.len() && at_end {
+            width += side_len - to_mm;
+        }
+        area_mm2 += (d - RIM_ALLOWANCE_MM).max(0.0) * width;
+    }
+    Some(Cover {
+        side: first.side,
+        from_mm: if at_start { 0.0 } else { from_mm },
+        to_mm: if at_end { side_len } else { to_mm },
+        depth_mm,
+        area_mm2,
+    })
+}
+
+/// What lies across the outline at a covered station.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    /// A finger or thumb.
+    Skin,
+    /// A sleeve, a clip, another card: darker than the card.
+    Other,
+}
+
+/// Whether colour `c` looks like skin: more red than green, more green than blue.
+fn is_skin(c: Colour) -> bool {
+    c[0] >= c[1] + SKIN_RED_OVER_GREEN && c[1] >= c[2] + SKIN_GREEN_OVER_BLUE
+}
+
+/// What covers the card at `s`, if anything: one object over the outline that is not the card.
+fn cover_kind(s: &Station, card: Colour) -> Option<Kind> {
+    let (Some(r), Some(n)) = (s.rim, s.inner) else {
+        return None;
     };
-    colour_distance(o, r) <= CONTINUITY_LEVELS
-        && colour_distance(r, n) <= CONTINUITY_LEVELS
-        && is_foreign(r, card)
-        && is_foreign(n, card)
+    if !(is_foreign(r, card) && is_foreign(n, card) && colour_distance(r, n) <= CONTINUITY_LEVELS) {
+        return None;
+    }
+    if is_skin(r) {
+        // A skin-coloured rim is a finger: it covers the card only where it reaches the inner
+        // sample too (a thumb on a pink card's rim casts a shadow that is not skin). A hand
+        // reaching in from beyond the frame has no outside sample.
+        let crosses = s
+            .outside
+            .is_none_or(|o| colour_distance(o, r) <= SKIN_CONTINUITY_LEVELS);
+        return (is_skin(n) && crosses).then_some(Kind::Skin);
+    }
+    let o = s.outside?;
+    (colour_distance(o, r) <= CONTINUITY_LEVELS && border::luma(r) < border::luma(card))
+        .then_some(Kind::Other)
 }
 
 /// Whether colour `c` is unlike the card's rim colour, in brightness or in hue.
@@ -162,23 +237,29 @@ fn is_foreign(c: Colour, card: Colour) -> bool {
 }
 
 /// How far the cover at a covered station reaches inwards, millimetres (at least the inner
-/// sample's depth): followed while each step is close to the previous one and unlike the card.
-fn cover_depth(border: &Border, s: &Station, card: Colour) -> f64 {
-    let Some(mut previous) = s.inner else {
+/// sample's depth): followed while each step is close to the previous one and to the inner sample
+/// (one object, not a drift into the print next to it), of the same kind and unlike the card.
+fn cover_depth(border: &Border, s: &Station, card: Colour, kind: Kind) -> f64 {
+    let Some(first) = s.inner else {
         return border::INNER_MM;
     };
+    let mut previous = first;
     let mut depth = border::INNER_MM;
     let short_side = border.size_mm().0.min(border.size_mm().1);
     let max_depth = MAX_DEPTH_MM.min(short_side / 2.0);
-    while depth + 1.0 <= max_depth {
-        let Some(c) = border.colour(s.side, s.along_mm, depth + 1.0) else {
+    while depth + DEPTH_STEP_MM <= max_depth {
+        let Some(c) = border.colour(s.side, s.along_mm, depth + DEPTH_STEP_MM) else {
             break;
         };
-        if colour_distance(c, previous) > CONTINUITY_LEVELS || !is_foreign(c, card) {
+        if colour_distance(c, previous) > CONTINUITY_LEVELS
+            || colour_distance(c, first) > CONTINUITY_LEVELS
+            || !is_foreign(c, card)
+            || (kind == Kind::Skin && !is_skin(c))
+        {
             break;
         }
         previous = c;
-        depth += 1.0;
+        depth += DEPTH_STEP_MM;
     }
     depth
 }
@@ -284,5 +365,118 @@ pub fn assess(frame: &Frame, doc: &Rectified, profile: &Profile) -> OcclusionRes
             .hint("Show the whole document"),
             regions: Vec::new(),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::quality::geometry::{Point, Quad};
+    use crate::quality::profile::DocumentKind;
+    use image::{Rgb, RgbImage};
+
+    /// 5 px per millimetre: an ID-1 card (85.6 × 54 mm) is 428 × 270 px, its top-left at (x0, y0).
+    const PX_PER_MM: f64 = 5.0;
+
+    fn frame(x0: u32, y0: u32, card: [u8; 3], background: [u8; 3]) -> (RgbImage, Quad) {
+        let mut img = RgbImage::from_pixel(640, 480, Rgb(background));
+        for y in y0..y0 + 270 {
+            for x in x0..x0 + 428 {
+                img.put_pixel(x, y, Rgb(card));
+            }
+        }
+        let (x, y) = (f64::from(x0), f64::from(y0));
+        let quad = Quad([
+            Point::new(x, y),
+            Point::new(x + 428.0, y),
+            Point::new(x + 428.0, y + 270.0),
+            Point::new(x, y + 270.0),
+        ]);
+        (img, quad)
+    }
+
+    /// Paints a rectangle given in the card's millimetres (may reach outside the card).
+    fn paint_mm(img: &mut RgbImage, origin: (u32, u32), mm: [f64; 4], colour: [u8; 3]) {
+        let to_px = |v: f64, o: u32| (f64::from(o) + v * PX_PER_MM).round().max(0.0) as u32;
+        for y in to_px(mm[1], origin.1)..to_px(mm[3], origin.1).min(img.height()) {
+            for x in to_px(mm[0], origin.0)..to_px(mm[2], origin.0).min(img.width()) {
+                img.put_pixel(x, y, Rgb(colour));
+            }
+        }
+    }
+
+    fn covers(img: &RgbImage, quad: &Quad) -> Covers {
+        let mut doc = Rectified::default();
+        doc.build(img, quad, DocumentKind::IdCard, img.width(), img.height());
+        measure(img, &doc).unwrap()
+    }
+
+    const CARD: [u8; 3] = [225, 228, 232];
+    const DESK: [u8; 3] = [60, 45, 35];
+    const SKIN: [u8; 3] = [205, 150, 120];
+
+    #[test]
+    fn a_thumb_over_the_left_side_is_found_with_its_depth() {
+        let (mut img, quad) = frame(100, 100, CARD, DESK);
+        // 16 mm along the left side, from 20 mm outside to 8 mm inside.
+        paint_mm(&mut img, (100, 100), [-20.0, 20.0, 8.0, 36.0], SKIN);
+        let m = covers(&img, &quad);
+        assert_eq!(m.covers.len(), 1, "{m:?}");
+        let c = &m.covers[0];
+        assert_eq!(c.side, 3);
+        assert!((7.0..=8.5).contains(&c.depth_mm), "{c:?}");
+        // (8 − 2) mm × 16 mm over 85.6 × 54 mm ≈ 2.1 %.
+        assert!((0.015..0.025).contains(&m.fraction), "{}", m.fraction);
+    }
+
+    #[test]
+    fn a_hand_from_beyond_the_frame_counts_without_an_outside_sample() {
+        // The card's left edge is 1 px from the frame's: no outside sample there.
+        let (mut img, quad) = frame(1, 100, CARD, DESK);
+        paint_mm(&mut img, (1, 100), [-1.0, 20.0, 8.0, 36.0], SKIN);
+        let m = covers(&img, &quad);
+        assert!(m.covers.iter().any(|c| c.side == 3), "{m:?}");
+        assert!(m.fraction > 0.015, "{}", m.fraction);
+    }
+
+    #[test]
+    fn a_fingertip_on_the_rim_covers_nothing() {
+        let (mut img, quad) = frame(100, 100, CARD, DESK);
+        paint_mm(&mut img, (100, 100), [-20.0, 20.0, 1.8, 36.0], SKIN);
+        assert_eq!(covers(&img, &quad).fraction, 0.0);
+    }
+
+    #[test]
+    fn a_thumb_over_a_corner_counts_the_corner_too() {
+        let (mut img, quad) = frame(100, 100, CARD, DESK);
+        paint_mm(&mut img, (100, 100), [-20.0, -20.0, 12.0, 6.0], SKIN);
+        let m = covers(&img, &quad);
+        let top = m.covers.iter().find(|c| c.side == 0).unwrap();
+        assert_eq!(top.from_mm, 0.0, "{top:?}");
+        // (6 − 2) mm deep over the 12 mm of the top side from the corner (the walk stops up to
+        // half a step short of the edge); without the corner's 3 mm it would be under 36 mm².
+        assert!((38.0..=50.0).contains(&top.area_mm2), "{top:?}");
+    }
+
+    #[test]
+    fn a_dark_sleeve_is_a_cover_and_a_washed_out_corner_on_white_paper_is_not() {
+        let (mut img, quad) = frame(100, 100, CARD, DESK);
+        paint_mm(
+            &mut img,
+            (100, 100),
+            [-20.0, -20.0, 105.0, 7.0],
+            [38, 40, 48],
+        );
+        assert!(covers(&img, &quad).fraction > 0.05);
+
+        // A light-blue card on white paper, its top-left corner washed out to the paper's white.
+        let (mut img, quad) = frame(100, 100, [170, 195, 230], [240, 236, 236]);
+        paint_mm(
+            &mut img,
+            (100, 100),
+            [0.0, 0.0, 15.0, 12.0],
+            [232, 230, 235],
+        );
+        assert_eq!(covers(&img, &quad).fraction, 0.0);
     }
 }
