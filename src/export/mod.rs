@@ -16,6 +16,7 @@ pub(crate) mod colour;
 pub(crate) mod deskew;
 pub(crate) mod jpeg;
 pub(crate) mod preset;
+pub(crate) mod scale;
 pub mod signature;
 
 use std::path::{Path, PathBuf};
@@ -210,7 +211,7 @@ pub struct Exported {
 
 impl Exported {
     /// One line for people: "wrote a.jpg: 1080×1920, 1.4 MB, JPEG quality 100".
-    pub(crate) fn summary(&self) -> String {
+    pub fn summary(&self) -> String {
         let dpi = self.dpi.map(|d| format!(", {d} dpi")).unwrap_or_default();
         format!(
             "wrote {}: {}×{}, {}, JPEG quality {}{dpi}; camera data (EXIF, GPS, comments) left out on purpose",
