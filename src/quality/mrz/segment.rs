@@ -234,9 +234,14 @@ fn fit_grid(profiles: &[Vec<f64>], group: &[TextLine], cells: usize) -> Option<(
                 .collect()
         })
         .collect();
-    let cost = |x0: f64, pitch: f64| -> f64 {
+    // Every term is ≥ 0, so once the sum reaches `bound` (the best cost so far, which only a
+    // lower cost replaces) the rest cannot make it win: the search skips it, same result.
+    let cost = |x0: f64, pitch: f64, bound: f64| -> f64 {
         let mut c = 0.0;
         for (profile, sums) in profiles.iter().zip(&prefix) {
+            if c >= bound {
+                return c;
+            }
             let interp = |x: f64| -> f64 {
                 if x < 0.0 {
                     return 0.0;
@@ -263,7 +268,7 @@ fn fit_grid(profiles: &[Vec<f64>], group: &[TextLine], cells: usize) -> Option<(
         let pitch = p0 * (1.0 + PITCH_RANGE * f64::from(ps) / 16.0);
         for xs in -5..=35 {
             let x0 = left + f64::from(xs) * 0.1 * pitch;
-            let c = cost(x0, pitch);
+            let c = cost(x0, pitch, best.0);
             if c < best.0 {
                 best = (c, x0, pitch);
             }
@@ -274,7 +279,7 @@ fn fit_grid(profiles: &[Vec<f64>], group: &[TextLine], cells: usize) -> Option<(
         let pitch = cp * (1.0 + 0.006 * f64::from(ps) / 10.0);
         for xs in -10..=10 {
             let x0 = cx + f64::from(xs) * 0.01 * pitch;
-            let c = cost(x0, pitch);
+            let c = cost(x0, pitch, best.0);
             if c < best.0 {
                 best = (c, x0, pitch);
             }
