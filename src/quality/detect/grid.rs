@@ -37,10 +37,10 @@ const GRID_SIDES_RUNNING_ON: usize = 3;
 /// whose continuation is in the frame stop at its corners (a column of cells reaching the frame's
 /// top and bottom, a cell at the frame's edge in perspective).
 const MAX_SIDES_STOPPING: usize = 1;
-/// A quad crossed from side to side by this many lines in each of the two directions, or by one
-/// line one way and more than this many the other, is a grid piece (several cells of a board, the
-/// envelope of a grid of cards). On the MIDV-500 dev frames real cards have up to four such lines
-/// one way (bands, the zone's border) with none the other way, or one each way, never more.
+/// A quad crossed from side to side by this many lines in each of the two directions is a grid
+/// piece (several cells of a board, the envelope of a grid of cards). On the MIDV-500 dev frames
+/// real cards have up to four such lines one way (bands, the zone's border) with none the other
+/// way, or one each way; the demo card has one one way and more the other.
 const GRID_CROSSING_LINES: usize = 2;
 /// A line crosses the quad along a pair of opposite sides when its direction is within this many
 /// degrees (0–90) of one of them: in perspective the grid lines between two sides turn gradually
@@ -55,8 +55,7 @@ const MIN_CROSSING_SUPPORT: f64 = 0.5;
 
 /// Whether the quad `corners` (working pixels, cyclic order) is a piece of a grid: most of its
 /// sides run on past their corners as straight edges (three, or two with at most one side seen to
-/// stop), or lines of `lines` cross it from side to side both ways (two each way, or one one way
-/// and three the other).
+/// stop), or at least two lines of `lines` cross it from side to side each way.
 pub(super) fn is_grid_piece(prep: &Prepared, lines: &[Line], corners: &[Point; 4]) -> bool {
     let (running, judged) = sides_running_on(prep, corners);
     if running >= GRID_SIDES_RUNNING_ON
@@ -68,8 +67,7 @@ pub(super) fn is_grid_piece(prep: &Prepared, lines: &[Line], corners: &[Point; 4
         crossing_lines(lines, corners, 0),
         crossing_lines(lines, corners, 1),
     );
-    let (fewer, more) = (a.min(b), a.max(b));
-    fewer >= GRID_CROSSING_LINES || (fewer >= 1 && more > GRID_CROSSING_LINES)
+    a.min(b) >= GRID_CROSSING_LINES
 }
 
 /// How many of the quad's four sides continue as a supported straight edge past at least one of
