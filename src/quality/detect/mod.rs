@@ -15,12 +15,10 @@
 //!    at full resolution: each side is re-located to sub-pixel accuracy along its normal and refitted.
 //!
 //! One job per module: `hough` (step 1), `lines` (step 2), `quads` (step 3 and the scoring every
-//! hypothesis shares), `three_line` (quads with a side the Hough transform missed), `grid`
-//! (quads cut out of a checkerboard or a grid of cards, never a document), `refine`
+//! hypothesis shares), `three_line` (quads with a side the Hough transform missed), `refine`
 //! (step 4, shared with `track`), `raster` (fixed-point walks and the edge mask). This module
 //! runs the steps, picks the document kind a quad fits and, in a stream, prefers the steady quad.
 
-mod grid;
 mod hough;
 mod lines;
 mod quads;
@@ -104,15 +102,6 @@ impl Detector {
             if !quad.is_convex() {
                 continue;
             }
-            // Checked again on the refined quad: a side the candidate had a degree or two off (a
-            // predicted side, a line fitted across several cells) misses the grid's other edges.
-            let working = quad.corners().map(|p| {
-                let (x, y) = prep.to_working(p.x, p.y);
-                Point::new(x, y)
-            });
-            if grid::is_grid_piece(prep, &self.lines, &working) {
-                continue;
-            }
             let kind = fitting_kind(&quad, choice, prep.frame_width, prep.frame_height)
                 .map_or(kind, |k| k.0);
             return Some(Document {
@@ -150,7 +139,7 @@ impl Detector {
     fn candidates(&self, prep: &Prepared, choice: DocChoice) -> Vec<Candidate> {
         let (w, h) = (f64::from(prep.width), f64::from(prep.height));
         let pairs = LinePairs::of(&self.lines, w, h);
-        let mut best = Best::new(prep, &self.lines, choice);
+        let mut best = Best::new(prep, choice);
         four_line_quads(&self.lines, &pairs, &mut best);
         three_line_quads(prep, &self.lines, &pairs, choice, &mut best);
         best.list

@@ -7,7 +7,6 @@
 use super::super::geometry::{Point, Quad, line_intersection};
 use super::super::prepare::Prepared;
 use super::super::profile::{DocChoice, DocumentKind};
-use super::grid::is_grid_piece;
 use super::lines::{Line, angle_diff_deg};
 use super::raster::nearest_pixel;
 use super::{fitting_kind, tilt_prior};
@@ -74,19 +73,16 @@ pub(super) struct Candidate {
 pub(super) struct Best<'a> {
     pub(super) list: Vec<Candidate>,
     prep: &'a Prepared,
-    /// The candidate lines the quads are made of (`grid` looks for them crossing a quad).
-    lines: &'a [Line],
     choice: DocChoice,
 }
 
 impl<'a> Best<'a> {
     const KEEP: usize = 6;
 
-    pub(super) fn new(prep: &'a Prepared, lines: &'a [Line], choice: DocChoice) -> Self {
+    pub(super) fn new(prep: &'a Prepared, choice: DocChoice) -> Self {
         Best {
             list: Vec::with_capacity(Self::KEEP + 1),
             prep,
-            lines,
             choice,
         }
     }
@@ -118,11 +114,6 @@ impl<'a> Best<'a> {
         // both sides. Sides that are not steps lose their score.
         cand.score *= step_factor(self.prep, &cand.corners);
         if !self.could_take(cand.score) {
-            return;
-        }
-        // A checkerboard or a sheet of printed cards has quads of a document's aspect ratio
-        // everywhere; none of them is a document (issue 16).
-        if is_grid_piece(self.prep, self.lines, &cand.corners) {
             return;
         }
         let pos = self
