@@ -123,9 +123,12 @@ pub(crate) fn paint_report(
     stroke_regions(&clipped, &map, &report.occlusion_regions, 4.0, covered);
     // The machine-readable zone: green when it reads (and, live, once the vote confirms it),
     // amber when it does not.
+    // Print the `mrz` check does not take for a zone (two unread lines on an ID card) gets no band.
+    let kind = report.document.as_ref().map(|d| d.kind);
     if let Some(band) = report
         .mrz
         .as_ref()
+        .filter(|m| crate::quality::checks::mrz::is_zone(&m.report, kind))
         .and_then(|m| m.band.map(|b| (b, m.report.valid)))
     {
         let (corners, valid) = band;

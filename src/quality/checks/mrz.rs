@@ -18,18 +18,22 @@ use crate::quality::{Check, CheckId};
 /// Portal wording for a passport page without its zone or a zone cut off.
 const NOT_FULLY_VISIBLE: &str = "Document not fully visible";
 
+/// Whether what the reader found counts as a machine-readable zone on a document of `kind`. An ID-1
+/// card carries TD1 (3 lines); two long lines that do not read on one are print, not a zone (the
+/// demo card's band, a licence's data rows). The overlay draws a band only where this holds, so it
+/// never outlines print the check ignores.
+pub(crate) fn is_zone(zone: &MrzReport, kind: Option<DocumentKind>) -> bool {
+    zone.valid
+        || kind != Some(DocumentKind::IdCard)
+        || zone.format == crate::quality::mrz::MrzFormat::Td1
+}
+
 /// `mrz` for a document of `kind` (`None`: no document was found). `waiting`: a live stream has
 /// not yet held the document still long enough to read it, so a missing zone is not a finding.
 /// No value or limit: the zone reads or it does not.
 pub fn mrz(zone: Option<&MrzReport>, kind: Option<DocumentKind>, waiting: bool) -> Check {
     let check = |pass: bool| Check::new(CheckId::Mrz, pass, None, None);
-    // An ID-1 card carries TD1 (3 lines); two long lines that do not read on one are print, not a
-    // zone (the demo card's band, a licence's data rows).
-    let zone = zone.filter(|z| {
-        z.valid
-            || kind != Some(DocumentKind::IdCard)
-            || z.format == crate::quality::mrz::MrzFormat::Td1
-    });
+    let zone = zone.filter(|z| is_zone(z, kind));
     match (zone, kind) {
         (Some(z), _) if z.valid => check(true)
             .message(format!(
@@ -114,6 +118,23 @@ mod tests {
             days_to_expiry: None,
             unreadable,
         }
+    }
+
+    #[test]
+    fn two_unread_lines_on_an_id_card_are_print_not_a_zone() {
+        let card = Some(DocumentKind::IdCard);
+        let unread_td3 = zone(false, Some(Unreadable::Blurry));
+        assert!(!is_zone(&unread_td3, card));
+        assert!(is_zone(&unread_td3, Some(DocumentKind::Passport)));
+        assert!(
+            is_zone(&zone(true, None), card),
+            "a valid zone always counts"
+        );
+        let unread_td1 = MrzReport {
+            format: MrzFormat::Td1,
+            ..zone(false, Some(Unreadable::Blurry))
+        };
+        assert!(is_zone(&unread_td1, card));
     }
 
     #[test]
