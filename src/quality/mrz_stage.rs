@@ -7,7 +7,9 @@
 //!   `STEADY_STEP_FRAC` of its diagonal since the previous frame), and then only on every
 //!   `READ_EVERY_STEADY_FRAMES`-th frame of the steady run, so tracked frames stay cheap. Between
 //!   readings the latest one is carried, its band mapped through the current quad, until the
-//!   document is lost.
+//!   document is lost. Within one steady run a valid reading is not replaced by a misread (the
+//!   document has not moved; the misread is a moment's blur or a sampling phase the grid fit
+//!   missed), so a card that reads never flickers between "reads" and "too blurry".
 //!
 //! The report's dates are judged against `Profile::today` (the shell's clock); without it the
 //! fields are still parsed and `expired` is `null`.
@@ -104,7 +106,14 @@ impl MrzStage {
             self.steady_frames += 1;
             if (self.steady_frames - 1).is_multiple_of(READ_EVERY_STEADY_FRAMES) {
                 self.tried = true;
-                if let Some(reading) = self.reader.read_rectified(doc, kind) {
+                let read = self.reader.read_rectified(doc, kind);
+                // In a steady run the document has not moved, so a frame that misreads a zone
+                // an earlier frame of the run read with every check digit holding (a moment's
+                // blur, a sub-pixel phase the grid fit misses) keeps that valid reading; a check
+                // digit proof does not hold by chance.
+                let valid_earlier_in_run =
+                    self.steady_frames > 1 && self.carried.as_ref().is_some_and(|(r, _)| r.valid);
+                if let Some(reading) = read.filter(|r| r.valid || !valid_earlier_in_run) {
                     let s = seen(&reading, Some(doc), profile.today, true);
                     self.carried = Some((reading, kind));
                     return Some(s);
@@ -310,6 +319,58 @@ mod tests {
         let mut unmapped = unread(None, false);
         blame_reflection(Some(&mut unmapped), &[on]);
         assert_eq!(unmapped.report.unreadable, Some(Unreadable::Blurry));
+    }
+
+    #[test]
+    fn a_misread_in_a_steady_run_keeps_the_runs_valid_reading() {
+        use crate::camera::demo::{BACK_SETTLED_S, DemoCamera};
+        use crate::quality::mrz::CalendarDate;
+        let today = CalendarDate::new(2026, 12, 4).expect("a date");
+        let sharp = DemoCamera::on_day(30.0, false, today).frame_at(BACK_SETTLED_S + 1.0);
+        let blurred = image::imageops::blur(&sharp, 3.0);
+        let profile = Profile {
+            today: Some(today),
+            ..Profile::default()
+        };
+        let doc_of = |frame: &Frame, q: &Quad| {
+            let mut doc = Rectified::default();
+            doc.build(
+                frame,
+                q,
+                DocumentKind::IdCard,
+                frame.width(),
+                frame.height(),
+            );
+            doc
+        };
+        let q = crate::quality::Analyzer::new()
+            .assess(&sharp, &profile)
+            .document
+            .expect("the demo back is found")
+            .quad;
+        let (doc_sharp, doc_blurred) = (doc_of(&sharp, &q), doc_of(&blurred, &q));
+        let read = |stage: &mut MrzStage, doc: &Rectified| {
+            stage.stream(doc, &q, DocumentKind::IdCard, &profile)
+        };
+
+        // The blurred back alone misreads: what the kept reading replaces is really a misread.
+        let mut alone = MrzStage::default();
+        read(&mut alone, &doc_blurred);
+        let misread = read(&mut alone, &doc_blurred).expect("a zone is seen");
+        assert!(misread.fresh && !misread.report.valid);
+
+        let mut stage = MrzStage::default();
+        read(&mut stage, &doc_sharp);
+        assert!(read(&mut stage, &doc_sharp).expect("read").report.valid);
+        // Frames 2–4 of the run: the 4th is read, misreads, and the valid reading is kept.
+        for _ in 0..3 {
+            let kept = read(&mut stage, &doc_blurred).expect("carried");
+            assert!(kept.report.valid && !kept.fresh);
+        }
+        // Once the run breaks, the next reading stands whatever it says.
+        stage.lost();
+        read(&mut stage, &doc_blurred);
+        assert!(!read(&mut stage, &doc_blurred).expect("read").report.valid);
     }
 
     #[test]
