@@ -3,6 +3,10 @@
 //! ../shared/cameras), behind the same watchdog the app uses. What the person sees during a stall,
 //! and how the camera's controls are offered.
 
+mod common;
+
+use common::ui::step_until;
+
 #[allow(dead_code)]
 #[path = "common/camera_listings.rs"]
 mod camera_listings;
@@ -73,19 +77,6 @@ fn c920(script: Vec<Step>) -> FakeBackend {
             })
             .collect(),
     )
-}
-
-/// Steps the UI until `cond` holds, for at most `secs` seconds of wall time.
-fn step_until(h: &mut Harness<'_, App>, secs: f64, cond: impl Fn(&App) -> bool) -> bool {
-    let deadline = Instant::now() + Duration::from_secs_f64(secs);
-    while Instant::now() < deadline {
-        h.step();
-        if cond(h.state()) {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(1));
-    }
-    false
 }
 
 #[test]

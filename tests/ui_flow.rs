@@ -3,10 +3,13 @@
 //! two files, and the review opening on the first of the photos opened. The real `App` and the real
 //! analysis, driven through egui_kittest with the demo card's two sides; no display needed.
 
+mod common;
+
+use common::ui::step_until;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -17,18 +20,6 @@ use idcap::camera::{self, CameraFrame, FrameSource, SourceError};
 use idcap::capture::CaptureConfig;
 use idcap::capture::flip::FlipState;
 use idcap::quality::{Frame, Verdict};
-
-fn step_until(h: &mut Harness<'_, App>, secs: f64, cond: impl Fn(&App) -> bool) -> bool {
-    let deadline = Instant::now() + Duration::from_secs_f64(secs);
-    while Instant::now() < deadline {
-        h.step();
-        if cond(h.state()) {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(1));
-    }
-    false
-}
 
 /// Shows `scenes[stage]` frame after frame (30 fps of frame time); the test moves the stage, as a
 /// hand turns the card over.

@@ -5,6 +5,8 @@
 
 mod common;
 
+use common::ui::step_until;
+
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -20,19 +22,6 @@ use idcap::camera::replay::FolderReplay;
 use idcap::camera::{self, CameraFrame, FrameSource, SourceError, SourceSpec};
 use idcap::capture::scripted;
 use idcap::quality::{CheckId, Frame, Profile, Report};
-
-/// Steps the UI until `cond` holds, for at most `secs` seconds of wall time.
-fn step_until(h: &mut Harness<'_, App>, secs: f64, cond: impl Fn(&App) -> bool) -> bool {
-    let deadline = Instant::now() + Duration::from_secs_f64(secs);
-    while Instant::now() < deadline {
-        h.step();
-        if cond(h.state()) {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(1));
-    }
-    false
-}
 
 fn harness(options: AppOptions) -> Harness<'static, App> {
     Harness::builder()

@@ -394,23 +394,25 @@ impl Report {
     }
 }
 
+/// Where `move_next_to` puts a check: just before or just after its anchor.
+#[derive(Clone, Copy)]
+enum Side {
+    Before,
+    After,
+}
+
 /// Moves `id` to just after `anchor` in `order` (no change when either is missing).
 fn move_after(order: &mut Vec<CheckId>, id: CheckId, anchor: CheckId) {
-    if !order.contains(&anchor) {
-        return;
-    }
-    if let Some(i) = order.iter().position(|c| *c == id) {
-        order.remove(i);
-        let at = order
-            .iter()
-            .position(|c| *c == anchor)
-            .map_or(order.len(), |a| a + 1);
-        order.insert(at, id);
-    }
+    move_next_to(order, id, anchor, Side::After);
 }
 
 /// Moves `id` to just before `anchor` in `order` (no change when either is missing).
 fn move_before(order: &mut Vec<CheckId>, id: CheckId, anchor: CheckId) {
+    move_next_to(order, id, anchor, Side::Before);
+}
+
+/// Moves `id` next to `anchor` in `order`, on `side` of it (no change when either is missing).
+fn move_next_to(order: &mut Vec<CheckId>, id: CheckId, anchor: CheckId, side: Side) {
     if !order.contains(&anchor) {
         return;
     }
@@ -419,7 +421,10 @@ fn move_before(order: &mut Vec<CheckId>, id: CheckId, anchor: CheckId) {
         let at = order
             .iter()
             .position(|c| *c == anchor)
-            .unwrap_or(order.len());
+            .map_or(order.len(), |a| match side {
+                Side::Before => a,
+                Side::After => a + 1,
+            });
         order.insert(at, id);
     }
 }

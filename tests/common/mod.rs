@@ -5,3 +5,4 @@ pub mod dialogs;
 pub mod fixtures;
 pub mod midv;
 pub mod ocrb;
+pub mod ui;
