@@ -187,18 +187,10 @@ pub(super) fn render_card() -> RgbImage {
         Rect::at(px, py).of_size(pw as u32, ph as u32),
         Rgb([176, 188, 200]),
     );
-    draw_filled_ellipse_mut(
+    draw_bust(
         &mut card,
-        (px + pw / 2, py + ph * 2 / 5),
-        pw / 4,
-        ph / 4,
+        (px, py, pw, ph),
         Rgb([120, 96, 84]),
-    );
-    draw_filled_ellipse_mut(
-        &mut card,
-        (px + pw / 2, py + ph),
-        pw * 9 / 20,
-        ph * 3 / 10,
         Rgb([54, 62, 80]),
     );
     // Data fields: a small label line and a bigger value line each.
@@ -286,18 +278,10 @@ pub(super) fn render_card_back(today: CalendarDate) -> RgbImage {
     }
     // A small ghost portrait on the right.
     let (gx, gy, gw, gh) = (mm(64.0), mm(5.0), mm(16.0), mm(20.0));
-    draw_filled_ellipse_mut(
+    draw_bust(
         &mut card,
-        (gx + gw / 2, gy + gh * 2 / 5),
-        gw / 4,
-        gh / 4,
+        (gx, gy, gw, gh),
         Rgb([205, 180, 150]),
-    );
-    draw_filled_ellipse_mut(
-        &mut card,
-        (gx + gw / 2, gy + gh),
-        gw * 9 / 20,
-        gh * 3 / 10,
         Rgb([190, 165, 140]),
     );
     // The machine-readable zone: a clear band and 3 × 30 character cells.
@@ -316,4 +300,16 @@ pub(super) fn render_card_back(today: CalendarDate) -> RgbImage {
         &zone.each_ref().map(String::as_str),
     );
     card
+}
+
+/// A portrait's head and shoulders in the box (x, y, width, height), pixels: the head an ellipse
+/// two fifths down, the shoulders one centred on the box's bottom edge.
+fn draw_bust(
+    card: &mut RgbImage,
+    (x, y, w, h): (i32, i32, i32, i32),
+    head: Rgb<u8>,
+    body: Rgb<u8>,
+) {
+    draw_filled_ellipse_mut(card, (x + w / 2, y + h * 2 / 5), w / 4, h / 4, head);
+    draw_filled_ellipse_mut(card, (x + w / 2, y + h), w * 9 / 20, h * 3 / 10, body);
 }
