@@ -13,9 +13,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use idcap::app::live::CAPTURE_ANYWAY;
+use idcap::app::live::{CAPTURE_ANYWAY, TURNING_HINT};
 use idcap::app::{App, AppOptions, Command, Side};
-use idcap::camera::demo::{BACK_SETTLED_S, DemoCamera, SETTLED_S};
+use idcap::camera::demo::{Act, BACK_SETTLED_S, DemoCamera, SETTLED_S, act_start};
 use idcap::camera::{self, CameraFrame, FrameSource, SourceError};
 use idcap::capture::CaptureConfig;
 use idcap::capture::flip::FlipState;
@@ -61,6 +61,11 @@ fn flip_app() -> (Harness<'static, App>, Arc<AtomicUsize>) {
         })),
         Arc::new(demo.frame_at(BACK_SETTLED_S + 1.0)),
     ];
+    app_on(scenes)
+}
+
+/// The app showing `scenes[stage]`, starting at the first scene, with a short auto-capture.
+fn app_on(scenes: Vec<Arc<Frame>>) -> (Harness<'static, App>, Arc<AtomicUsize>) {
     let stage = Arc::new(AtomicUsize::new(FRONT));
     let source = Scenes {
         scenes,
@@ -139,6 +144,47 @@ fn the_back_is_captured_only_once_the_card_is_turned_over() {
     let back = h.state().stills[1].as_ref().expect("back");
     assert!(back.auto);
     assert_eq!(back.report().verdict(), Verdict::Pass);
+}
+
+/// While the card is being turned over it is narrow, dark and reaches out of the frame. That is
+/// the turn and not a problem: the hint is to turn it and hold it flat, never "Move closer".
+#[test]
+fn a_card_being_turned_over_is_not_told_to_move_closer() {
+    let demo = DemoCamera::new(30.0, false);
+    let flip_start = act_start(Act::Flip);
+    let mut scenes = vec![Arc::new(demo.frame_at(SETTLED_S + 1.0))];
+    let steps = 40;
+    let flip_len = act_start(Act::SettleBack) - flip_start;
+    scenes.extend(
+        (0..=steps).map(|i| {
+            Arc::new(demo.frame_at(flip_start + flip_len * f64::from(i) / f64::from(steps)))
+        }),
+    );
+    let (mut h, stage) = app_on(scenes);
+    assert!(step_until(&mut h, 120.0, |app| app.stills[0].is_some()));
+    h.state_mut().send(Command::Accept);
+    h.step();
+    assert_eq!(h.state().side, Side::Back);
+    let mut seen = Vec::new();
+    for i in 1..=steps as usize + 1 {
+        stage.store(i, Ordering::SeqCst);
+        let from = analysed(h.state());
+        assert!(step_until(&mut h, 30.0, |app| analysed(app) >= from + 2));
+        seen.push(h.state().live.guidance());
+    }
+    for g in &seen {
+        assert!(
+            [
+                TURNING_HINT,
+                "Turn the card over",
+                "This is still the front — turn the card over",
+                "Hold still",
+            ]
+            .contains(&g.as_str()),
+            "mid-turn hint {g:?} in {seen:?}"
+        );
+    }
+    assert!(seen.iter().any(|g| g == TURNING_HINT), "{seen:?}");
 }
 
 /// The front kept and the back asked for, with the auto-capture off: every capture from here on

@@ -32,6 +32,22 @@ pub const CAPTURE_ANYWAY: &str = "It is the back — capture anyway";
 /// The hint for a card at a slant while its back is expected (never "Switch to Passport page").
 pub const TURNING_HINT: &str = "Hold the card flat";
 
+/// Whether a failing check `id` is what a card half-way through being turned over looks like (an
+/// outline seen edge-on: slanted, small, cut off, too dark, or no outline at all, and a zone of
+/// text lines too foreshortened to read) rather than a problem with how the back is held.
+fn is_turn_artefact(id: CheckId) -> bool {
+    matches!(
+        id,
+        CheckId::Document
+            | CheckId::Corners
+            | CheckId::Fill
+            | CheckId::Tilt
+            | CheckId::Resolution
+            | CheckId::Exposure
+            | CheckId::Mrz
+    )
+}
+
 /// What the current source is doing.
 #[derive(Clone, Debug, PartialEq)]
 pub enum SourceState {
@@ -297,9 +313,14 @@ impl LiveView {
             return String::new();
         };
         if let Some(c) = a.report.primary_problem() {
+            if self.flip.as_ref().is_some_and(|g| !g.settled()) && is_turn_artefact(c.id) {
+                // The back of an ID card was asked for and has not been held flat yet: a card
+                // half-way through the turn is narrow, dark or reaches out of the frame, and its
+                // outline may fit a passport page. That is the turn, not a problem to fix.
+                return TURNING_HINT.to_string();
+            }
             if self.flip.is_some() && c.id == CheckId::Tilt {
-                // The back of an ID card was asked for: a card seen at a slant is being turned
-                // over, even when its outline happens to fit a passport page's shape.
+                // Held at a slant after the turn: the same advice.
                 return TURNING_HINT.to_string();
             }
             return if c.hint.is_empty() {
@@ -353,6 +374,7 @@ impl LiveView {
                     .as_ref()
                     .and_then(|d| Signature::of(&a.frame.image, d.quad.corners()));
                 let state = guard.push(seen.as_ref());
+                guard.settle(a.frame.time_s, a.report.passes(CheckId::Tilt));
                 if state == FlipState::Ready {
                     // Turned over: a refused manual capture no longer applies.
                     self.front_refused = false;
@@ -609,6 +631,7 @@ mod tests {
 
     use super::*;
     use crate::camera::CameraFrame;
+    use crate::capture::flip::SETTLED_AFTER_S;
     use crate::capture::scripted;
     use crate::quality::{Check, Frame, Point};
 
@@ -661,6 +684,41 @@ mod tests {
         // A front (no flip expected) keeps the check's own hint.
         view.expect_front();
         assert_eq!(view.guidance(), "Switch to Passport page");
+    }
+
+    #[test]
+    fn a_half_turned_card_is_not_told_to_move_closer_until_the_back_is_held_flat() {
+        let mut report = scripted::report(true, 10.0, 10.0, 1.0);
+        for c in report
+            .checks
+            .iter_mut()
+            .filter(|c| c.id == CheckId::Resolution)
+        {
+            *c = Check::new(CheckId::Resolution, false, Some(92.5), Some(250.0))
+                .unit("dpi")
+                .hint("Move closer");
+        }
+        let mut view = expecting_the_back(report);
+        assert_eq!(view.guidance(), TURNING_HINT);
+        let guard = view.flip.as_mut().expect("a flip is expected");
+        guard.settle(1.0, true);
+        guard.settle(1.0 + SETTLED_AFTER_S / 2.0, true);
+        assert_eq!(
+            view.guidance(),
+            TURNING_HINT,
+            "not flat for long enough yet"
+        );
+        let guard = view.flip.as_mut().expect("a flip is expected");
+        guard.settle(1.0 + SETTLED_AFTER_S, true);
+        assert_eq!(
+            view.guidance(),
+            "Move closer",
+            "the back is held flat, but small"
+        );
+        // Slanted again: the wait starts over.
+        let guard = view.flip.as_mut().expect("a flip is expected");
+        guard.settle(2.0, false);
+        assert_eq!(view.guidance(), TURNING_HINT);
     }
 
     #[test]

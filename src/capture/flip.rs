@@ -6,6 +6,10 @@
 //! the brightness pattern) and colour (difference of the brightness-normalised tints). A card turned
 //! upside down is still the same side, so the comparison also tries the candidate rotated by 180°.
 //! The auto-capture is armed only while the document in view does not look like the front.
+//!
+//! It also decides when the turn is over: until a document that is not the front has been seen
+//! flat for `SETTLED_AFTER_S`, the card is still being turned, and a half-turned card's narrow,
+//! dark or cut-off outline is not a problem to name ("Move closer") but part of the turn.
 
 use image::RgbImage;
 
@@ -30,6 +34,11 @@ pub const SAME_LAYOUT_MIN_CORRELATION: f64 = 0.6;
 /// as a fraction of that brightness (0 = identical tints). 0.12 leaves room for white balance and
 /// lamp changes between two frames of one side, which move the tint by a few percent.
 pub const SAME_COLOUR_MAX_DIFFERENCE: f64 = 0.12;
+
+/// The card counts as turned over once a document that is not the front has been seen flat (its
+/// `tilt` check passing) on every frame for this many seconds (0.5 s: a handful of frames at the
+/// 5–30 fps of a webcam; the demo's flip shows a flat-looking outline for single frames only).
+pub const SETTLED_AFTER_S: f64 = 0.5;
 
 /// A coarse picture of a rectified document: `GRID_W × GRID_H` mean RGB values, row by row, the
 /// long side across.
@@ -187,6 +196,10 @@ pub enum FlipState {
 pub struct FlipGuard {
     front: Signature,
     state: FlipState,
+    /// Since when (frame time, seconds) every frame has shown a flat document that is not the front.
+    flat_since: Option<f64>,
+    /// Time of the newest frame fed to `settle`, seconds.
+    last_time_s: Option<f64>,
 }
 
 impl FlipGuard {
@@ -195,6 +208,8 @@ impl FlipGuard {
         FlipGuard {
             front,
             state: FlipState::TurnOver,
+            flat_since: None,
+            last_time_s: None,
         }
     }
 
@@ -217,6 +232,26 @@ impl FlipGuard {
     /// The state after the last frame.
     pub fn state(&self) -> FlipState {
         self.state
+    }
+
+    /// Notes, after `push`, whether the frame at `time_s` (seconds) shows its document flat
+    /// (`tilt` passing). A frame that is not flat, or still the front, starts the wait over.
+    pub fn settle(&mut self, time_s: f64, flat: bool) {
+        self.last_time_s = Some(time_s);
+        if flat && self.state == FlipState::Ready {
+            self.flat_since.get_or_insert(time_s);
+        } else {
+            self.flat_since = None;
+        }
+    }
+
+    /// Whether the card has been turned over and held flat for `SETTLED_AFTER_S`: from then on
+    /// the checks' own hints apply again.
+    pub fn settled(&self) -> bool {
+        match (self.flat_since, self.last_time_s) {
+            (Some(since), Some(now)) => now - since >= SETTLED_AFTER_S,
+            _ => false,
+        }
     }
 }
 
