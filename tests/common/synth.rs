@@ -29,6 +29,35 @@ pub enum Background {
     Clutter,
     /// A near-black desk.
     Dark,
+    /// A checkerboard of light and dark squares `cell_px` pixels wide, aligned with the image (a
+    /// patterned desk or tablecloth).
+    Checker {
+        /// Side of one square, pixels.
+        cell_px: f64,
+    },
+    /// The edge of a wooden table: wood above the row `edge_y`, a dark floor below it.
+    TableEdge {
+        /// Row of the table's edge, pixels.
+        edge_y: f64,
+    },
+    /// The corner of a wooden table (an L of edges): wood above the row `y` and right of the
+    /// column `x` (left of it when `table_left`), a dark floor elsewhere.
+    TableCorner {
+        /// Column of the table's side edge, pixels.
+        x: f64,
+        /// Row of the table's front edge, pixels.
+        y: f64,
+        /// Whether the table lies left of `x` rather than right of it.
+        table_left: bool,
+    },
+    /// Strong horizontal stripes, light and dark wood-coloured bands `period_px` tall, one band
+    /// starting at row `first_y` (boards of a floor, a striped cloth, coarse grain).
+    Stripes {
+        /// A row where a band starts, pixels.
+        first_y: f64,
+        /// Height of one band, pixels.
+        period_px: f64,
+    },
 }
 
 /// One synthetic scene.
@@ -224,6 +253,39 @@ fn background_colour(bg: Background, x: f64, y: f64, seed: u64) -> [f64; 3] {
     match bg {
         Background::Flat(c) => rgb_f(c),
         Background::Dark => [22.0, 22.0, 26.0],
+        Background::Checker { cell_px } => {
+            let (cx, cy) = ((x / cell_px).floor(), (y / cell_px).floor());
+            if (cx + cy).rem_euclid(2.0) < 1.0 {
+                [205.0, 200.0, 190.0]
+            } else {
+                [55.0, 60.0, 70.0]
+            }
+        }
+        Background::TableEdge { edge_y } => {
+            if y < edge_y {
+                background_colour(Background::Wood, x, y, seed)
+            } else {
+                [30.0, 28.0, 32.0]
+            }
+        }
+        Background::TableCorner {
+            x: cx,
+            y: cy,
+            table_left,
+        } => {
+            if y < cy && ((x < cx) == table_left) {
+                background_colour(Background::Wood, x, y, seed)
+            } else {
+                [30.0, 28.0, 32.0]
+            }
+        }
+        Background::Stripes { first_y, period_px } => {
+            if ((y - first_y) / period_px).floor().rem_euclid(2.0) < 1.0 {
+                [150.0, 100.0, 58.0]
+            } else {
+                [70.0, 42.0, 22.0]
+            }
+        }
         Background::Wood => {
             let s = (0.5 + 0.5 * ((y * 0.045 + 6.0 * (x * 0.004).sin()).sin())).powi(2);
             mix([176.0, 112.0, 60.0], [138.0, 82.0, 40.0], s)

@@ -15,10 +15,12 @@
 //!    at full resolution: each side is re-located to sub-pixel accuracy along its normal and refitted.
 //!
 //! One job per module: `hough` (step 1), `lines` (step 2), `quads` (step 3 and the scoring every
-//! hypothesis shares), `three_line` (quads with a side the Hough transform missed), `refine`
+//! hypothesis shares), `three_line` (quads with a side the Hough transform missed), `grid`
+//! (quads cut out of a checkerboard or a grid of cards, never a document), `refine`
 //! (step 4, shared with `track`), `raster` (fixed-point walks and the edge mask). This module
 //! runs the steps, picks the document kind a quad fits and, in a stream, prefers the steady quad.
 
+mod grid;
 mod hough;
 mod lines;
 mod quads;
@@ -87,6 +89,11 @@ impl Detector {
         let mut candidates = self.candidates(prep, choice);
         prefer_steady(&mut candidates, previous, prep);
         for cand in candidates {
+            // A checkerboard or a sheet of printed cards has quads of a document's aspect ratio
+            // everywhere; none of them is a document (issue 16).
+            if grid::is_grid_piece(prep, &self.lines, &cand.corners) {
+                continue;
+            }
             let corners_frame = cand.corners.map(|p| {
                 let (x, y) = prep.to_frame(p.x, p.y);
                 Point::new(x, y)
@@ -100,6 +107,15 @@ impl Detector {
             );
             let quad = Quad::ordered(refined.unwrap_or(corners_frame));
             if !quad.is_convex() {
+                continue;
+            }
+            // Checked again on the refined quad: a side the candidate had a degree or two off (a
+            // predicted side, a line fitted across several cells) misses the grid's other edges.
+            let working = quad.corners().map(|p| {
+                let (x, y) = prep.to_working(p.x, p.y);
+                Point::new(x, y)
+            });
+            if grid::is_grid_piece(prep, &self.lines, &working) {
                 continue;
             }
             let kind = fitting_kind(&quad, choice, prep.frame_width, prep.frame_height)
