@@ -130,15 +130,14 @@ fn midv_frames_read_the_same_in_every_orientation() {
     let picks = [
         ("04_aut_id__knir04_03", Some(DocumentKind::IdCard)),
         ("26_hrv_drvlic__knir26_02", Some(DocumentKind::IdCard)),
+        ("41_srb_passport__knir41_01", Some(DocumentKind::Passport)),
         ("41_srb_passport__knir41_03", Some(DocumentKind::Passport)),
         ("41_srb_passport__knir41_07", Some(DocumentKind::Passport)),
     ];
-    // Not yet 41_01: its page edge and its laminate's edge 23 px inside make two outlines scoring
-    // within 2 % of each other (passport and ID-card aspect); upright the laminate's wins, turned
-    // the page's. Nor 41_05: its left side is out of frame, so the page is a three-line quad whose
-    // hidden side is predicted from the aspect ratio, and in two turns (Rotate180,
-    // Rotate270FlipH) a prediction 280 px out of frame at a 36° tilt outscores the one at the
-    // frame's edge.
+    // Not yet 41_05: its left side is out of frame, so the page is a three-line quad whose
+    // hidden side is predicted from the aspect ratio, and turned by 180° a four-line quad whose
+    // fourth side is a line of the paper underneath (a corner 300 px out of frame, 36° tilt)
+    // outscores it.
     for (id, kind) in picks {
         let photo = decode::read_file(&dir.join("images").join(format!("{id}.jpg")))
             .unwrap_or_else(|e| panic!("{id}: {e}"));
