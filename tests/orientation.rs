@@ -1,6 +1,7 @@
 //! The same photo in its 8 EXIF orientations gets the same verdict, the same document kind and the
 //! same quad, turned with the photo: results must not depend on how the phone was held. Run on
-//! MIDV-500 dev frames (ID cards, a driving licence, passports) and on a synthetic passport page.
+//! MIDV-500 dev frames (ID cards of four countries, a driving licence, passports) and on a synthetic
+//! passport page.
 
 #[path = "common/midv.rs"]
 mod midv;
@@ -128,7 +129,11 @@ fn midv_frames_read_the_same_in_every_orientation() {
         return;
     };
     let picks = [
+        ("03_aut_id_old__knir03_04", Some(DocumentKind::IdCard)),
         ("04_aut_id__knir04_03", Some(DocumentKind::IdCard)),
+        ("10_cze_id__knir10_03", Some(DocumentKind::IdCard)),
+        ("14_deu_id_new__knir14_06", Some(DocumentKind::IdCard)),
+        ("22_est_id__knir22_07", Some(DocumentKind::IdCard)),
         ("26_hrv_drvlic__knir26_02", Some(DocumentKind::IdCard)),
         ("41_srb_passport__knir41_01", Some(DocumentKind::Passport)),
         ("41_srb_passport__knir41_03", Some(DocumentKind::Passport)),
