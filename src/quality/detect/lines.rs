@@ -24,14 +24,6 @@ const SAME_LINE_MAX_OFFSET_PX: f64 = 2.5;
 /// Least edge pixels along a Hough line, 1-px steps, for it to be refitted to them (fewer keep
 /// the Hough line as it is).
 const MIN_REFIT_PIXELS: usize = 12;
-/// A line is refitted to the edge pixels around its previous fit up to this many times: the Hough
-/// peak is 1° and 1 px coarse, so one fit around it catches only part of a long edge, and which
-/// part depends on how the photo was turned.
-const REFIT_ROUNDS: usize = 2;
-/// Refitting stops once a fit moves less than this many degrees…
-const REFIT_SETTLED_DEG: f64 = 0.05;
-/// …and this many working pixels.
-const REFIT_SETTLED_PX: f64 = 0.05;
 /// A fitted line is rejected when its normal is more than this many degrees (0–90) from the
 /// direction it was looked for in.
 const MAX_FIT_TURN_DEG: f64 = 20.0;
@@ -152,28 +144,20 @@ impl Line {
         near: &mut Vec<Point>,
     ) -> Option<Line> {
         let (w, h) = (f64::from(prep.width), f64::from(prep.height));
-        let mut line = Line::from_normal(theta, rho, w, h)?;
-        for _ in 0..REFIT_ROUNDS {
-            edge_pixels_along(
-                prep,
-                (line.point(line.t_min), line.point(line.t_max)),
-                line.theta_deg,
-                REFIT_REACH_PX,
-                near,
-            );
-            if near.len() < MIN_REFIT_PIXELS {
-                break;
-            }
+        let line = Line::from_normal(theta, rho, w, h)?;
+        edge_pixels_along(
+            prep,
+            (line.point(line.t_min), line.point(line.t_max)),
+            theta,
+            REFIT_REACH_PX,
+            near,
+        );
+        if near.len() >= MIN_REFIT_PIXELS {
             let (theta2, rho2) = fit_line_normal(near, theta)?;
-            let next = Line::from_normal(theta2, rho2, w, h)?;
-            let settled = angle_diff_deg(next.theta_deg, line.theta_deg) < REFIT_SETTLED_DEG
-                && (next.rho - line.rho).abs() < REFIT_SETTLED_PX;
-            line = next;
-            if settled {
-                break;
-            }
+            Line::from_normal(theta2, rho2, w, h)
+        } else {
+            Some(line)
         }
-        Some(line)
     }
 
     /// Records where along the line an edge of its direction lies within 1 px.
