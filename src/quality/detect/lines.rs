@@ -322,3 +322,15 @@ pub(super) fn normal_form_points(theta_deg: f64, rho: f64) -> (Point, Point) {
     let foot = Point::new(c, s).scale(rho);
     (foot, foot.plus(Point::new(-s, c)))
 }
+
+/// The line through two points of a 640 × 360 working image, with its edge support recorded.
+#[cfg(test)]
+pub(super) fn line_through(prep: &Prepared, a: Point, b: Point) -> Line {
+    let d = b.minus(a);
+    let theta = normal_angle_deg(Point::new(-d.y, d.x));
+    let (s, c) = theta.to_radians().sin_cos();
+    let rho = a.x * c + a.y * s;
+    let mut line = Line::from_normal(theta, rho, 640.0, 360.0).expect("inside the image");
+    line.record_support(prep);
+    line
+}

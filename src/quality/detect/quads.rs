@@ -214,6 +214,7 @@ pub(super) fn four_line_quads(lines: &[Line], pairs: &LinePairs, best: &mut Best
             }
             // Sides: on a1 from c4 to c1, on b1 from c1 to c2, on a2 from c2 to c3, on b2 c3 to c4.
             let mut tally = Tally::default();
+            let mut ruled_out = false;
             let sides = [
                 (a1, c4.2, c1.1),
                 (b1, c1.2, c2.1),
@@ -226,11 +227,18 @@ pub(super) fn four_line_quads(lines: &[Line], pairs: &LinePairs, best: &mut Best
                 let line = &lines[li];
                 let (visible, supported) = line.support(lo, hi);
                 if !tally.add(f64::from(visible), f64::from(supported), hi - lo, 1) {
+                    ruled_out = true;
                     break;
                 }
                 tally.overshoot(
                     line.overshoot(ta, tb, len, true) + line.overshoot(ta, tb, len, false),
                 );
+            }
+            // A refused side rules the whole quad out: scoring it on the sides before that one
+            // would make the outcome depend on which line happens to come first, which changes
+            // with how the photo was turned.
+            if ruled_out {
+                continue;
             }
             if let Some((score, support)) = tally.score() {
                 best.offer(Candidate {
@@ -419,4 +427,30 @@ fn mean_rgb(prep: &Prepared, p: Point) -> Option<[f64; 3]> {
         }
     }
     Some(sum.map(|v| f64::from(v) / 9.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::quality::detect::fixtures::converging_card;
+    use crate::quality::detect::lines::line_through;
+
+    #[test]
+    fn a_quad_with_a_refused_side_is_not_a_candidate() {
+        let (prep, [tl, tr, br, bl]) = converging_card(490.0);
+        // The card's top, bottom and left sides, and a line 20–30 px right of the card, on the plain
+        // background: the quad they make fits an ID card's aspect ratio, and its right side has
+        // no edge at all. That side comes last in the sides' order.
+        let lines = [
+            line_through(&prep, tl, tr),
+            line_through(&prep, bl, br),
+            line_through(&prep, tl, bl),
+            line_through(&prep, Point::new(520.0, 40.0), Point::new(520.0, 340.0)),
+        ];
+        let pairs = LinePairs::of(&lines, 640.0, 360.0);
+        assert_eq!(pairs.opposite, [(0, 1), (2, 3)]);
+        let mut best = Best::new(&prep, DocChoice::Auto);
+        four_line_quads(&lines, &pairs, &mut best);
+        assert!(best.list.is_empty(), "{:?}", best.list);
+    }
 }

@@ -459,17 +459,7 @@ pub(super) fn three_line_quads(
 mod tests {
     use super::*;
     use crate::quality::detect::fixtures::converging_card;
-
-    /// The working-image line through two points, with its edge support recorded.
-    fn line_through(prep: &Prepared, a: Point, b: Point) -> Line {
-        let d = b.minus(a);
-        let theta = normal_angle_deg(Point::new(-d.y, d.x));
-        let (s, c) = theta.to_radians().sin_cos();
-        let rho = a.x * c + a.y * s;
-        let mut line = Line::from_normal(theta, rho, 640.0, 360.0).expect("inside the image");
-        line.record_support(prep);
-        line
-    }
+    use crate::quality::detect::lines::line_through;
 
     /// The three-line hypothesis of `converging_card` from its top, bottom and left sides, the
     /// hidden (right) side predicted at `nominal` px; with the top and bottom lines.
