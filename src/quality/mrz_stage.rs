@@ -9,13 +9,17 @@
 //!   readings the latest one is carried, its band mapped through the current quad, until the
 //!   document is lost. Within one steady run a valid reading is not replaced by a misread (the
 //!   document has not moved; the misread is a moment's blur or a sampling phase the grid fit
-//!   missed), so a card that reads never flickers between "reads" and "too blurry".
+//!   missed), so a card that reads never flickers between "reads" and "too blurry". Once
+//!   `vote::MIN_VOTES` fresh readings of the run agree on the same valid lines (what the live
+//!   view's vote waits for), the run is not read again: the document has not moved, so another
+//!   reading could only repeat them, or be a misread the run would not show anyway.
 //!
 //! The report's dates are judged against `Profile::today` (the shell's clock); without it the
 //! fields are still parsed and `expired` is `null`.
 
 use serde::Serialize;
 
+use super::mrz::vote::MIN_VOTES;
 use super::mrz::{CalendarDate, DocView, MrzReader, MrzReading, MrzReport, Unreadable};
 use super::profile::{DocumentKind, Profile};
 use super::rectify::Rectified;
@@ -50,8 +54,14 @@ pub struct MrzStage {
     carried: Option<(MrzReading, DocumentKind)>,
     previous_quad: Option<Quad>,
     steady_frames: u32,
+    /// Stream only: fresh readings of the current steady run that read the carried reading's
+    /// valid lines; at `MIN_VOTES` the run is settled and not read again.
+    run_votes: usize,
     /// Stream only: whether any frame of the document in view was steady enough to read yet.
     tried: bool,
+    /// Readings made, for the tests to tell a read frame from a carried one.
+    #[cfg(test)]
+    reads: usize,
 }
 
 impl MrzStage {
@@ -99,21 +109,37 @@ impl MrzStage {
         self.previous_quad = Some(*quad);
         if self.carried.as_ref().is_some_and(|(_, k)| *k != kind) {
             self.carried = None;
+            self.run_votes = 0;
         }
         if !steady {
             self.steady_frames = 0;
+            self.run_votes = 0;
         } else {
             self.steady_frames += 1;
-            if (self.steady_frames - 1).is_multiple_of(READ_EVERY_STEADY_FRAMES) {
+            let due = (self.steady_frames - 1).is_multiple_of(READ_EVERY_STEADY_FRAMES);
+            if due && self.run_votes < MIN_VOTES {
                 self.tried = true;
+                #[cfg(test)]
+                {
+                    self.reads += 1;
+                }
                 let read = self.reader.read_rectified(doc, kind);
                 // In a steady run the document has not moved, so a frame that misreads a zone
                 // an earlier frame of the run read with every check digit holding (a moment's
                 // blur, a sub-pixel phase the grid fit misses) keeps that valid reading; a check
                 // digit proof does not hold by chance.
-                let valid_earlier_in_run =
-                    self.steady_frames > 1 && self.carried.as_ref().is_some_and(|(r, _)| r.valid);
-                if let Some(reading) = read.filter(|r| r.valid || !valid_earlier_in_run) {
+                let earlier_in_run = self
+                    .carried
+                    .as_ref()
+                    .filter(|(r, _)| self.steady_frames > 1 && r.valid)
+                    .map(|(r, _)| r);
+                if let Some(reading) = read.filter(|r| r.valid || earlier_in_run.is_none()) {
+                    let agrees = earlier_in_run.is_some_and(|e| e.lines == reading.lines);
+                    self.run_votes = match (reading.valid, agrees) {
+                        (false, _) => 0,
+                        (true, true) => self.run_votes + 1,
+                        (true, false) => 1,
+                    };
                     let s = seen(&reading, Some(doc), profile.today, true);
                     self.carried = Some((reading, kind));
                     return Some(s);
@@ -131,6 +157,7 @@ impl MrzStage {
         self.carried = None;
         self.previous_quad = None;
         self.steady_frames = 0;
+        self.run_votes = 0;
         self.tried = false;
     }
 
@@ -371,6 +398,60 @@ mod tests {
         stage.lost();
         read(&mut stage, &doc_blurred);
         assert!(!read(&mut stage, &doc_blurred).expect("read").report.valid);
+    }
+
+    #[test]
+    fn a_run_whose_readings_agree_is_not_read_again_until_it_breaks() {
+        use crate::camera::demo::{BACK_SETTLED_S, DemoCamera};
+        let today = CalendarDate::new(2026, 12, 4).expect("a date");
+        let frame = DemoCamera::on_day(30.0, false, today).frame_at(BACK_SETTLED_S + 1.0);
+        let profile = Profile {
+            today: Some(today),
+            ..Profile::default()
+        };
+        let q = crate::quality::Analyzer::new()
+            .assess(&frame, &profile)
+            .document
+            .expect("the demo back is found")
+            .quad;
+        let mut doc = Rectified::default();
+        doc.build(
+            &frame,
+            &q,
+            DocumentKind::IdCard,
+            frame.width(),
+            frame.height(),
+        );
+        let moved = Quad(q.corners().map(|p| Point::new(p.x + 40.0, p.y)));
+        let mut stage = MrzStage::default();
+        let step = |stage: &mut MrzStage, quad: &Quad| {
+            stage
+                .stream(&doc, quad, DocumentKind::IdCard, &profile)
+                .expect("a zone")
+        };
+        // The first frame of a document is not steady: nothing read, nothing carried yet.
+        assert!(
+            stage
+                .stream(&doc, &q, DocumentKind::IdCard, &profile)
+                .is_none()
+        );
+        // Steady frames 1 and 4 read the same valid lines: the vote has what it needs.
+        let first = step(&mut stage, &q);
+        assert!(first.fresh && first.report.valid);
+        for _ in 0..3 {
+            step(&mut stage, &q);
+        }
+        assert_eq!((stage.reads, stage.run_votes), (2, MIN_VOTES));
+        // Frames 7 and 10 would be due: they carry the agreed reading instead.
+        for _ in 0..6 {
+            let carried = step(&mut stage, &q);
+            assert!(!carried.fresh && carried.report == first.report);
+        }
+        assert_eq!(stage.reads, 2);
+        // The document moves: the next steady run is read afresh.
+        step(&mut stage, &moved);
+        assert!(step(&mut stage, &moved).fresh);
+        assert_eq!(stage.reads, 3);
     }
 
     #[test]
