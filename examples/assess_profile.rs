@@ -77,6 +77,6 @@ fn main() {
         "{} frames × {repeat} at {:?}: document found {found} times, tracked {tracked} times, \
          a valid zone read {fresh_valid} times",
         frames.len(),
-        frames.first().map(|f| f.dimensions()),
+        frames.first().map(image::ImageBuffer::dimensions),
     );
 }
