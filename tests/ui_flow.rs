@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::ui::step_until;
+use common::ui::{frame_at_30fps, step_until};
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -35,11 +35,7 @@ impl FrameSource for Scenes {
     }
     fn next_frame(&mut self) -> Result<CameraFrame, SourceError> {
         let i = self.stage.load(Ordering::SeqCst).min(self.scenes.len() - 1);
-        let f = CameraFrame {
-            image: Arc::clone(&self.scenes[i]),
-            seq: self.seq,
-            time_s: self.seq as f64 / 30.0,
-        };
+        let f = frame_at_30fps(&self.scenes[i], self.seq);
         self.seq += 1;
         Ok(f)
     }

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::ui::step_until;
+use common::ui::{StillSource, blank_image, frame_at_30fps, step_until};
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -27,48 +27,6 @@ fn harness(options: AppOptions) -> Harness<'static, App> {
     Harness::builder()
         .with_size([1280.0, 800.0])
         .build_eframe(move |cc| App::new(cc, options))
-}
-
-/// One image over and over, stamped at 30 fps of frame time, as fast as it is read.
-struct StillSource {
-    name: &'static str,
-    image: Arc<Frame>,
-    seq: u64,
-}
-
-impl StillSource {
-    /// Tiny blank grey frames.
-    fn blank() -> Self {
-        StillSource {
-            name: "Blank test source",
-            image: Arc::new(Frame::from_pixel(64, 36, image::Rgb([90, 90, 90]))),
-            seq: 0,
-        }
-    }
-
-    /// `image` every frame.
-    fn showing(image: Arc<Frame>) -> Self {
-        StillSource {
-            name: "Demo still",
-            image,
-            seq: 0,
-        }
-    }
-}
-
-impl FrameSource for StillSource {
-    fn name(&self) -> String {
-        self.name.into()
-    }
-    fn next_frame(&mut self) -> Result<CameraFrame, SourceError> {
-        let f = CameraFrame {
-            image: Arc::clone(&self.image),
-            seq: self.seq,
-            time_s: self.seq as f64 / 30.0,
-        };
-        self.seq += 1;
-        Ok(f)
-    }
 }
 
 /// A webcam that is not there.
@@ -375,11 +333,7 @@ impl FrameSource for Unplugged {
                 "The camera stopped delivering frames; reconnecting…".into(),
             ));
         }
-        let f = CameraFrame {
-            image: Arc::new(Frame::from_pixel(64, 36, image::Rgb([90, 90, 90]))),
-            seq: self.seq,
-            time_s: self.seq as f64 / 30.0,
-        };
+        let f = frame_at_30fps(&blank_image(), self.seq);
         self.seq += 1;
         Ok(f)
     }
@@ -429,11 +383,7 @@ impl FrameSource for PacedSource {
     fn next_frame(&mut self) -> Result<CameraFrame, SourceError> {
         std::thread::sleep(Duration::from_millis(33));
         self.newest.store(self.seq, Ordering::SeqCst);
-        let f = CameraFrame {
-            image: Arc::new(Frame::from_pixel(64, 36, image::Rgb([90, 90, 90]))),
-            seq: self.seq,
-            time_s: self.seq as f64 / 30.0,
-        };
+        let f = frame_at_30fps(&blank_image(), self.seq);
         self.seq += 1;
         Ok(f)
     }

@@ -5,6 +5,8 @@
 
 mod common;
 
+use common::ui::StillSource;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -14,8 +16,8 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use idcap::app::mrz_panel::{self, COPY_LABEL};
 use idcap::app::{App, AppOptions};
+use idcap::camera;
 use idcap::camera::mrz_specimen::UTOPIA_TD1;
-use idcap::camera::{self, CameraFrame, FrameSource, SourceError};
 use idcap::capture::scripted;
 use idcap::quality::mrz::{CalendarDate, MrzFormat, MrzReport, fields};
 use idcap::quality::{Analyzer, DocChoice, Frame, MrzSeen, Point, Preset, Profile};
@@ -71,25 +73,6 @@ fn a_passport_still_shows_its_fields_and_copies_the_name() {
     assert!(copied, "the copy button puts the name on the clipboard");
 }
 
-/// Tiny blank frames, stamped at 30 fps of frame time, as fast as they are read (the scripted
-/// analysis decides what each frame shows).
-struct BlankSource(u64);
-
-impl FrameSource for BlankSource {
-    fn name(&self) -> String {
-        "Blank test source".into()
-    }
-    fn next_frame(&mut self) -> Result<CameraFrame, SourceError> {
-        let frame = CameraFrame {
-            image: Arc::new(Frame::from_pixel(64, 36, image::Rgb([90, 90, 90]))),
-            seq: self.0,
-            time_s: self.0 as f64 / 30.0,
-        };
-        self.0 += 1;
-        Ok(frame)
-    }
-}
-
 /// Steps the UI until `cond` holds (at most 30 s of wall time), then once more so the panel is
 /// drawn; returns whether it held.
 fn step_until(h: &mut Harness<'_, App>, cond: impl Fn(&App) -> bool) -> bool {
@@ -142,7 +125,7 @@ fn the_live_view_shows_a_zone_only_once_two_frames_read_it_alike() {
             App::new(
                 cc,
                 AppOptions {
-                    injected_source: Some(camera::ready(BlankSource(0))),
+                    injected_source: Some(camera::ready(StillSource::blank())),
                     assess: Some(Box::new(assess)),
                     lockstep: true,
                     ignore_saved_settings: true,

@@ -3,37 +3,20 @@
 //! real `Analyzer`. The thumb must fail `occlusion`, its hint must be the one the live view shows,
 //! and the covered region must be drawn over the picture.
 
+mod common;
+
+use common::ui::StillSource;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use idcap::app::{App, AppOptions};
+use idcap::camera;
 use idcap::camera::demo::DemoCamera;
 use idcap::camera::demo_thumb::THUMB_WINDOW_S;
-use idcap::camera::{self, CameraFrame, FrameSource, SourceError};
-use idcap::quality::{CheckId, Frame};
-
-/// One frame over and over, stamped at 30 fps of frame time.
-struct StillSource {
-    image: Arc<Frame>,
-    seq: u64,
-}
-
-impl FrameSource for StillSource {
-    fn name(&self) -> String {
-        "Demo still with a thumb".into()
-    }
-    fn next_frame(&mut self) -> Result<CameraFrame, SourceError> {
-        let f = CameraFrame {
-            image: Arc::clone(&self.image),
-            seq: self.seq,
-            time_s: self.seq as f64 / 30.0,
-        };
-        self.seq += 1;
-        Ok(f)
-    }
-}
+use idcap::quality::CheckId;
 
 /// The overlay's colour for covered regions (`app::style::OCCLUSION`, crate-private).
 const OCCLUSION_STROKE: egui::Color32 = egui::Color32::from_rgb(255, 150, 0);
@@ -61,7 +44,7 @@ fn the_demo_thumb_is_the_main_hint_and_its_region_is_drawn() {
             App::new(
                 cc,
                 AppOptions {
-                    injected_source: Some(camera::ready(StillSource { image, seq: 0 })),
+                    injected_source: Some(camera::ready(StillSource::showing(image))),
                     lockstep: true,
                     ignore_saved_settings: true,
                     ..AppOptions::default()
