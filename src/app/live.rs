@@ -313,14 +313,13 @@ impl LiveView {
             return String::new();
         };
         if let Some(c) = a.report.primary_problem() {
-            if self.flip.as_ref().is_some_and(|g| !g.settled()) && is_turn_artefact(c.id) {
-                // The back of an ID card was asked for and has not been held flat yet: a card
-                // half-way through the turn is narrow, dark or reaches out of the frame, and its
-                // outline may fit a passport page. That is the turn, not a problem to fix.
-                return TURNING_HINT.to_string();
-            }
-            if self.flip.is_some() && c.id == CheckId::Tilt {
-                // Held at a slant after the turn: the same advice.
+            // The back of an ID card was asked for. Until it has been held flat, a card half-way
+            // through the turn is narrow, dark or reaches out of the frame, and its outline may
+            // fit a passport page: that is the turn, not a problem to fix. A slant after the turn
+            // gets the same advice.
+            if let Some(guard) = &self.flip
+                && (c.id == CheckId::Tilt || (!guard.settled() && is_turn_artefact(c.id)))
+            {
                 return TURNING_HINT.to_string();
             }
             return if c.hint.is_empty() {

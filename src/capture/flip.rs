@@ -198,8 +198,8 @@ pub struct FlipGuard {
     state: FlipState,
     /// Since when (frame time, seconds) every frame has shown a flat document that is not the front.
     flat_since: Option<f64>,
-    /// Time of the newest frame fed to `settle`, seconds.
-    last_time_s: Option<f64>,
+    /// That has lasted `SETTLED_AFTER_S` up to the newest frame fed to `settle`.
+    settled: bool,
 }
 
 impl FlipGuard {
@@ -209,7 +209,7 @@ impl FlipGuard {
             front,
             state: FlipState::TurnOver,
             flat_since: None,
-            last_time_s: None,
+            settled: false,
         }
     }
 
@@ -237,21 +237,20 @@ impl FlipGuard {
     /// Notes, after `push`, whether the frame at `time_s` (seconds) shows its document flat
     /// (`tilt` passing). A frame that is not flat, or still the front, starts the wait over.
     pub fn settle(&mut self, time_s: f64, flat: bool) {
-        self.last_time_s = Some(time_s);
-        if flat && self.state == FlipState::Ready {
-            self.flat_since.get_or_insert(time_s);
+        self.flat_since = if flat && self.state == FlipState::Ready {
+            Some(self.flat_since.unwrap_or(time_s))
         } else {
-            self.flat_since = None;
-        }
+            None
+        };
+        self.settled = self
+            .flat_since
+            .is_some_and(|since| time_s - since >= SETTLED_AFTER_S);
     }
 
     /// Whether the card has been turned over and held flat for `SETTLED_AFTER_S`: from then on
     /// the checks' own hints apply again.
     pub fn settled(&self) -> bool {
-        match (self.flat_since, self.last_time_s) {
-            (Some(since), Some(now)) => now - since >= SETTLED_AFTER_S,
-            _ => false,
-        }
+        self.settled
     }
 }
 
