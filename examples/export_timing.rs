@@ -12,6 +12,9 @@
 //! Run: `cargo run --release --example export_timing -- write /tmp/big.jpg`, then
 //! `cargo run --release --example export_timing -- time /tmp/big.jpg`.
 
+#[path = "support/cpu_time.rs"]
+mod cpu_time;
+
 use std::path::Path;
 use std::time::Instant;
 
@@ -50,18 +53,9 @@ fn synthetic(w: u32, h: u32) -> RgbImage {
     })
 }
 
-/// CPU time used by this process so far, milliseconds (Linux: /proc/self/stat utime + stime, in
-/// 10 ms ticks). On the shared machine wall time includes waiting for a core.
+/// CPU time used so far, milliseconds (NaN where it cannot be read).
 fn cpu_ms() -> f64 {
-    let read = || -> Option<f64> {
-        let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-        let after = stat.rsplit_once(')')?.1;
-        let f: Vec<&str> = after.split_whitespace().collect();
-        let utime: f64 = f.get(11)?.parse().ok()?;
-        let stime: f64 = f.get(12)?.parse().ok()?;
-        Some((utime + stime) * 10.0)
-    };
-    read().unwrap_or(f64::NAN)
+    cpu_time::cpu_ms().unwrap_or(f64::NAN)
 }
 
 /// Times one stage: prints its wall and CPU milliseconds and returns its value.

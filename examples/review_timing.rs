@@ -9,6 +9,9 @@
 //! numbers; `--no-export` skips the export, e.g. under `valgrind --tool=callgrind`, where the
 //! export's several encodes take most of the time).
 
+#[path = "support/cpu_time.rs"]
+mod cpu_time;
+
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -47,18 +50,6 @@ fn synthetic_12mp(dir: &std::path::Path) -> PathBuf {
     path
 }
 
-/// CPU time used by this process so far, milliseconds (Linux: /proc/self/stat utime + stime, in
-/// 10 ms ticks). On a shared, overloaded machine wall time includes waiting for a core; CPU time
-/// shows the work itself.
-fn cpu_ms() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    let after = stat.rsplit_once(')')?.1;
-    let f: Vec<&str> = after.split_whitespace().collect();
-    let utime: f64 = f.get(11)?.parse().ok()?;
-    let stime: f64 = f.get(12)?.parse().ok()?;
-    Some((utime + stime) * 10.0)
-}
-
 fn main() {
     let tmp = std::env::temp_dir().join(format!("idcap-timing-{}", std::process::id()));
     std::fs::create_dir_all(&tmp).expect("temp dir");
@@ -84,12 +75,12 @@ fn main() {
         // Three runs; the first warms the file cache and allocator.
         for run in 0..3 {
             let mut session = ReviewSession::new(Profile::default());
-            let cpu0 = cpu_ms();
+            let cpu0 = cpu_time::cpu_ms();
             let t0 = Instant::now();
             session.add(Source::Path(path.clone()));
             session.wait_idle(Duration::from_secs(120));
             let wall = t0.elapsed().as_secs_f64() * 1e3;
-            let cpu = match (cpu0, cpu_ms()) {
+            let cpu = match (cpu0, cpu_time::cpu_ms()) {
                 (Some(a), Some(b)) => format!("{:.0} ms CPU (±10)", b - a),
                 _ => "CPU time unknown".into(),
             };
