@@ -180,3 +180,51 @@ fn an_image_that_is_only_the_document_is_read_at_any_size() {
         assert!(r.band[2].y > f64::from(big.height()) * 0.6);
     }
 }
+
+#[test]
+fn two_lines_of_proportional_print_on_an_id_card_are_not_classified() {
+    // An ID-card front's two bottom lines (an address, a signature caption): words of uneven
+    // widths and gaps, not a fixed pitch. On an ID card they are not taken for a zone at all; on a
+    // passport page the same lines are still tried (a zone too blurry to show its pitch must say
+    // so), and never read as valid.
+    let (w, h) = (1000usize, 630usize);
+    let mut luma = vec![235u8; w * h];
+    let mut rng = Rng(SEED ^ 3);
+    for top in [500usize, 550] {
+        let mut x = 60usize;
+        while x < 900 {
+            let word = rng.range(30.0, 140.0) as usize;
+            let end = (x + word).min(940);
+            // Letters within a word: strokes of uneven width with thin gaps.
+            let mut sx = x;
+            while sx < end {
+                let stroke = rng.range(3.0, 12.0) as usize;
+                for y in top..top + 24 {
+                    for px in sx..(sx + stroke).min(end) {
+                        luma[y * w + px] = 40;
+                    }
+                }
+                sx += stroke + rng.range(2.0, 6.0) as usize;
+            }
+            x = end + rng.range(10.0, 28.0) as usize;
+        }
+        // Both lines run to the same right margin, as a zone's would.
+        for y in top..top + 24 {
+            for px in 930..940 {
+                luma[y * w + px] = 40;
+            }
+        }
+    }
+    let view = idcap::quality::mrz::DocView {
+        luma: &luma,
+        width: w as u32,
+        height: h as u32,
+        valid: None,
+    };
+    let mut reader = MrzReader::default();
+    let card = reader.read(view, Some(idcap::quality::DocumentKind::IdCard));
+    assert!(card.is_none(), "{:?}", card.map(|r| r.lines));
+    let page = reader.read(view, Some(idcap::quality::DocumentKind::Passport));
+    let page = page.expect("tried on a passport page");
+    assert!(!page.valid);
+}
