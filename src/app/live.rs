@@ -33,8 +33,9 @@ pub const CAPTURE_ANYWAY: &str = "It is the back — capture anyway";
 pub const TURNING_HINT: &str = "Hold the card flat";
 
 /// Whether a failing check `id` is what a card half-way through being turned over looks like (an
-/// outline seen edge-on: slanted, small, cut off, too dark, or no outline at all, and a zone of
-/// text lines too foreshortened to read) rather than a problem with how the back is held.
+/// outline seen edge-on: slanted, small, cut off, too dark, or no outline at all; a zone of text
+/// lines too foreshortened to read; the fingers turning it, on its rim) rather than a problem with
+/// how the back is held.
 fn is_turn_artefact(id: CheckId) -> bool {
     matches!(
         id,
@@ -45,6 +46,7 @@ fn is_turn_artefact(id: CheckId) -> bool {
             | CheckId::Resolution
             | CheckId::Exposure
             | CheckId::Mrz
+            | CheckId::Occlusion
     )
 }
 
