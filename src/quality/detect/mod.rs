@@ -18,7 +18,9 @@
 //! hypothesis shares), `three_line` (quads with a side the Hough transform missed), `grid`
 //! (quads cut out of a checkerboard or a grid of cards, never a document), `refine`
 //! (step 4, shared with `track`), `raster` (fixed-point walks and the edge mask). This module
-//! runs the steps, picks the document kind a quad fits and, in a stream, prefers the steady quad.
+//! runs the steps, picks the document kind a quad fits, puts the outer of two tied nested quads
+//! first (a card's edge over a printed band just inside it) and, in a stream, prefers the steady
+//! quad.
 
 mod grid;
 mod hough;
@@ -88,6 +90,7 @@ impl Detector {
         self.find_lines(prep);
         let mut candidates = self.candidates(prep, choice);
         prefer_steady(&mut candidates, previous, prep);
+        prefer_outer_of_a_tie(&mut candidates);
         for cand in candidates {
             // A checkerboard or a sheet of printed cards has quads of a document's aspect ratio
             // everywhere; none of them is a document (issue 16).
@@ -160,6 +163,68 @@ impl Detector {
         three_line_quads(prep, &self.lines, &pairs, choice, &mut best);
         best.list
     }
+}
+
+/// Two candidates scoring within this fraction (0–1) of each other are a tie…
+const TIE_SCORE_FRAC: f64 = 0.03;
+/// …and when one lies inside the other with every corner within this fraction (0–1) of the
+/// outer one's shorter side, they are one document's edge and a printed band or rule just inside
+/// it (a card's header band 2 mm below its top edge).
+const NESTED_MAX_OFFSET_FRAC: f64 = 0.06;
+
+/// Of the best candidate and a tied one enclosing it closely (`TIE_SCORE_FRAC`,
+/// `NESTED_MAX_OFFSET_FRAC`), the enclosing one goes first: print lies inside a document, never
+/// outside it. Without this, which of the two wins is decided by sub-pixel noise, so by how the
+/// photo was turned (issue 14). Only ties: a shadow or sheet around the document scores clearly
+/// lower or higher, and is left to the score.
+fn prefer_outer_of_a_tie(list: &mut [Candidate]) {
+    let Some(best) = list.first() else {
+        return;
+    };
+    let inner = Quad::ordered(best.corners);
+    let tied = list.iter().enumerate().skip(1).find(|(_, c)| {
+        c.score >= (1.0 - TIE_SCORE_FRAC) * best.score && encloses_closely(&c.corners, &inner)
+    });
+    if let Some((i, _)) = tied {
+        list[..=i].rotate_right(1);
+    }
+}
+
+/// Whether `outer` holds every corner of `inner` (within a pixel) with each of them within
+/// `NESTED_MAX_OFFSET_FRAC` of the outer quad's shorter side of its nearest outer corner, and is
+/// not the same quad.
+fn encloses_closely(outer: &[Point; 4], inner: &Quad) -> bool {
+    let outer = Quad::ordered(*outer);
+    let sides = (0..4).map(|i| {
+        let (a, b) = outer.edge(i);
+        a.dist(b)
+    });
+    let shorter = sides.fold(f64::INFINITY, f64::min);
+    let nearest = |p: Point| {
+        outer
+            .corners()
+            .iter()
+            .map(|q| q.dist(p))
+            .fold(f64::INFINITY, f64::min)
+    };
+    let offsets: Vec<f64> = inner.corners().iter().map(|&p| nearest(p)).collect();
+    let moved = offsets.iter().any(|&d| d > 1.0);
+    let close = offsets
+        .iter()
+        .all(|&d| d <= NESTED_MAX_OFFSET_FRAC * shorter);
+    // Distance inside every side (negative outside), whichever way the corners turn.
+    let turn = outer.signed_area().signum();
+    let depth = |p: Point| {
+        (0..4)
+            .map(|i| {
+                let (a, b) = outer.edge(i);
+                let d = b.minus(a);
+                turn * d.cross(p.minus(a)) / d.norm().max(1e-9)
+            })
+            .fold(f64::INFINITY, f64::min)
+    };
+    let inside = inner.corners().iter().all(|&p| depth(p) >= -1.0);
+    moved && close && inside
 }
 
 /// In a stream, the candidate where the previous frame's quad was (every corner within
