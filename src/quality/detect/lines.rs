@@ -238,9 +238,10 @@ pub(super) fn segment_support(prep: &Prepared, p: Point, q: Point) -> (f64, f64)
     (visible, supported)
 }
 
-/// The edge pixels within `reach` px of the segment `from`–`to` whose direction is within `FIT_EDGE_TOL_DEG` of
-/// the normal angle `theta` (degrees), the nearest one per 1-px step along the segment, into
-/// `near`. Probes outside the working image find nothing.
+/// The edge pixels within `reach` px of the segment `from`–`to` whose direction is within
+/// `FIT_EDGE_TOL_DEG` of the normal angle `theta` (degrees), the nearest one per 1-px step along
+/// the segment (both, when the nearest two are equally near on either side), into `near`. Probes
+/// outside the working image find nothing.
 pub(super) fn edge_pixels_along(
     prep: &Prepared,
     (from, to): (Point, Point),
@@ -257,22 +258,32 @@ pub(super) fn edge_pixels_along(
     // The normal a `Line` from `from` to `to` has, so the probes go out in the same order.
     let (dir, normal) = (d.scale(1.0 / len), Point::new(d.y, -d.x).scale(1.0 / len));
     let mask = EdgeMask::new(prep, whole_degrees(theta), FIT_EDGE_TOL_DEG);
-    let steps = len.floor() as usize + 1;
-    let (start, step) = (Fixed::at(from), Fixed::offset(dir));
-    // Nearest first: 0, −1, +1, −2, +2, … up to ±`reach` (at most ±`HIDDEN_FIT_REACH_PX`).
-    let probes: [Fixed; 2 * HIDDEN_FIT_REACH_PX as usize + 1] = std::array::from_fn(|k| {
-        let k = k as i32;
-        let off = if k % 2 == 1 { -(k + 1) / 2 } else { k / 2 };
-        Fixed::offset(normal.scale(f64::from(off)))
-    });
-    let used = (2 * reach.clamp(0, HIDDEN_FIT_REACH_PX) + 1) as usize;
+    let steps = len.floor() as i64 + 1;
+    // Steps of 1 px placed symmetrically about the segment's middle, in half-step units, and
+    // probes taken in pairs (−k, +k): the same segment walked from its other end, as a turned or
+    // mirrored photo gives it, finds the same pixels.
+    let middle = Fixed::at(from.plus(to).scale(0.5));
+    let half_step = Fixed::offset(dir.scale(0.5));
+    let probes: [Fixed; HIDDEN_FIT_REACH_PX as usize + 1] =
+        std::array::from_fn(|k| Fixed::offset(normal.scale(k as f64)));
+    let reach = reach.clamp(0, HIDDEN_FIT_REACH_PX) as usize;
     for s in 0..steps {
-        let p = start.plus(step.times(s as i64));
-        for &probe in &probes[..used] {
-            let q = p.plus(probe);
-            if mask.hit(q) != 0 {
-                // Fit the edge pixel's own position, not the probe's.
-                near.push(q.pixel_point());
+        let p = middle.plus(half_step.times(2 * s - (steps - 1)));
+        if mask.hit(p) != 0 {
+            near.push(p.pixel_point());
+            continue;
+        }
+        // Nearest first; when both sides hit at the same distance, both are kept.
+        for &probe in &probes[1..=reach] {
+            let (a, b) = (p.minus(probe), p.plus(probe));
+            let (hit_a, hit_b) = (mask.hit(a) != 0, mask.hit(b) != 0);
+            if hit_a {
+                near.push(a.pixel_point());
+            }
+            if hit_b {
+                near.push(b.pixel_point());
+            }
+            if hit_a || hit_b {
                 break;
             }
         }

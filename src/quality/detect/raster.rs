@@ -79,6 +79,13 @@ impl Fixed {
         }
     }
 
+    pub(super) fn minus(self, o: Fixed) -> Fixed {
+        Fixed {
+            x: self.x - o.x,
+            y: self.y - o.y,
+        }
+    }
+
     pub(super) fn times(self, k: i64) -> Fixed {
         Fixed {
             x: self.x * k,
