@@ -132,9 +132,6 @@ pub struct MrzReading {
     pub(crate) corrections: usize,
     /// The least probability among the characters read, 0–1.
     pub min_confidence: f32,
-    /// The share 0–1 of the weight of every reading the check digits accept that `lines`
-    /// carries (see `correct`); valid needs at least `correct::MIN_POSTERIOR`.
-    pub posterior: f64,
 }
 
 /// The `mrz` object of `check --json` (issue 11).
@@ -406,7 +403,6 @@ impl MrzReader {
             chars,
             corrections: a.decision.corrected.len(),
             min_confidence,
-            posterior: a.decision.posterior,
         }
     }
 }
